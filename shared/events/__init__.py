@@ -1,0 +1,38 @@
+"""The c360 event contract: CloudEvents 1.0 envelopes with typed, versioned payloads."""
+
+from shared.events.codec import (
+    EVENT_CLASSES,
+    STRUCTURED_HEADERS,
+    Event,
+    FieldError,
+    InvalidEvent,
+    decode_event,
+    decode_kafka_record,
+    encode_event,
+    parse_event,
+)
+from shared.events.contacts import *  # noqa: F403
+from shared.events.customer import *  # noqa: F403
+from shared.events.envelope import Envelope, Payload, schema_uri
+from shared.events.interactions import *  # noqa: F403
+from shared.events.notifications import *  # noqa: F403
+from shared.events.types import CONTACT_TYPES, INTERACTION_TYPES, NOTIFICATION_TYPES, EventType
+
+__all__ = [
+    "CONTACT_TYPES",
+    "EVENT_CLASSES",
+    "INTERACTION_TYPES",
+    "NOTIFICATION_TYPES",
+    "STRUCTURED_HEADERS",
+    "Envelope",
+    "Event",
+    "EventType",
+    "FieldError",
+    "InvalidEvent",
+    "Payload",
+    "decode_event",
+    "decode_kafka_record",
+    "encode_event",
+    "parse_event",
+    "schema_uri",
+]

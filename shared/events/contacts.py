@@ -1,0 +1,121 @@
+"""Payloads and events of customer master data: `c360.contact.*` (key = customer id)."""
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import AwareDatetime, Field
+
+from shared.events.customer import Channel, Consent, Profile, ProfileChanges
+from shared.events.envelope import Envelope, Payload
+from shared.events.types import EventType
+
+CustomerId = Field(min_length=1, max_length=64)
+
+
+class Origin(StrEnum):
+    """Who caused a contact to exist: an explicit API call, or first sight in an interaction."""
+
+    API = "api"
+    AUTO = "auto"
+
+
+class Identity(Payload):
+    """A normalised identifier; its index key is `kind:value`."""
+
+    kind: str = Field(pattern=r"^[a-z][a-z0-9_-]{0,31}$", examples=["phone", "email", "crm"])
+    value: str = Field(min_length=1, max_length=320)
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.value}"
+
+
+class ContactCreatedData(Payload):
+    customer_id: str = CustomerId
+    origin: Origin
+    profile: Profile
+
+
+class ContactUpdatedData(Payload):
+    customer_id: str = CustomerId
+    version: int = Field(ge=1)
+    changes: ProfileChanges
+
+
+class IdentityLinkedData(Payload):
+    customer_id: str = CustomerId
+    identity: Identity
+
+
+class ContactMergedData(Payload):
+    survivor_id: str = CustomerId
+    merged_id: str = CustomerId
+    reason: str = Field(min_length=1, max_length=500)
+    actor: str | None = Field(default=None, max_length=64)
+    moved_identities: tuple[Identity, ...] = ()
+
+
+class ContactUnmergedData(Payload):
+    survivor_id: str = CustomerId
+    merged_id: str = CustomerId
+    reason: str = Field(min_length=1, max_length=500)
+    actor: str | None = Field(default=None, max_length=64)
+    restored_identities: tuple[Identity, ...] = ()
+
+
+class ConsentChangedData(Payload):
+    customer_id: str = CustomerId
+    channel: Channel
+    consent: Consent
+
+
+class ContactErasedData(Payload):
+    customer_id: str = CustomerId
+    reason: str = Field(min_length=1, max_length=500)
+    requested_at: AwareDatetime | None = None
+
+
+class ContactCreated(Envelope):
+    type: Literal[EventType.CONTACT_CREATED]
+    data: ContactCreatedData
+
+
+class ContactUpdated(Envelope):
+    type: Literal[EventType.CONTACT_UPDATED]
+    data: ContactUpdatedData
+
+
+class IdentityLinked(Envelope):
+    type: Literal[EventType.IDENTITY_LINKED]
+    data: IdentityLinkedData
+
+
+class ContactMerged(Envelope):
+    type: Literal[EventType.CONTACT_MERGED]
+    data: ContactMergedData
+
+
+class ContactUnmerged(Envelope):
+    type: Literal[EventType.CONTACT_UNMERGED]
+    data: ContactUnmergedData
+
+
+class ConsentChanged(Envelope):
+    type: Literal[EventType.CONSENT_CHANGED]
+    data: ConsentChangedData
+
+
+class ContactErased(Envelope):
+    type: Literal[EventType.CONTACT_ERASED]
+    data: ContactErasedData
+
+
+ContactEvent = (
+    ContactCreated
+    | ContactUpdated
+    | IdentityLinked
+    | ContactMerged
+    | ContactUnmerged
+    | ConsentChanged
+    | ContactErased
+)

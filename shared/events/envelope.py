@@ -1,0 +1,69 @@
+"""The CloudEvents 1.0 envelope (structured JSON mode) shared by every c360 event."""
+
+import re
+from datetime import datetime
+from typing import Any, ClassVar, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+from shared.events.types import EventType
+
+CLOUDEVENTS_CONTENT_TYPE = "application/cloudevents+json"
+CLOUDEVENTS_BATCH_CONTENT_TYPE = "application/cloudevents-batch+json"
+SCHEMA_PREFIX = "urn:c360:schema:"
+_EXTENSION_NAME = re.compile(r"^[a-z0-9]{1,20}$")
+
+
+def schema_uri(event_type: EventType, version: int) -> str:
+    """`dataschema` value: names the payload schema and its version."""
+    return f"{SCHEMA_PREFIX}{event_type.value}:v{version}"
+
+
+def schema_version(dataschema: str | None) -> int:
+    """Version encoded in a `dataschema`; an event without one was written against v1."""
+    if not dataschema or not dataschema.startswith(SCHEMA_PREFIX):
+        return 1
+    _, _, suffix = dataschema.rpartition(":v")
+    return int(suffix) if suffix.isdigit() else 1
+
+
+class Payload(BaseModel):
+    """Base of every `data` model: immutable, strict about unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Envelope(BaseModel):
+    """CloudEvents attributes. Subclasses pin `type` and `data` and may raise `schema_version`."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+    schema_version: ClassVar[int] = 1
+
+    specversion: Literal["1.0"] = "1.0"
+    id: str = Field(min_length=1, max_length=200)
+    source: str = Field(min_length=1, max_length=500)
+    type: EventType
+    time: AwareDatetime
+    subject: str | None = Field(default=None, max_length=200)
+    datacontenttype: Literal["application/json"] = "application/json"
+    dataschema: str | None = None
+
+    @model_validator(mode="after")
+    def _check_extensions_and_schema(self) -> "Envelope":
+        for name in self.model_extra or {}:
+            if not _EXTENSION_NAME.match(name):
+                raise ValueError(
+                    f"unknown attribute {name!r}: CloudEvents extension names are 1-20 "
+                    "lower-case letters or digits"
+                )
+        if self.dataschema is None:
+            object.__setattr__(self, "dataschema", schema_uri(self.type, self.schema_version))
+        return self
+
+    @property
+    def happened_at(self) -> datetime:
+        return self.time
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The structured-mode JSON object, with `None` attributes left out."""
+        return self.model_dump(mode="json", exclude_none=True)

@@ -1,0 +1,209 @@
+"""Payloads and events of touchpoints: `c360.interaction.*`."""
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import AwareDatetime, Field, model_validator
+
+from shared.events.customer import CustomerRef
+from shared.events.envelope import Envelope, Payload
+from shared.events.money import CurrencyCode, MinorUnits
+from shared.events.types import EventType
+
+Text = Field(default=None, max_length=10_000)
+
+
+class Direction(StrEnum):
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+
+
+class Severity(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+class ComplaintStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    WAITING_CUSTOMER = "waiting_customer"
+    ESCALATED = "escalated"
+
+
+class InteractionData(Payload):
+    """Fields every touchpoint carries."""
+
+    customer: CustomerRef
+    agent_id: str | None = Field(default=None, max_length=64)
+
+
+class CallData(InteractionData):
+    direction: Direction
+    duration_seconds: int = Field(ge=0, le=86_400)
+    outcome: str | None = Field(default=None, max_length=64, examples=["resolved", "callback"])
+    line: str | None = Field(default=None, max_length=64)
+    notes: str | None = Text
+
+
+class EmailData(InteractionData):
+    direction: Direction
+    subject: str | None = Field(default=None, max_length=500)
+    body_preview: str | None = Text
+    message_id: str | None = Field(default=None, max_length=500)
+
+
+class ChatData(InteractionData):
+    direction: Direction = Direction.INBOUND
+    platform: str | None = Field(default=None, max_length=32, examples=["web", "whatsapp"])
+    duration_seconds: int | None = Field(default=None, ge=0, le=86_400)
+    transcript_preview: str | None = Text
+
+
+class SmsData(InteractionData):
+    direction: Direction
+    text: str = Field(min_length=1, max_length=2_000)
+
+
+class LineItem(Payload):
+    sku: str = Field(min_length=1, max_length=64)
+    name: str | None = Field(default=None, max_length=200)
+    quantity: int = Field(gt=0, le=1_000_000)
+    unit_price_minor: MinorUnits
+
+
+class PurchaseData(InteractionData):
+    order_id: str = Field(min_length=1, max_length=64)
+    amount_minor: MinorUnits
+    currency: CurrencyCode
+    items: tuple[LineItem, ...] = ()
+    store: str | None = Field(default=None, max_length=64, examples=["web", "tehran-01"])
+
+
+class RefundData(InteractionData):
+    order_id: str = Field(min_length=1, max_length=64)
+    refund_id: str | None = Field(default=None, max_length=64)
+    amount_minor: MinorUnits
+    currency: CurrencyCode
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class ComplaintOpenedData(InteractionData):
+    complaint_id: str = Field(min_length=1, max_length=64)
+    severity: Severity
+    subject: str = Field(min_length=1, max_length=500)
+    description: str | None = Text
+    sla_due_at: AwareDatetime | None = None
+
+
+class ComplaintUpdatedData(InteractionData):
+    complaint_id: str = Field(min_length=1, max_length=64)
+    status: ComplaintStatus
+    severity: Severity | None = None
+    comment: str | None = Text
+
+
+class ComplaintResolvedData(InteractionData):
+    complaint_id: str = Field(min_length=1, max_length=64)
+    resolution: str = Field(min_length=1, max_length=2_000)
+    comment: str | None = Text
+
+
+class SurveyResponseData(InteractionData):
+    survey_id: str | None = Field(default=None, max_length=64)
+    csat: int | None = Field(default=None, ge=1, le=5, description="customer satisfaction 1-5")
+    nps: int | None = Field(default=None, ge=0, le=10, description="net promoter score 0-10")
+    comment: str | None = Text
+
+    @model_validator(mode="after")
+    def _has_a_score(self) -> "SurveyResponseData":
+        if self.csat is None and self.nps is None:
+            raise ValueError("a survey response needs csat (1-5) or nps (0-10)")
+        return self
+
+
+class VisitData(InteractionData):
+    location: str = Field(min_length=1, max_length=200)
+    purpose: str | None = Field(default=None, max_length=200)
+    duration_seconds: int | None = Field(default=None, ge=0, le=86_400)
+
+
+class NoteData(InteractionData):
+    text: str = Field(min_length=1, max_length=10_000)
+
+
+class CallLogged(Envelope):
+    type: Literal[EventType.CALL]
+    data: CallData
+
+
+class EmailLogged(Envelope):
+    type: Literal[EventType.EMAIL]
+    data: EmailData
+
+
+class ChatLogged(Envelope):
+    type: Literal[EventType.CHAT]
+    data: ChatData
+
+
+class SmsLogged(Envelope):
+    type: Literal[EventType.SMS]
+    data: SmsData
+
+
+class PurchaseMade(Envelope):
+    type: Literal[EventType.PURCHASE]
+    data: PurchaseData
+
+
+class RefundIssued(Envelope):
+    type: Literal[EventType.REFUND]
+    data: RefundData
+
+
+class ComplaintOpened(Envelope):
+    type: Literal[EventType.COMPLAINT_OPENED]
+    data: ComplaintOpenedData
+
+
+class ComplaintUpdated(Envelope):
+    type: Literal[EventType.COMPLAINT_UPDATED]
+    data: ComplaintUpdatedData
+
+
+class ComplaintResolved(Envelope):
+    type: Literal[EventType.COMPLAINT_RESOLVED]
+    data: ComplaintResolvedData
+
+
+class SurveyAnswered(Envelope):
+    type: Literal[EventType.SURVEY_RESPONSE]
+    data: SurveyResponseData
+
+
+class VisitLogged(Envelope):
+    type: Literal[EventType.VISIT]
+    data: VisitData
+
+
+class NoteAdded(Envelope):
+    type: Literal[EventType.NOTE]
+    data: NoteData
+
+
+InteractionEvent = (
+    CallLogged
+    | EmailLogged
+    | ChatLogged
+    | SmsLogged
+    | PurchaseMade
+    | RefundIssued
+    | ComplaintOpened
+    | ComplaintUpdated
+    | ComplaintResolved
+    | SurveyAnswered
+    | VisitLogged
+    | NoteAdded
+)

@@ -1,0 +1,44 @@
+"""Outcomes of the notifier: `c360.notification.*` (key = customer id)."""
+
+from typing import Literal
+
+from pydantic import Field
+
+from shared.events.envelope import Envelope, Payload
+from shared.events.types import EventType
+
+
+class NotificationData(Payload):
+    notification_id: str = Field(min_length=1, max_length=200)
+    customer_id: str = Field(min_length=1, max_length=64)
+    rule: str = Field(min_length=1, max_length=100)
+    channel: str = Field(min_length=1, max_length=32)
+    target: str | None = Field(default=None, max_length=500, description="masked recipient")
+    trigger_event_id: str | None = Field(default=None, max_length=200)
+    attempts: int = Field(default=1, ge=0)
+
+
+class NotificationFailedData(NotificationData):
+    error: str = Field(max_length=2_000)
+
+
+class NotificationSuppressedData(NotificationData):
+    reason: str = Field(max_length=500, examples=["no consent for sms", "quiet hours"])
+
+
+class NotificationSent(Envelope):
+    type: Literal[EventType.NOTIFICATION_SENT]
+    data: NotificationData
+
+
+class NotificationFailed(Envelope):
+    type: Literal[EventType.NOTIFICATION_FAILED]
+    data: NotificationFailedData
+
+
+class NotificationSuppressed(Envelope):
+    type: Literal[EventType.NOTIFICATION_SUPPRESSED]
+    data: NotificationSuppressedData
+
+
+NotificationEvent = NotificationSent | NotificationFailed | NotificationSuppressed

@@ -1,0 +1,45 @@
+"""The event catalog: every CloudEvent `type` c360 knows, as dotted strings."""
+
+from enum import StrEnum
+
+
+class EventType(StrEnum):
+    CALL = "c360.interaction.call"
+    EMAIL = "c360.interaction.email"
+    CHAT = "c360.interaction.chat"
+    SMS = "c360.interaction.sms"
+    PURCHASE = "c360.interaction.purchase"
+    REFUND = "c360.interaction.refund"
+    COMPLAINT_OPENED = "c360.interaction.complaint.opened"
+    COMPLAINT_UPDATED = "c360.interaction.complaint.updated"
+    COMPLAINT_RESOLVED = "c360.interaction.complaint.resolved"
+    SURVEY_RESPONSE = "c360.interaction.survey.response"
+    VISIT = "c360.interaction.visit"
+    NOTE = "c360.interaction.note"
+
+    CONTACT_CREATED = "c360.contact.created"
+    CONTACT_UPDATED = "c360.contact.updated"
+    IDENTITY_LINKED = "c360.contact.identity.linked"
+    CONTACT_MERGED = "c360.contact.merged"
+    CONTACT_UNMERGED = "c360.contact.unmerged"
+    CONSENT_CHANGED = "c360.contact.consent.changed"
+    CONTACT_ERASED = "c360.contact.erased"
+
+    NOTIFICATION_SENT = "c360.notification.sent"
+    NOTIFICATION_FAILED = "c360.notification.failed"
+    NOTIFICATION_SUPPRESSED = "c360.notification.suppressed"
+
+    @property
+    def family(self) -> str:
+        """`interaction`, `contact` or `notification`."""
+        return self.value.split(".")[1]
+
+    @property
+    def short_name(self) -> str:
+        """The name after the family, e.g. `complaint.opened`."""
+        return self.value.split(".", 2)[2]
+
+
+INTERACTION_TYPES = frozenset(t for t in EventType if t.family == "interaction")
+CONTACT_TYPES = frozenset(t for t in EventType if t.family == "contact")
+NOTIFICATION_TYPES = frozenset(t for t in EventType if t.family == "notification")

@@ -1,0 +1,46 @@
+"""All configuration, from `C360_*` environment variables (or a `.env` file)."""
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET = "change-me"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="C360_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    mongodb_uri: str = "mongodb://127.0.0.1:27017/"
+    database: str = "c360"
+    topic_prefix: str = Field(default="", description="isolates topics, e.g. per test run")
+    topic_partitions: int = Field(default=12, ge=1)
+    topic_replication: int = Field(default=1, ge=1)
+    default_region: str = Field(default="IR", description="region for phones without +country")
+
+    contacts_url: str = "http://127.0.0.1:8001"
+    interactions_url: str = "http://127.0.0.1:8002"
+    projections_url: str = "http://127.0.0.1:8003"
+    notifier_url: str = "http://127.0.0.1:8004"
+
+    log_level: str = "INFO"
+    log_format: Literal["json", "console"] = "json"
+    max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    webhook_secret: SecretStr = SecretStr(DEV_SECRET)
+
+    @model_validator(mode="after")
+    def _no_placeholder_secrets_in_production(self) -> "Settings":
+        if (
+            self.environment == "production"
+            and self.webhook_secret.get_secret_value() == DEV_SECRET
+        ):
+            raise ValueError("C360_WEBHOOK_SECRET must be set outside development")
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,62 @@
+"""The topic catalog: every topic c360 uses, with its partitioning and retention."""
+
+from dataclasses import dataclass, field
+
+from shared.settings import Settings
+
+INFINITE = "-1"
+WEEK_MS = str(7 * 24 * 3600 * 1000)
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    base_name: str
+    key: str
+    config: dict[str, str] = field(default_factory=dict)
+
+
+INGRESS = TopicSpec("c360.ingress", "any (adapter's choice)", {"retention.ms": WEEK_MS})
+INTERACTIONS = TopicSpec("c360.interactions", "customer id", {"retention.ms": INFINITE})
+CONTACTS = TopicSpec("c360.contacts", "customer id", {"retention.ms": INFINITE})
+NOTIFICATIONS = TopicSpec("c360.notifications", "customer id", {"retention.ms": INFINITE})
+DEADLETTER = TopicSpec("c360.deadletter", "original key", {"retention.ms": INFINITE})
+CATALOG = (INGRESS, INTERACTIONS, CONTACTS, NOTIFICATIONS, DEADLETTER)
+COMMON_CONFIG = {"cleanup.policy": "delete", "min.insync.replicas": "1"}
+
+
+@dataclass(frozen=True)
+class Topics:
+    """Concrete topic names for one deployment (the prefix isolates tests and environments)."""
+
+    prefix: str = ""
+
+    def name(self, spec: TopicSpec) -> str:
+        return f"{self.prefix}{spec.base_name}"
+
+    @property
+    def ingress(self) -> str:
+        return self.name(INGRESS)
+
+    @property
+    def interactions(self) -> str:
+        return self.name(INTERACTIONS)
+
+    @property
+    def contacts(self) -> str:
+        return self.name(CONTACTS)
+
+    @property
+    def notifications(self) -> str:
+        return self.name(NOTIFICATIONS)
+
+    @property
+    def deadletter(self) -> str:
+        return self.name(DEADLETTER)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Topics":
+        return cls(settings.topic_prefix)
+
+
+def topic_config(spec: TopicSpec) -> dict[str, str]:
+    return {**COMMON_CONFIG, **spec.config}

@@ -1,0 +1,86 @@
+"""Session-wide access to the real services, and per-test isolation by names, not cleanup."""
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import ExitStack
+
+import pytest
+from aiokafka import AIOKafkaProducer
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+
+from shared.kafka import ensure_topics, make_producer
+from shared.mongo import Document, make_client
+from shared.settings import Settings
+from shared.topics import Topics
+from tests.infra import Infra, InfraUnavailable, docker, native_or_external
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+TEST_PARTITIONS = 3
+
+
+@pytest.fixture(scope="session")
+def infra() -> Iterator[Infra]:
+    """The real broker and store. In CI a missing service fails the run instead of skipping."""
+    backend = os.environ.get("C360_TEST_BACKEND", "native")
+    with ExitStack() as stack:
+        try:
+            found = docker(stack) if backend == "docker" else native_or_external(backend)
+        except (InfraUnavailable, ImportError) as exc:
+            if IN_CI:
+                pytest.fail(f"CI=true and the infrastructure is missing: {exc}", pytrace=False)
+            pytest.skip(f"infrastructure unavailable ({backend}): {exc}")
+        os.environ["C360_KAFKA_BOOTSTRAP"] = found.kafka_bootstrap
+        os.environ["C360_MONGODB_URI"] = found.mongodb_uri
+        yield found
+
+
+def unique(prefix: str = "t") -> str:
+    return f"{prefix}{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def settings(infra: Infra) -> Settings:
+    """Settings for one test: its own topic prefix and database."""
+    run = unique()
+    return Settings(
+        environment="test",
+        kafka_bootstrap=infra.kafka_bootstrap,
+        mongodb_uri=infra.mongodb_uri,
+        topic_prefix=f"{run}.",
+        database=f"c360_{run}",
+        topic_partitions=TEST_PARTITIONS,
+    )
+
+
+@pytest.fixture
+def topics(settings: Settings) -> Topics:
+    return Topics.from_settings(settings)
+
+
+@pytest.fixture
+async def catalog(settings: Settings, topics: Topics) -> Topics:
+    """The test's topics, created in the broker with the catalog's settings."""
+    await ensure_topics(settings)
+    return topics
+
+
+@pytest.fixture
+async def producer(settings: Settings) -> AsyncIterator[AIOKafkaProducer]:
+    prod = make_producer(settings)
+    await prod.start()
+    yield prod
+    await prod.stop()
+
+
+@pytest.fixture
+async def mongo_client(settings: Settings) -> AsyncIterator[AsyncMongoClient[Document]]:
+    client = make_client(settings)
+    yield client
+    await client.close()
+
+
+@pytest.fixture
+def db(mongo_client: AsyncMongoClient[Document], settings: Settings) -> AsyncDatabase[Document]:
+    return mongo_client[settings.database]
