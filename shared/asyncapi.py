@@ -1,0 +1,83 @@
+"""The AsyncAPI 3.0 document of c360's topics, generated from the event models themselves.
+
+`python -m shared.asyncapi > docs/asyncapi.json` (or `make docs`); a test keeps the committed file
+in step with the models.
+"""
+
+import json
+import sys
+from typing import Any
+
+from pydantic.json_schema import models_json_schema
+
+from shared.events import EVENT_CLASSES, EventType
+from shared.topics import CONTACTS, DEADLETTER, INGRESS, INTERACTIONS, NOTIFICATIONS, TopicSpec
+
+_FAMILY_TOPIC = {"interaction": INTERACTIONS, "contact": CONTACTS, "notification": NOTIFICATIONS}
+_DESCRIPTIONS = {
+    INGRESS.base_name: "Raw adapter events in CloudEvents structured or binary (`ce_` headers) mode. "
+    "Validated, resolved and re-published to c360.interactions; rejects go to c360.deadletter.",
+    INTERACTIONS.base_name: "Accepted touchpoints. Key = customer id, so a customer's events are ordered.",
+    CONTACTS.base_name: "Customer master-data changes. Key = customer id (merges: the survivor).",
+    NOTIFICATIONS.base_name: "Notification outcomes. Key = customer id.",
+    DEADLETTER.base_name: "Rejected records: original bytes; headers c360-original-topic, "
+    "c360-original-partition, c360-original-offset, c360-error-kind, c360-error-message.",
+}
+
+
+def _message_name(event_type: EventType) -> str:
+    return EVENT_CLASSES[event_type].__name__
+
+
+def build() -> dict[str, Any]:
+    classes = sorted(EVENT_CLASSES.items())
+    _, schemas = models_json_schema(
+        [(cls, "validation") for _, cls in classes], ref_template="#/components/schemas/{model}"
+    )
+    messages = {
+        _message_name(t): {
+            "name": t.value,
+            "title": _message_name(t),
+            "contentType": "application/cloudevents+json",
+            "payload": {"$ref": f"#/components/schemas/{cls.__name__}"},
+        }
+        for t, cls in classes
+    }
+
+    def channel(spec: TopicSpec, types: list[EventType]) -> dict[str, Any]:
+        return {
+            "address": spec.base_name,
+            "description": f"{_DESCRIPTIONS[spec.base_name]} Key: {spec.key}.",
+            "messages": {
+                _message_name(t): {"$ref": f"#/components/messages/{_message_name(t)}"}
+                for t in types
+            },
+        }
+
+    by_family = {f: [t for t, _ in classes if t.family == f] for f in _FAMILY_TOPIC}
+    channels = {spec.base_name: channel(spec, by_family[f]) for f, spec in _FAMILY_TOPIC.items()}
+    channels[INGRESS.base_name] = channel(INGRESS, by_family["interaction"])
+    channels[DEADLETTER.base_name] = {
+        "address": DEADLETTER.base_name,
+        "description": _DESCRIPTIONS[DEADLETTER.base_name],
+    }
+    return {
+        "asyncapi": "3.0.0",
+        "info": {
+            "title": "c360 events",
+            "version": "1.0.0",
+            "description": "CloudEvents 1.0 (structured JSON mode). `dataschema` names the "
+            "payload schema and version: urn:c360:schema:<type>:v<N>.",
+        },
+        "defaultContentType": "application/cloudevents+json",
+        "channels": dict(sorted(channels.items())),
+        "components": {"messages": messages, "schemas": schemas.get("$defs", {})},
+    }
+
+
+def render() -> str:
+    return json.dumps(build(), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(render())

@@ -1,0 +1,44 @@
+"""`make bench [BENCH="raw ingest ..."]`: run benchmarks, print figures, save JSON.
+
+Results go to `.c360/bench/<name>-<timestamp>.json` and `.c360/bench/latest.json`.
+"""
+
+import asyncio
+import importlib
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from tests.bench.common import bench_settings, console, machine, stamp
+
+ORDER = ["raw", "contacts", "ingest", "projections", "notifier", "console"]
+RESULTS = Path(__file__).resolve().parents[2] / ".c360" / "bench"
+
+
+def available(names: list[str]) -> list[str]:
+    here = Path(__file__).parent
+    return [name for name in names if (here / f"{name}.py").exists()]
+
+
+async def main(requested: list[str]) -> dict[str, Any]:
+    names = available(requested or ORDER)
+    if "raw" not in names:
+        names.insert(0, "raw")  # every ratio needs the raw limits of this same run
+    settings = bench_settings()
+    report: dict[str, Any] = {"machine": machine(), "results": {}}
+    for name in names:
+        module = importlib.import_module(f"tests.bench.{name}")
+        console.rule(f"[bold]{name}")
+        report["results"][name] = await module.run(settings)
+    return report
+
+
+if __name__ == "__main__":
+    report = asyncio.run(main(sys.argv[1:]))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(report, indent=2)
+    (RESULTS / f"bench-{stamp()}.json").write_text(text)
+    (RESULTS / "latest.json").write_text(text)
+    print(text)
+    console.print(f"saved to {RESULTS / 'latest.json'}")

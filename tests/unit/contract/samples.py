@@ -1,0 +1,95 @@
+"""One valid `data` payload for every event type in the catalog."""
+
+from typing import Any
+
+from shared.events import EventType
+
+CUSTOMER = {"phone": "+989121234567", "email": "Sara@Example.com", "external_ids": {"crm": "123"}}
+WHEN = "2026-03-20T10:30:00+03:30"
+PROFILE = {
+    "name": "سارا محمدی",
+    "emails": ["sara@example.com"],
+    "phones": ["+989121234567"],
+    "birthday": "1990-05-01",
+    "language": "fa",
+    "timezone": "Asia/Tehran",
+    "preferred_channel": "sms",
+    "consent": {"sms": {"granted": True, "legal_basis": "consent", "at": WHEN}},
+}
+NOTIFICATION = {
+    "notification_id": "n-1",
+    "customer_id": "c_1",
+    "rule": "welcome-first-purchase",
+    "channel": "sms",
+    "trigger_event_id": "e-1",
+}
+
+SAMPLE_DATA: dict[EventType, dict[str, Any]] = {
+    EventType.CALL: {
+        "customer": CUSTOMER,
+        "direction": "inbound",
+        "duration_seconds": 310,
+        "agent_id": "a-7",
+        "outcome": "resolved",
+        "notes": "سلام 👋",
+    },
+    EventType.EMAIL: {"customer": CUSTOMER, "direction": "outbound", "subject": "Your order"},
+    EventType.CHAT: {"customer": CUSTOMER, "platform": "web", "transcript_preview": "hi"},
+    EventType.SMS: {"customer": CUSTOMER, "direction": "outbound", "text": "کد شما ۱۲۳"},
+    EventType.PURCHASE: {
+        "customer": CUSTOMER,
+        "order_id": "A-1001",
+        "amount_minor": 2933,
+        "currency": "USD",
+        "items": [{"sku": "cd", "quantity": 2, "unit_price_minor": 1466}],
+    },
+    EventType.REFUND: {
+        "customer": CUSTOMER,
+        "order_id": "A-1001",
+        "amount_minor": 1466,
+        "currency": "USD",
+        "reason": "damaged",
+    },
+    EventType.COMPLAINT_OPENED: {
+        "customer": CUSTOMER,
+        "complaint_id": "K-1",
+        "severity": "high",
+        "subject": "Late delivery",
+        "sla_due_at": WHEN,
+    },
+    EventType.COMPLAINT_UPDATED: {
+        "customer": CUSTOMER,
+        "complaint_id": "K-1",
+        "status": "in_progress",
+    },
+    EventType.COMPLAINT_RESOLVED: {
+        "customer": CUSTOMER,
+        "complaint_id": "K-1",
+        "resolution": "refunded",
+    },
+    EventType.SURVEY_RESPONSE: {"customer": CUSTOMER, "csat": 4, "nps": 9, "comment": "عالی"},
+    EventType.VISIT: {"customer": CUSTOMER, "location": "tehran-01", "purpose": "pickup"},
+    EventType.NOTE: {"customer": CUSTOMER, "text": "Prefers calls after 5pm", "agent_id": "a-7"},
+    EventType.CONTACT_CREATED: {"customer_id": "c_1", "origin": "api", "profile": PROFILE},
+    EventType.CONTACT_UPDATED: {"customer_id": "c_1", "version": 2, "changes": {"language": "en"}},
+    EventType.IDENTITY_LINKED: {
+        "customer_id": "c_1",
+        "identity": {"kind": "loyalty", "value": "A-9"},
+    },
+    EventType.CONTACT_MERGED: {
+        "survivor_id": "c_1",
+        "merged_id": "c_2",
+        "reason": "same person",
+        "moved_identities": [{"kind": "email", "value": "s@x.com"}],
+    },
+    EventType.CONTACT_UNMERGED: {"survivor_id": "c_1", "merged_id": "c_2", "reason": "mistake"},
+    EventType.CONSENT_CHANGED: {
+        "customer_id": "c_1",
+        "channel": "email",
+        "consent": {"granted": False, "legal_basis": "consent", "at": WHEN},
+    },
+    EventType.CONTACT_ERASED: {"customer_id": "c_1", "reason": "GDPR article 17 request"},
+    EventType.NOTIFICATION_SENT: NOTIFICATION,
+    EventType.NOTIFICATION_FAILED: {**NOTIFICATION, "attempts": 5, "error": "HTTP 500"},
+    EventType.NOTIFICATION_SUPPRESSED: {**NOTIFICATION, "reason": "no consent for sms"},
+}
