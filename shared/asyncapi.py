@@ -15,11 +15,11 @@ from shared.topics import CONTACTS, DEADLETTER, INGRESS, INTERACTIONS, NOTIFICAT
 
 _FAMILY_TOPIC = {"interaction": INTERACTIONS, "contact": CONTACTS, "notification": NOTIFICATIONS}
 _DESCRIPTIONS = {
-    INGRESS.base_name: "Raw adapter events in CloudEvents structured or binary (`ce_` headers) mode. "
-    "Validated, resolved and re-published to c360.interactions; rejects go to c360.deadletter.",
-    INTERACTIONS.base_name: "Accepted touchpoints. Key = customer id, so a customer's events are ordered.",
-    CONTACTS.base_name: "Customer master-data changes. Key = customer id (merges: the survivor).",
-    NOTIFICATIONS.base_name: "Notification outcomes. Key = customer id.",
+    INGRESS.base_name: "Raw adapter events in CloudEvents structured or binary (`ce_` headers) "
+    "mode; validated and re-published to c360.interactions, rejects go to c360.deadletter.",
+    INTERACTIONS.base_name: "Accepted touchpoints, ordered per customer.",
+    CONTACTS.base_name: "Customer master-data changes (a merge is keyed by the survivor).",
+    NOTIFICATIONS.base_name: "Notification outcomes.",
     DEADLETTER.base_name: "Rejected records: original bytes; headers c360-original-topic, "
     "c360-original-partition, c360-original-offset, c360-error-kind, c360-error-message.",
 }

@@ -41,7 +41,7 @@ async def test_faust_agent_round_trip(settings: Settings, producer: AIOKafkaProd
             batch = await consumer.getmany(timeout_ms=60_000)
             assert batch, f"no echo within 60 s; worker log:\n{worker.log_tail()}"
             for records in batch.values():
-                received.update((r.key, r.value) for r in records)  # type: ignore[misc]
+                received.update((r.key, r.value) for r in records)
     finally:
         await consumer.stop()
         worker.stop()
