@@ -3,9 +3,10 @@ SHELL := /bin/bash
 UV_VERSION := 0.13.8
 UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 STACK := deploy/local/stack.sh
+SERVICES := deploy/local/services.sh
 PYTEST_ARGS ?=
 
-.PHONY: help setup up down status test test-unit lint format bench
+.PHONY: help setup infra up down status test test-unit lint format bench docs
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -14,14 +15,29 @@ setup: ## install uv (if missing) and the locked Python dependencies
 	@command -v uv >/dev/null 2>&1 || [ -x "$(UV)" ] || python3 -m pip install --quiet "uv==$(UV_VERSION)"
 	@$(UV) sync --frozen --quiet
 
-up: setup ## start Kafka, the Mongo-protocol store and every c360 service
+infra: setup ## start only Kafka and the Mongo-protocol store (provisioned on first use)
 	@$(STACK) up
 
-down: ## stop everything `make up` started
+up: infra ## start Kafka, the Mongo-protocol store and every c360 service; print the URLs
+	@$(UV) run --frozen c360 topics
+	@$(SERVICES) up
+	@echo
+	@echo "c360 is up:"
+	@echo "  console            http://127.0.0.1:8003/console"
+	@echo "  contacts API       http://127.0.0.1:8001/docs"
+	@echo "  interactions API   http://127.0.0.1:8002/docs"
+	@echo "  projections API    http://127.0.0.1:8003/docs"
+	@echo "  notifier admin     http://127.0.0.1:8004/docs"
+	@echo "  Kafka              127.0.0.1:9092"
+	@echo "  Mongo-protocol     mongodb://127.0.0.1:27017/"
+	@echo "  stop with: make down    health: make status"
+
+down: ## stop everything `make up` started (data is kept)
+	@$(SERVICES) down
 	@$(STACK) down
 
 status: ## health of the infrastructure and the services
-	@$(STACK) status
+	@$(STACK) status; $(SERVICES) status
 
 test: setup ## run every test against the real broker and store (starts them if needed)
 	@$(STACK) up
@@ -34,6 +50,9 @@ lint: setup ## ruff (lint + format check) and mypy
 	@$(UV) run ruff check .
 	@$(UV) run ruff format --check .
 	@$(UV) run mypy
+
+docs: setup ## regenerate docs/asyncapi.json from the event models
+	@$(UV) run python -m shared.asyncapi > docs/asyncapi.json
 
 format: setup ## apply ruff's fixes and formatting
 	@$(UV) run ruff check --fix .
