@@ -20,6 +20,13 @@ class Settings(BaseSettings):
     topic_partitions: int = Field(default=12, ge=1)
     topic_replication: int = Field(default=1, ge=1)
     default_region: str = Field(default="IR", description="region for phones without +country")
+    contacts_port: int = 8001
+    outbox_lease_seconds: float = Field(
+        default=60.0, gt=0, description="a dead process's pending contact events wait this long"
+    )
+    identity_cache_ttl_seconds: float = Field(
+        default=5.0, ge=0, description="how long a resolved identifier is trusted in memory"
+    )
 
     contacts_url: str = "http://127.0.0.1:8001"
     interactions_url: str = "http://127.0.0.1:8002"

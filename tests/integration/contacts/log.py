@@ -1,0 +1,40 @@
+"""Reading back what was published on the test's contacts topic."""
+
+from typing import Any
+
+import orjson
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from shared.settings import Settings
+from shared.topics import Topics
+
+
+async def contact_records(settings: Settings) -> list[dict[str, Any]]:
+    """Every record on the contacts topic so far: key, partition, offset and the event."""
+    topic = Topics.from_settings(settings).contacts
+    consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap)
+    await consumer.start()
+    try:
+        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or []]
+        if not partitions:
+            await consumer._client.force_metadata_update()
+            partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        found = []
+        for tp in partitions:
+            while await consumer.position(tp) < ends[tp]:
+                batch = await consumer.getmany(tp, timeout_ms=1000)
+                for record in batch.get(tp, []):
+                    found.append(
+                        {
+                            "key": record.key.decode() if record.key else None,
+                            "partition": tp.partition,
+                            "offset": record.offset,
+                            "event": orjson.loads(record.value),
+                        }
+                    )
+        return found
+    finally:
+        await consumer.stop()
