@@ -37,6 +37,11 @@ class Settings(BaseSettings):
     log_format: Literal["json", "console"] = "json"
     max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     webhook_secret: SecretStr = SecretStr(DEV_SECRET)
+    notifier_host: str = "127.0.0.1"
+    notifier_port: int = 8004
+    notifier_rules_path: str | None = Field(
+        default=None, description="notifier rules file; default: services/notifier/rules.yaml"
+    )
 
     @model_validator(mode="after")
     def _no_placeholder_secrets_in_production(self) -> "Settings":

@@ -1,0 +1,97 @@
+"""Publishing what happened: `c360.notification.*` events and dead letters, on Kafka."""
+
+from aiokafka import AIOKafkaProducer
+from aiokafka.structs import ConsumerRecord
+
+from services.notifier.domain.notification import Notification, Status
+from shared.events import (
+    STRUCTURED_HEADERS,
+    EventType,
+    NotificationData,
+    NotificationFailed,
+    NotificationFailedData,
+    NotificationSent,
+    NotificationSuppressed,
+    NotificationSuppressedData,
+    encode_event,
+)
+from shared.events.envelope import Envelope
+from shared.kafka import dead_letter_headers
+from shared.topics import Topics
+
+SOURCE = "services/notifier"
+
+
+def outcome_event(notification: Notification) -> Envelope:
+    """The outcome as an event; its id is derived from the notification's, so a republish after a
+    crash is recognised downstream as the same event."""
+    assert notification.status.terminal
+    assert notification.finished_at is not None
+    common = {
+        "notification_id": notification.id,
+        "customer_id": notification.customer_id,
+        "rule": notification.rule_id,
+        "channel": notification.channel or "none",
+        "target": notification.masked_target,
+        "trigger_event_id": notification.occurrence_key,
+        "attempts": notification.attempts,
+    }
+    envelope = {
+        "id": f"{notification.id}:{notification.status.value}",
+        "source": SOURCE,
+        "time": notification.finished_at,
+        "subject": notification.customer_id,
+    }
+    if notification.status is Status.SENT:
+        return NotificationSent(
+            type=EventType.NOTIFICATION_SENT, data=NotificationData(**common), **envelope
+        )
+    if notification.status is Status.FAILED:
+        data = NotificationFailedData(**common, error=(notification.error or "")[:2000])
+        return NotificationFailed(type=EventType.NOTIFICATION_FAILED, data=data, **envelope)
+    data_s = NotificationSuppressedData(**common, reason=(notification.reason or "")[:500])
+    return NotificationSuppressed(type=EventType.NOTIFICATION_SUPPRESSED, data=data_s, **envelope)
+
+
+class Outcomes:
+    def __init__(self, producer: AIOKafkaProducer, topics: Topics) -> None:
+        self.producer = producer
+        self.topics = topics
+
+    async def publish(self, notification: Notification) -> None:
+        await self.producer.send_and_wait(
+            self.topics.notifications,
+            encode_event(outcome_event(notification)),
+            key=notification.customer_id.encode(),
+            headers=STRUCTURED_HEADERS,
+        )
+
+    async def dead_letter_failed(self, notification: Notification) -> None:
+        """The failed notification itself, with where its trigger came from, for replay."""
+        origin = notification.origin
+        headers = dead_letter_headers(
+            topic=origin.topic,
+            partition=origin.partition,
+            offset=origin.offset,
+            kind="notification_failed",
+            message=notification.error or "delivery failed",
+        )
+        await self.producer.send_and_wait(
+            self.topics.deadletter,
+            notification.model_dump_json().encode(),
+            key=notification.customer_id.encode(),
+            headers=[*headers, ("c360-notification-id", notification.id.encode())],
+        )
+
+    async def reject(self, record: ConsumerRecord[bytes, bytes], kind: str, message: str) -> None:
+        """A record the notifier cannot read goes to the dead letters, unchanged."""
+        headers = dead_letter_headers(
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            kind=kind,
+            message=message,
+        )
+        await self.producer.send_and_wait(
+            self.topics.deadletter, record.value, key=record.key, headers=headers
+        )

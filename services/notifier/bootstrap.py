@@ -1,0 +1,125 @@
+"""Wiring: real adapters in, the notifier's FastAPI app (admin API + stream worker) out.
+
+Nothing connects at import time; `build_app` reads the rules first, so an invalid rules file
+stops the process before it touches Kafka or the store.
+"""
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import httpx
+from aiokafka import AIOKafkaProducer
+from fastapi import FastAPI
+
+from services.notifier.adapters.channels import Channel, EmailChannel, SmsChannel, WebhookChannel
+from services.notifier.adapters.outcomes import Outcomes
+from services.notifier.adapters.rules_file import read_rules, rules_path
+from services.notifier.adapters.store import NotifierStore
+from services.notifier.domain.customer import Contact
+from services.notifier.domain.rules import RulesFile
+from services.notifier.entrypoints.http import notifications, rules
+from services.notifier.entrypoints.worker import NotifierWorker
+from services.notifier.service_layer.delivery import Deliverer, utc_now
+from services.notifier.service_layer.processing import Notifier
+from services.notifier.service_layer.timers import TimerRunner
+from shared.http.app import create_app
+from shared.kafka import check_producer, make_producer
+from shared.logging import get_logger
+from shared.mongo import database, make_client, ping
+from shared.settings import Settings
+from shared.topics import Topics
+
+log = get_logger(__name__)
+
+
+def make_channels(
+    ruleset: RulesFile, settings: Settings, http: httpx.AsyncClient
+) -> dict[str, Channel]:
+    channels: dict[str, Channel] = {
+        "webhook": WebhookChannel(http, settings.webhook_secret.get_secret_value())
+    }
+    if ruleset.channels.email is not None:
+        channels["email"] = EmailChannel(ruleset.channels.email)
+    if ruleset.channels.sms is not None:
+        channels["sms"] = SmsChannel(http, ruleset.channels.sms)
+    return channels
+
+
+@dataclass
+class Runtime:
+    """What exists only while the app runs (aiokafka needs a running loop to be created)."""
+
+    producer: AIOKafkaProducer | None = None
+    worker_task: asyncio.Task[None] | None = None
+
+    async def kafka_ready(self) -> None:
+        if self.producer is None:
+            raise RuntimeError("the Kafka producer is not started")
+        await check_producer(self.producer)
+
+    async def worker_alive(self) -> None:
+        if self.worker_task is None or self.worker_task.done():
+            raise RuntimeError("the notifier stream worker is not running")
+
+
+def build_app(settings: Settings) -> FastAPI:
+    """Raises RulesError (naming rule and field) when the rules file is invalid."""
+    ruleset = read_rules(rules_path(settings.notifier_rules_path))
+    topics = Topics.from_settings(settings)
+    client = make_client(settings)
+    store = NotifierStore(database(client, settings))
+    runtime = Runtime()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        timeout = ruleset.channels.webhook.timeout_s
+        async with httpx.AsyncClient(timeout=timeout) as http:
+            producer = runtime.producer = make_producer(settings)
+            await producer.start()
+            outcomes = Outcomes(producer, topics)
+
+            async def contacts(customer_id: str) -> Contact | None:
+                return (await store.load_state(customer_id)).contact
+
+            deliverer = Deliverer(
+                ruleset, store, make_channels(ruleset, settings, http), outcomes, contacts, utc_now
+            )
+            notifier = Notifier(ruleset, store, deliverer, utc_now)
+            timers = TimerRunner(ruleset, store, notifier, deliverer, utc_now, topics.interactions)
+            interval = ruleset.delivery.timer_scan_interval.total_seconds()
+            worker = NotifierWorker(settings, notifier, timers, outcomes, interval)
+            runtime.worker_task = asyncio.create_task(worker.run(), name="notifier-worker")
+            runtime.worker_task.add_done_callback(_log_worker_exit)
+            try:
+                yield
+            finally:
+                runtime.worker_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await runtime.worker_task
+                await producer.stop()
+                await client.close()
+
+    app = create_app(
+        service="notifier",
+        title="c360 notifier",
+        description="Rules on events and customer state; notifications delivered once.",
+        version="1.0.0",
+        lifespan=lifespan,
+        routers=[notifications.router, rules.router],
+        checks={
+            "kafka": runtime.kafka_ready,
+            "store": lambda: ping(client),
+            "worker": runtime.worker_alive,
+        },
+        max_body_bytes=settings.max_body_bytes,
+    )
+    app.state.store = store
+    app.state.rules = ruleset
+    return app
+
+
+def _log_worker_exit(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("notifier worker stopped", error=repr(task.exception()))

@@ -1,0 +1,22 @@
+"""Typed FastAPI dependencies: what the routers need, taken from the wired application."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from services.notifier.adapters.store import NotifierStore
+from services.notifier.domain.rules import RulesFile
+
+
+def get_store(request: Request) -> NotifierStore:
+    store: NotifierStore = request.app.state.store
+    return store
+
+
+def get_rules(request: Request) -> RulesFile:
+    rules: RulesFile = request.app.state.rules
+    return rules
+
+
+StoreDep = Annotated[NotifierStore, Depends(get_store)]
+RulesDep = Annotated[RulesFile, Depends(get_rules)]

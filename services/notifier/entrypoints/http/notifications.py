@@ -1,0 +1,82 @@
+"""`/v1/notifications`: what the notifier decided and delivered, per customer or by id."""
+
+from datetime import datetime
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from services.notifier.domain.notification import Notification, Status
+from services.notifier.entrypoints.http.dependencies import StoreDep
+from shared.http.problems import Problem
+
+router = APIRouter(prefix="/v1/notifications", tags=["notifications"])
+
+
+class NotificationPublic(BaseModel):
+    id: str
+    customer_id: str
+    rule: str
+    status: Status
+    trigger: str
+    trigger_key: str
+    triggered_at: datetime
+    target: str
+    channel: str | None
+    recipient: str | None
+    subject: str
+    attempts: int
+    deliver_after: datetime | None
+    reason: str | None
+    error: str | None
+    finished_at: datetime | None
+
+    @classmethod
+    def of(cls, n: Notification) -> "NotificationPublic":
+        return cls(
+            id=n.id,
+            customer_id=n.customer_id,
+            rule=n.rule_id,
+            status=n.status,
+            trigger=n.occurrence_name,
+            trigger_key=n.occurrence_key,
+            triggered_at=n.triggered_at,
+            target=n.target,
+            channel=n.channel,
+            recipient=n.masked_target,
+            subject=n.subject,
+            attempts=n.attempts,
+            deliver_after=n.deliver_after,
+            reason=n.reason,
+            error=n.error,
+            finished_at=n.finished_at,
+        )
+
+
+class NotificationList(BaseModel):
+    customer_id: str
+    items: list[NotificationPublic]
+
+
+@router.get("")
+async def list_for_customer(
+    store: StoreDep,
+    customer_id: str = Query(min_length=1, max_length=64, description="the c360 customer id"),
+) -> NotificationList:
+    """The customer's most recent notifications (up to 200), newest first."""
+    state = await store.load_state(customer_id)
+    found = await store.get_many(list(reversed(state.notification_ids)))
+    return NotificationList(
+        customer_id=customer_id, items=[NotificationPublic.of(n) for n in found]
+    )
+
+
+@router.get("/{notification_id}")
+async def get_one(notification_id: str, store: StoreDep) -> NotificationPublic:
+    notification = await store.get(notification_id)
+    if notification is None:
+        raise Problem(
+            404,
+            f"no notification {notification_id!r}",
+            errors=[{"field": "notification_id", "reason": "not found"}],
+        )
+    return NotificationPublic.of(notification)

@@ -1,0 +1,34 @@
+"""`/v1/rules`: the rules in force, and a validator for a rules file before it is deployed."""
+
+import os
+from typing import Any
+
+from fastapi import APIRouter, Body
+
+from services.notifier.adapters.rules_file import parse_rules
+from services.notifier.domain.ruleset import RulesError
+from services.notifier.entrypoints.http.dependencies import RulesDep
+from shared.http.problems import Problem
+
+router = APIRouter(prefix="/v1/rules", tags=["rules"])
+
+
+@router.get("")
+async def rules_in_force(rules: RulesDep) -> dict[str, Any]:
+    """The loaded rules (after `${VAR}` expansion; channel credentials left out)."""
+    return rules.model_dump(
+        mode="json", exclude={"channels": {"email": {"password"}, "sms": {"token"}}}
+    )
+
+
+@router.post("/validate")
+async def validate(
+    text: str = Body(media_type="application/yaml", description="a rules file (YAML)"),
+) -> dict[str, Any]:
+    """Check a rules file; a problem lists every error with its rule and field."""
+    try:
+        parsed = parse_rules(text, os.environ, source="submitted rules file")
+    except RulesError as exc:
+        errors = [{"field": f"{p.rule}:{p.field}", "reason": p.reason} for p in exc.problems]
+        raise Problem(422, str(exc).splitlines()[0], errors=errors) from None
+    return {"valid": True, "rules": [rule.id for rule in parsed.rules]}

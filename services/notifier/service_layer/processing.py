@@ -1,0 +1,109 @@
+"""The notifier's unit of work, one customer at a time: fold, evaluate, claim, deliver, save.
+
+The customer's state is saved last. A crash anywhere before that makes the redelivered events
+produce the same decisions, hence the same notification ids, whose stored records are resumed;
+a crash after it finds every notification of those events finished or durably deferred.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from aiokafka.structs import ConsumerRecord
+
+from services.notifier import metrics
+from services.notifier.adapters.store import NotifierStore
+from services.notifier.domain.customer import CustomerState
+from services.notifier.domain.evaluation import evaluate
+from services.notifier.domain.fold import advance, is_new
+from services.notifier.domain.notification import Notification, Origin, from_decision
+from services.notifier.domain.occurrence import Occurrence, from_event
+from services.notifier.domain.rules import RulesFile
+from services.notifier.domain.schedule import Timer, birthday_key, sla_timers
+from services.notifier.service_layer.delivery import Clock, Deliverer
+from shared.events import ComplaintOpened, Event
+from shared.mongo import VersionConflict
+
+Item = tuple[ConsumerRecord[bytes, bytes], Event]
+CONFLICT_RETRIES = 3
+
+
+@dataclass
+class Work:
+    """Effects decided while folding, applied together before the state is saved."""
+
+    notifications: list[tuple[Notification, int]] = field(default_factory=list)
+    timers: dict[int, list[Timer]] = field(default_factory=lambda: defaultdict(list))
+    birthday_buckets: list[tuple[int, str]] = field(default_factory=list)
+
+
+def position_key(topic: str, partition: int) -> str:
+    """`interactions-3`: stored as a document key, so no dots (the topic prefix is dropped)."""
+    return f"{topic.rsplit('.', 1)[-1]}-{partition}"
+
+
+class Notifier:
+    def __init__(
+        self, rules: RulesFile, store: NotifierStore, deliverer: Deliverer, clock: Clock
+    ) -> None:
+        self.rules, self.store, self.deliverer, self.clock = rules, store, deliverer, clock
+
+    async def handle_events(self, customer_id: str, items: list[Item]) -> None:
+        """Apply one customer's records (in log order) and everything they trigger."""
+        for attempt in range(1, CONFLICT_RETRIES + 1):
+            try:
+                await self._handle_events(customer_id, items)
+                return
+            except VersionConflict:
+                if attempt == CONFLICT_RETRIES:
+                    raise
+
+    async def _handle_events(self, customer_id: str, items: list[Item]) -> None:
+        state = await self.store.load_state(customer_id)
+        loaded, work = state, Work()
+        for record, event in items:
+            key = position_key(record.topic, record.partition)
+            if not is_new(state, event, key, record.offset):
+                continue
+            before = state
+            state = advance(state, event, key, record.offset)
+            origin = Origin(topic=record.topic, partition=record.partition, offset=record.offset)
+            state = self.decide(state, from_event(event, customer_id), origin, work)
+            self._schedule(before, state, event, record.partition, work)
+        if state != loaded:
+            await self.apply(state, work)
+
+    def decide(
+        self, state: CustomerState, occurrence: Occurrence, origin: Origin, work: Work
+    ) -> CustomerState:
+        """Evaluate the rules; the notifications to claim are added to `work`."""
+        evaluation = evaluate(self.rules, occurrence, state)
+        metrics.RULE_EVALUATIONS.labels(occurrence.name).inc(evaluation.evaluated)
+        for rule_id in evaluation.throttled:
+            metrics.THROTTLED.labels(rule_id).inc()
+        now = self.clock()
+        work.notifications += [
+            (from_decision(d, origin, now), origin.partition) for d in evaluation.decisions
+        ]
+        return evaluation.state
+
+    def _schedule(
+        self, before: CustomerState, after: CustomerState, event: Event, partition: int, work: Work
+    ) -> None:
+        if isinstance(event, ComplaintOpened):
+            complaint = after.open_complaint(event.data.complaint_id)
+            if complaint is not None:
+                work.timers[partition] += sla_timers(self.rules, after.customer_id, complaint)
+        birthday = after.contact.birthday if after.contact else None
+        previous = before.contact.birthday if before.contact else None
+        if birthday is not None and birthday != previous:
+            work.birthday_buckets.append((partition, birthday_key(birthday)))
+
+    async def apply(self, state: CustomerState, work: Work) -> None:
+        """Claim, schedule, deliver, and only then save the state (see the module docstring)."""
+        claimed = [(await self.store.claim(n), p) for n, p in work.notifications]
+        for partition, timers in work.timers.items():
+            await self.store.add_timers(partition, timers)
+        for partition, bucket in work.birthday_buckets:
+            await self.store.file_birthday(partition, state.customer_id, bucket)
+        await self.deliverer.deliver_all([(n, p) for n, p in claimed if n.needs_work])
+        await self.store.save_state(state)
