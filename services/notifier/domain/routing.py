@@ -37,7 +37,7 @@ def route_to_customer(
         return Suppressed("customer has no contact profile (no channel, no consent)")
     if contact.erased:
         return Suppressed("customer was erased")
-    wanted = [contact.preferred_channel.value] if contact.preferred_channel else []
+    wanted = [str(contact.preferred_channel)] if contact.preferred_channel else []
     wanted += [c for c in fallback if c not in wanted]
     if not wanted:
         return Suppressed("customer has no preferred channel and the rule no fallback")

@@ -15,20 +15,20 @@ from shared.events import EventType
 from shared.events.customer import Channel
 from shared.events.interactions import Severity
 
-_DURATION = re.compile(r"^(\d+)\s*(s|m|h|d)$")
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86_400}
+_DURATION = re.compile(r"^(\d+)\s*(ms|s|m|h|d)$")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86_400}
 RULE_ID = r"^[a-z0-9][a-z0-9-]{0,62}$"
 
 
 def parse_duration(value: Any) -> timedelta:
-    """`90s`, `15m`, `24h`, `7d` (or a number of seconds) as a timedelta."""
+    """`250ms`, `90s`, `15m`, `24h`, `7d` (or a number of seconds) as a timedelta."""
     if isinstance(value, timedelta):
         return value
     if isinstance(value, int) and not isinstance(value, bool):
         return timedelta(seconds=value)
     match = _DURATION.match(str(value).strip())
     if not match:
-        raise ValueError(f"{value!r} is not a duration like 90s, 15m, 24h or 7d")
+        raise ValueError(f"{value!r} is not a duration like 250ms, 90s, 15m, 24h or 7d")
     return timedelta(seconds=int(match[1]) * _UNIT_SECONDS[match[2]])
 
 

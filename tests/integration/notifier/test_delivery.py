@@ -1,0 +1,205 @@
+"""Delivery against the real store, the real broker and real local receivers (HTTP and SMTP)."""
+
+import time
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from services.notifier.adapters.outcomes import Outcomes
+from services.notifier.adapters.rules_file import parse_rules
+from services.notifier.adapters.store import NotifierStore
+from services.notifier.bootstrap import make_channels
+from services.notifier.domain.customer import Contact
+from services.notifier.domain.evaluation import Decision, notification_id
+from services.notifier.domain.notification import Notification, Origin, Status, from_decision
+from services.notifier.domain.signature import verify
+from services.notifier.service_layer.delivery import Deliverer
+from shared.events import decode_event
+from shared.kafka import make_consumer
+from shared.settings import Settings
+from shared.topics import Topics
+from tests.integration.notifier.receivers import HttpReceiver, SmtpReceiver
+
+pytestmark = pytest.mark.integration
+SECRET = "change-me"
+
+RULES_YAML = """
+delivery: {{max_attempts: 3, initial_backoff: 10ms, max_backoff: 50ms}}
+channels:
+  email: {{host: 127.0.0.1, port: {smtp}}}
+  sms: {{url: "{sms}", token: tok}}
+teams:
+  support: {{webhook: "{support}"}}
+templates:
+  t: {{subject: "Hello", body: "Body"}}
+rules:
+  - id: r
+    when: {{event: c360.interaction.purchase}}
+    action: {{template: t, target: customer}}
+"""
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[HttpReceiver]:
+    receiver = await HttpReceiver().start()
+    yield receiver
+    await receiver.stop()
+
+
+@pytest.fixture
+def smtp() -> AsyncIterator[SmtpReceiver]:
+    receiver = SmtpReceiver().start()
+    yield receiver
+    receiver.stop()
+
+
+def notification(target: str = "team:support", customer: str = "c1") -> Notification:
+    key = str(uuid.uuid4())
+    decision = Decision(
+        notification_id=notification_id("r", key),
+        rule_id="r",
+        customer_id=customer,
+        occurrence_key=key,
+        occurrence_name="c360.interaction.purchase",
+        triggered_at=datetime.now(UTC),
+        target=target,
+        fallback=("email",),
+        subject="Hello",
+        body="Body",
+    )
+    return from_decision(decision, Origin(topic="t", partition=0, offset=7), datetime.now(UTC))
+
+
+@pytest.fixture
+async def deliver(catalog: Topics, db, producer: AIOKafkaProducer, http, smtp, settings: Settings):
+    rules = parse_rules(
+        RULES_YAML.format(smtp=smtp.port, sms=http.url("/sms"), support=http.url("/support")), {}
+    )
+    store = NotifierStore(db)
+    contacts: dict[str, Contact] = {}
+
+    async def lookup(customer_id: str) -> Contact | None:
+        return contacts.get(customer_id)
+
+    async with httpx.AsyncClient(timeout=5) as client:
+        channels = make_channels(rules, settings, client)
+        deliverer = Deliverer(rules, store, channels, Outcomes(producer, catalog), lookup)
+        deliverer.contacts_table = contacts  # type: ignore[attr-defined]
+        yield deliverer
+
+
+async def outcome_events(settings: Settings, topic: str, expected: int) -> list:
+    consumer = make_consumer(settings, f"check-{uuid.uuid4().hex[:6]}", topic)
+    await consumer.start()
+    try:
+        found: list = []
+        while len(found) < expected:
+            batch = await consumer.getmany(timeout_ms=10_000)
+            assert batch, f"only {len(found)} of {expected} records on {topic}"
+            found += [r for records in batch.values() for r in records]
+        return found
+    finally:
+        await consumer.stop()
+
+
+async def test_a_receiver_answering_500_then_200_gets_one_delivery(
+    deliver, http, settings, catalog
+):
+    http.answers["/support"] = [500]
+    claimed = await deliver.store.claim(notification())
+    done = await deliver.deliver(claimed, 0)
+    assert (done.status, done.attempts, done.published) == (Status.SENT, 2, True)
+    assert [r.status for r in http.requests] == [500, 200]
+    assert {r.notification_id for r in http.requests} == {claimed.id}
+    accepted = http.accepted("/support")
+    assert len(accepted) == 1
+    assert verify(SECRET, accepted[0].body, accepted[0].headers["C360-Signature"], int(time.time()))
+    assert accepted[0].json["notification_id"] == claimed.id
+    [record] = await outcome_events(settings, catalog.notifications, 1)
+    event = decode_event(record.value)
+    assert (event.type, event.id, record.key) == (
+        "c360.notification.sent",
+        f"{claimed.id}:sent",
+        b"c1",
+    )
+
+
+async def test_a_notification_recorded_as_sent_is_never_sent_again(deliver, http):
+    first = await deliver.deliver(await deliver.store.claim(notification()), 0)
+    again = await deliver.store.claim(first.model_copy(update={"status": Status.PENDING}))
+    assert again.status is Status.SENT  # the stored record wins over a re-decided one
+    await deliver.deliver(again, 0)
+    assert len(http.requests) == 1
+
+
+async def test_after_the_last_retry_it_fails_and_is_dead_lettered(deliver, http, settings, catalog):
+    http.answers["/support"] = [500, 503, 502]
+    done = await deliver.deliver(await deliver.store.claim(notification()), 0)
+    assert (done.status, done.attempts) == (Status.FAILED, 3)
+    assert "HTTP 502" in (done.error or "")
+    [dead] = await outcome_events(settings, catalog.deadletter, 1)
+    headers = dict(dead.headers)
+    assert headers["c360-error-kind"] == b"notification_failed"
+    assert headers["c360-notification-id"] == done.id.encode()
+    assert (headers["c360-original-topic"], headers["c360-original-offset"]) == (b"t", b"7")
+    [record] = await outcome_events(settings, catalog.notifications, 1)
+    assert decode_event(record.value).type == "c360.notification.failed"
+
+
+async def test_a_client_error_is_not_retried(deliver, http):
+    http.answers["/support"] = [422]
+    done = await deliver.deliver(await deliver.store.claim(notification()), 0)
+    assert (done.status, done.attempts, len(http.requests)) == (Status.FAILED, 1, 1)
+
+
+async def test_email_over_smtp_carries_the_notification_id(deliver, smtp):
+    deliver.contacts_table["c1"] = Contact(
+        emails=("sara@example.com",), preferred_channel="email", consent={"email": True}
+    )
+    done = await deliver.deliver(await deliver.store.claim(notification("customer")), 0)
+    assert (done.status, done.channel, done.masked_target) == (
+        Status.SENT,
+        "email",
+        "s***@example.com",
+    )
+    [message] = smtp.messages
+    assert message["Message-ID"] == f"<{done.id}@c360.notifier>"
+    assert (message["To"], message["Subject"]) == ("sara@example.com", "Hello")
+
+
+async def test_sms_through_the_provider_api_carries_an_idempotency_key(deliver, http):
+    deliver.contacts_table["c1"] = Contact(
+        phones=("+989121234567",), preferred_channel="sms", consent={"sms": True}
+    )
+    done = await deliver.deliver(await deliver.store.claim(notification("customer")), 0)
+    [request] = http.accepted("/sms")
+    assert request.headers["Idempotency-Key"] == done.id
+    assert request.headers["Authorization"] == "Bearer tok"
+    assert request.json["to"] == "+989121234567"
+
+
+async def test_without_consent_nothing_is_sent_and_the_suppression_is_recorded(
+    deliver, http, smtp, settings, catalog
+):
+    deliver.contacts_table["c1"] = Contact(
+        emails=("a@b.io",),
+        phones=("+989121234567",),
+        preferred_channel="sms",
+        consent={"sms": False},
+    )
+    done = await deliver.deliver(await deliver.store.claim(notification("customer")), 0)
+    assert (done.status, done.reason) == (
+        Status.SUPPRESSED,
+        "no consent for sms; no consent for email",
+    )
+    assert http.requests == [] and smtp.messages == []
+    stored = await deliver.store.get(done.id)
+    assert stored is not None and stored.status is Status.SUPPRESSED
+    [record] = await outcome_events(settings, catalog.notifications, 1)
+    event = decode_event(record.value)
+    assert event.type == "c360.notification.suppressed"
+    assert event.data.reason == "no consent for sms; no consent for email"  # type: ignore[union-attr]
