@@ -79,7 +79,7 @@ class _Recorder:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.sink.append(parsed)  # type: ignore[arg-type]
+        self.sink.append(parsed)
         return "250 OK"
 
 

@@ -2,12 +2,15 @@
 
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
+from aiokafka.structs import ConsumerRecord
+from pymongo.asynchronous.database import AsyncDatabase
 
 from services.notifier.adapters.outcomes import Outcomes
 from services.notifier.adapters.rules_file import parse_rules
@@ -20,6 +23,7 @@ from services.notifier.domain.signature import verify
 from services.notifier.service_layer.delivery import Deliverer
 from shared.events import decode_event
 from shared.kafka import make_consumer
+from shared.mongo import Document
 from shared.settings import Settings
 from shared.topics import Topics
 from tests.integration.notifier.receivers import HttpReceiver, SmtpReceiver
@@ -51,7 +55,7 @@ async def http() -> AsyncIterator[HttpReceiver]:
 
 
 @pytest.fixture
-def smtp() -> AsyncIterator[SmtpReceiver]:
+def smtp() -> Iterator[SmtpReceiver]:
     receiver = SmtpReceiver().start()
     yield receiver
     receiver.stop()
@@ -74,8 +78,27 @@ def notification(target: str = "team:support", customer: str = "c1") -> Notifica
     return from_decision(decision, Origin(topic="t", partition=0, offset=7), datetime.now(UTC))
 
 
+@dataclass
+class Harness:
+    """The deliverer under test, with the contacts its lookup answers from."""
+
+    deliverer: Deliverer
+    store: NotifierStore
+    contacts: dict[str, Contact] = field(default_factory=dict)
+
+    async def deliver(self, notification: Notification, partition: int) -> Notification:
+        return await self.deliverer.deliver(notification, partition)
+
+
 @pytest.fixture
-async def deliver(catalog: Topics, db, producer: AIOKafkaProducer, http, smtp, settings: Settings):
+async def deliver(
+    catalog: Topics,
+    db: AsyncDatabase[Document],
+    producer: AIOKafkaProducer,
+    http: HttpReceiver,
+    smtp: SmtpReceiver,
+    settings: Settings,
+) -> AsyncIterator[Harness]:
     rules = parse_rules(
         RULES_YAML.format(smtp=smtp.port, sms=http.url("/sms"), support=http.url("/support")), {}
     )
@@ -88,15 +111,16 @@ async def deliver(catalog: Topics, db, producer: AIOKafkaProducer, http, smtp, s
     async with httpx.AsyncClient(timeout=5) as client:
         channels = make_channels(rules, settings, client)
         deliverer = Deliverer(rules, store, channels, Outcomes(producer, catalog), lookup)
-        deliverer.contacts_table = contacts  # type: ignore[attr-defined]
-        yield deliverer
+        yield Harness(deliverer, store, contacts)
 
 
-async def outcome_events(settings: Settings, topic: str, expected: int) -> list:
+async def outcome_events(
+    settings: Settings, topic: str, expected: int
+) -> list[ConsumerRecord[bytes, bytes]]:
     consumer = make_consumer(settings, f"check-{uuid.uuid4().hex[:6]}", topic)
     await consumer.start()
     try:
-        found: list = []
+        found: list[ConsumerRecord[bytes, bytes]] = []
         while len(found) < expected:
             batch = await consumer.getmany(timeout_ms=10_000)
             assert batch, f"only {len(found)} of {expected} records on {topic}"
@@ -157,7 +181,7 @@ async def test_a_client_error_is_not_retried(deliver, http):
 
 
 async def test_email_over_smtp_carries_the_notification_id(deliver, smtp):
-    deliver.contacts_table["c1"] = Contact(
+    deliver.contacts["c1"] = Contact(
         emails=("sara@example.com",), preferred_channel="email", consent={"email": True}
     )
     done = await deliver.deliver(await deliver.store.claim(notification("customer")), 0)
@@ -172,7 +196,7 @@ async def test_email_over_smtp_carries_the_notification_id(deliver, smtp):
 
 
 async def test_sms_through_the_provider_api_carries_an_idempotency_key(deliver, http):
-    deliver.contacts_table["c1"] = Contact(
+    deliver.contacts["c1"] = Contact(
         phones=("+989121234567",), preferred_channel="sms", consent={"sms": True}
     )
     done = await deliver.deliver(await deliver.store.claim(notification("customer")), 0)
@@ -185,7 +209,7 @@ async def test_sms_through_the_provider_api_carries_an_idempotency_key(deliver, 
 async def test_without_consent_nothing_is_sent_and_the_suppression_is_recorded(
     deliver, http, smtp, settings, catalog
 ):
-    deliver.contacts_table["c1"] = Contact(
+    deliver.contacts["c1"] = Contact(
         emails=("a@b.io",),
         phones=("+989121234567",),
         preferred_channel="sms",
@@ -196,9 +220,11 @@ async def test_without_consent_nothing_is_sent_and_the_suppression_is_recorded(
         Status.SUPPRESSED,
         "no consent for sms; no consent for email",
     )
-    assert http.requests == [] and smtp.messages == []
+    assert http.requests == []
+    assert smtp.messages == []
     stored = await deliver.store.get(done.id)
-    assert stored is not None and stored.status is Status.SUPPRESSED
+    assert stored is not None
+    assert stored.status is Status.SUPPRESSED
     [record] = await outcome_events(settings, catalog.notifications, 1)
     event = decode_event(record.value)
     assert event.type == "c360.notification.suppressed"

@@ -55,7 +55,9 @@ def consume(state: CustomerState, log: list[Event], upto: int) -> tuple[Customer
 
 @settings(max_examples=60, deadline=None)
 @given(_events(), st.data())
-def test_redelivering_a_prefix_changes_nothing_and_notifies_nothing_new(log, data) -> None:
+def test_redelivering_a_prefix_changes_nothing_and_notifies_nothing_new(
+    log: list[Event], data: st.DataObject
+) -> None:
     crash_at = data.draw(st.integers(0, len(log)))
     state, first = consume(reachable(), log, crash_at)
     state, second = consume(state, log, len(log))  # the uncommitted tail comes again, from 0
@@ -67,7 +69,9 @@ def test_redelivering_a_prefix_changes_nothing_and_notifies_nothing_new(log, dat
 
 @settings(max_examples=40, deadline=None)
 @given(_events())
-def test_replaying_the_log_gives_the_same_state_and_the_same_notification_ids(log) -> None:
+def test_replaying_the_log_gives_the_same_state_and_the_same_notification_ids(
+    log: list[Event],
+) -> None:
     assert consume(reachable(), log, len(log)) == consume(reachable(), log, len(log))
 
 
