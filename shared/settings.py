@@ -20,6 +20,7 @@ class Settings(BaseSettings):
     topic_partitions: int = Field(default=12, ge=1)
     topic_replication: int = Field(default=1, ge=1)
     default_region: str = Field(default="IR", description="region for phones without +country")
+    contacts_host: str = "127.0.0.1"
     contacts_port: int = 8001
     outbox_lease_seconds: float = Field(
         default=60.0, gt=0, description="a dead process's pending contact events wait this long"

@@ -73,7 +73,9 @@ def with_identities(profile: Profile, identities: tuple[Identity, ...] | list[Id
         elif identity.kind == PHONE and identity.value not in phones:
             phones.append(identity.value)
         elif identity.kind not in (EMAIL, PHONE):
-            external[identity.kind] = identity.value
+            # One value per system in a profile; a second one (brought by a merge) stays in the
+            # index only, so an unmerge never removes the survivor's own.
+            external.setdefault(identity.kind, identity.value)
     return profile.model_copy(
         update={"emails": tuple(emails), "phones": tuple(phones), "external_ids": external}
     )

@@ -15,10 +15,13 @@ change only after the event is in Kafka, so a customer's events reach the log in
 """
 
 import contextlib
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
+from prometheus_client import Counter, Histogram
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -29,6 +32,15 @@ from shared.identity.contact import ContactState
 from shared.identity.outbox import Outbox, Placement
 from shared.mongo import Document
 from shared.position import Position
+
+StepHook = Callable[[str], Awaitable[None]]
+COMMITTED = Counter("c360_contact_changes_total", "Contact changes committed", ["event"])
+CONFLICTS = Counter("c360_contact_write_conflicts_total", "Contact writes that lost a race")
+COMMIT_SECONDS = Histogram(
+    "c360_contact_commit_seconds",
+    "Claim, commit, publish and apply of one contact change",
+    buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+)
 
 
 class Conflict(Exception):
@@ -52,6 +64,9 @@ class ContactJournal:
         self.markers = db["outbox"]
         self.index = db["identity_index"]
         self.outbox = outbox
+        # Told "committed" and "published" as a change passes those points; fault tests install
+        # a hook that pauses there so the process can be killed at exactly that step.
+        self.step_hook: StepHook | None = None
 
     async def load(self, customer_id: str) -> ContactState | None:
         doc = await self.contacts.find_one({"_id": customer_id})
@@ -59,18 +74,31 @@ class ContactJournal:
 
     async def append(self, commit: Commit) -> Position | None:
         """Commit, publish and apply; raises Conflict if another writer got there first."""
+        started = time.perf_counter()
         placement = await self.outbox.place(commit.key)
         commit_id = stream_id(commit.states[0])
-        claimed = await self._claim(commit, commit_id, placement)
+        try:
+            claimed = await self._claim(commit, commit_id, placement)
+        except Conflict:
+            CONFLICTS.inc()
+            raise
+        await self._step("committed")
         position = None
         if commit.publish:
             position = await self.outbox.publish(
                 commit.key, encode_event(commit.event), placement.partition
             )
+            await self._step("published")
         await self.apply(commit_doc(commit, placement))
+        COMMITTED.labels(commit.event.type.short_name).inc()
+        COMMIT_SECONDS.observe(time.perf_counter() - started)
         for marker_id in claimed:  # by _id: the only filter FerretDB/SQLite pushes down
             await self.markers.delete_one({"_id": marker_id})
         return position
+
+    async def _step(self, name: str) -> None:
+        if self.step_hook is not None:
+            await self.step_hook(name)
 
     async def _claim(self, commit: Commit, commit_id: str, placement: Placement) -> list[str]:
         ids = [stream_id(s) for s in commit.states]

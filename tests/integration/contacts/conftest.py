@@ -2,10 +2,12 @@
 
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
 from pymongo.asynchronous.database import AsyncDatabase
 
+from services.contacts.bootstrap import build_app
 from shared.identity.resolver import MongoIdentityResolver
 from shared.identity.store import ContactStore
 from shared.mongo import Document
@@ -29,3 +31,13 @@ async def store(
 @pytest.fixture
 def resolver(store: ContactStore) -> MongoIdentityResolver:
     return MongoIdentityResolver(store)
+
+
+@pytest.fixture
+async def api(settings: Settings, catalog: Topics) -> AsyncIterator[httpx.AsyncClient]:
+    """The contacts app in-process, its lifespan running, on the test's topics and database."""
+    app = build_app(settings.model_copy(update={"max_body_bytes": 4096}))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://contacts") as client:
+            yield client

@@ -1,0 +1,77 @@
+"""Wiring: the real store and broker in, the contacts FastAPI app out. Nothing connects at import.
+
+The Kafka producer is created in the lifespan (aiokafka needs the running loop); the contact
+store's heartbeat and outbox recovery run for as long as the app does.
+"""
+
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from aiokafka import AIOKafkaProducer
+from fastapi import FastAPI
+
+from services.contacts.adapters.fault_points import pause_hook_from_env
+from services.contacts.entrypoints import contacts, duplicates, identities, merges
+from services.contacts.entrypoints.problems import install_contact_problems
+from services.contacts.service_layer.contacts import Contacts
+from services.contacts.service_layer.merges import Merges
+from shared.http.app import create_app
+from shared.identity.resolver import MongoIdentityResolver
+from shared.identity.store import ContactStore
+from shared.kafka import check_producer, ensure_topics, make_producer
+from shared.mongo import database, make_client, ping
+from shared.settings import Settings
+from shared.topics import CONTACTS
+
+DESCRIPTION = """Customer master data and identity: every email, phone and external id resolves to
+exactly one customer; merges are explicit, recorded and reversible; consent is kept per channel.
+Every accepted change is one event on `c360.contacts`, keyed by customer id."""
+
+
+@dataclass
+class Runtime:
+    producer: AIOKafkaProducer | None = None
+
+    async def kafka_ready(self) -> None:
+        if self.producer is None:
+            raise RuntimeError("the Kafka producer is not started")
+        await check_producer(self.producer)
+
+
+def build_app(settings: Settings) -> FastAPI:
+    client = make_client(settings)
+    db = database(client, settings)
+    runtime = Runtime()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await ensure_topics(settings, [CONTACTS])
+        producer = runtime.producer = make_producer(settings)
+        await producer.start()
+        store = ContactStore(db, producer, settings)
+        store.journal.step_hook = pause_hook_from_env()
+        await store.start()
+        app.state.contacts = Contacts(store)
+        app.state.merges = Merges(store)
+        app.state.resolver = MongoIdentityResolver(store)
+        app.state.duplicates = store.duplicates
+        try:
+            yield
+        finally:
+            await store.stop()
+            await producer.stop()
+            await client.close()
+
+    app = create_app(
+        service="contacts",
+        title="c360 contacts",
+        description=DESCRIPTION,
+        version="1.0.0",
+        lifespan=lifespan,
+        routers=[merges.router, contacts.router, identities.router, duplicates.router],
+        checks={"kafka": runtime.kafka_ready, "store": lambda: ping(client)},
+        max_body_bytes=settings.max_body_bytes,
+    )
+    install_contact_problems(app)
+    return app

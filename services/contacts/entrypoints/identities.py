@@ -1,0 +1,50 @@
+"""Identifiers: link one to a contact, resolve one, or resolve an interaction's customer block."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request, Response, status
+
+from services.contacts.entrypoints.contacts import CustomerId, answer
+from services.contacts.entrypoints.dependencies import ContactsDep
+from services.contacts.entrypoints.schemas import ContactPublic, IdentityLink, IdentityPublic
+from shared.events.customer import CustomerRef
+from shared.identity import ResolvedCustomer
+from shared.identity.resolver import MongoIdentityResolver
+
+router = APIRouter(tags=["identities"])
+
+
+@router.post("/v1/contacts/{customer_id}/identities", status_code=status.HTTP_201_CREATED)
+async def link_identity(
+    customer_id: CustomerId, body: IdentityLink, contacts: ContactsDep, response: Response
+) -> ContactPublic:
+    """Link an email, phone or external id (`kind` = system, e.g. `crm`). 200 if already linked."""
+    written, linked = await contacts.link(customer_id, body.kind, body.value)
+    if not linked:
+        response.status_code = status.HTTP_200_OK
+    return answer(response, written)
+
+
+@router.get("/v1/identities/{kind}/{value}")
+async def resolve_identity(
+    kind: Annotated[str, Path(max_length=32)],
+    value: Annotated[str, Path(max_length=320)],
+    contacts: ContactsDep,
+) -> IdentityPublic:
+    """Which customer an identifier belongs to (any spelling; merges are followed)."""
+    identity, owner, state = await contacts.owner_of(kind, value)
+    return IdentityPublic(
+        kind=identity.kind,
+        value=identity.value,
+        key=identity.key,
+        customer_id=state.customer_id,
+        owner_id=owner,
+    )
+
+
+@router.post("/v1/identities/resolve")
+async def resolve_customer(ref: CustomerRef, request: Request) -> ResolvedCustomer:
+    """For other services: an interaction's `customer` block -> one customer, created if new
+    (`contact.created`, origin `auto`). Conflicting identifiers are recorded, never merged."""
+    resolver: MongoIdentityResolver = request.app.state.resolver
+    return await resolver.resolve(ref)

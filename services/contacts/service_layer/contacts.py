@@ -1,0 +1,175 @@
+"""Use cases on one contact: create, read, update, link an identifier, consent, erase, history."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from services.contacts.domain import changes
+from services.contacts.domain.errors import (
+    ContactErasedError,
+    ContactNotFound,
+    IdentifierTaken,
+    RuleViolation,
+    VersionMismatch,
+)
+from services.contacts.service_layer.retries import retry_on_conflict
+from shared.events.contacts import Identity, Origin
+from shared.events.customer import Channel, Consent, Profile, ProfileChanges
+from shared.identity import commands
+from shared.identity.contact import ContactState
+from shared.identity.ids import new_customer_id
+from shared.identity.journal import Conflict
+from shared.identity.normalise import identities_of, normalise_identity
+from shared.identity.store import ContactStore
+from shared.position import Position
+
+MAX_MERGE_HOPS = 16
+
+
+@dataclass(frozen=True)
+class Written:
+    """A contact after a command, and where its event went (None when nothing changed)."""
+
+    state: ContactState
+    position: Position | None = None
+
+
+class Contacts:
+    def __init__(self, store: ContactStore) -> None:
+        self.store = store
+        self.region = store.settings.default_region
+
+    async def load(self, customer_id: str, follow: bool = True) -> ContactState:
+        """The contact, or its survivor if merged (`follow`); refuses unknown and erased ids."""
+        state = await self.store.journal.load(customer_id)
+        for _ in range(MAX_MERGE_HOPS if follow else 0):
+            if state is None or state.merged_into is None:
+                break
+            state = await self.store.journal.load(state.merged_into)
+        if state is None:
+            raise ContactNotFound(customer_id)
+        if state.erased:
+            raise ContactErasedError(customer_id)
+        return state
+
+    async def create(self, draft: Profile) -> Written:
+        """A new contact with `draft`'s fields, its identifiers normalised and claimed."""
+        found = identities_of(
+            emails=draft.emails,
+            phones=draft.phones,
+            external_ids=draft.external_ids,
+            default_region=self.region,
+        )
+        await self._refuse_owned(found)
+        customer_id = new_customer_id()
+        claimed: list[Identity] = []
+        for identity in found:
+            owner = await self.store.index.claim(identity.key, customer_id)
+            if owner != customer_id:  # lost a race after the check above
+                for mine in claimed:
+                    await self.store.index.release(mine.key, customer_id)
+                raise IdentifierTaken(_field_of(identity), identity.key, owner)
+            claimed.append(identity)
+        profile = commands.profile_with(found, draft.model_copy(update=_no_identifiers()))
+        commit = commands.create(customer_id, Origin.API, profile)
+        position = await self.store.journal.append(commit)
+        return Written(commit.states[0], position)
+
+    async def _refuse_owned(self, found: list[Identity]) -> None:
+        owners = await self.store.index.owners([i.key for i in found])
+        for identity in found:
+            owner = owners[identity.key]
+            if owner is not None:
+                survivor = await self.load(owner)
+                raise IdentifierTaken(_field_of(identity), identity.key, survivor.customer_id)
+
+    async def update(
+        self, customer_id: str, patch: ProfileChanges, if_match: int | None
+    ) -> Written:
+        """Change profile fields; with `if_match`, only if the contact is at that version."""
+
+        async def attempt() -> Written:
+            state = await self.load(customer_id)
+            if if_match is not None and state.version != if_match:
+                raise VersionMismatch(if_match, state.version)
+            commit = changes.update(state, patch)
+            return await self._commit(state, commit)
+
+        if if_match is None:
+            return await retry_on_conflict(attempt)
+        try:
+            return await attempt()
+        except Conflict:  # someone else wrote the version the client expected to replace
+            state = await self.load(customer_id)
+            raise VersionMismatch(if_match, state.version) from None
+
+    async def link(self, customer_id: str, kind: str, value: str) -> tuple[Written, bool]:
+        """Give the contact another identifier; returns whether it was newly linked."""
+        identity = normalise_identity(kind, value, self.region)
+        state = await self.load(customer_id)
+        if identity.key in {i.key for i in state.identities()}:
+            return Written(state), False
+        held = state.profile.external_ids.get(identity.kind)
+        if held is not None:
+            raise RuleViolation("kind", f"the contact already has {identity.kind} id {held!r}")
+        owner = await self.store.index.claim(identity.key, state.customer_id)
+        if owner != state.customer_id:
+            survivor = (await self.load(owner)).customer_id
+            if survivor != state.customer_id:
+                raise IdentifierTaken("value", identity.key, survivor)
+
+        async def attempt() -> Written:
+            current = await self.load(state.customer_id)
+            if identity.key in {i.key for i in current.identities()}:
+                return Written(current)
+            return await self._commit(current, commands.link(current, identity))
+
+        return await retry_on_conflict(attempt), True
+
+    async def owner_of(self, kind: str, value: str) -> tuple[Identity, str, ContactState]:
+        """Who an identifier resolves to: the index owner and the contact it is now."""
+        identity = normalise_identity(kind, value, self.region)
+        owner = await self.store.index.owner(identity.key)
+        if owner is None:
+            raise ContactNotFound(identity.key)
+        return identity, owner, await self.load(owner)
+
+    async def set_consent(self, customer_id: str, channel: Channel, consent: Consent) -> Written:
+        async def attempt() -> Written:
+            state = await self.load(customer_id)
+            return await self._commit(state, changes.set_consent(state, channel, consent))
+
+        return await retry_on_conflict(attempt)
+
+    async def erase(self, customer_id: str, reason: str) -> Written:
+        async def attempt() -> Written:
+            state = await self.load(customer_id, follow=False)
+            if state.merged_from:
+                merged = ", ".join(state.merged_from)
+                raise RuleViolation("customer_id", f"unmerge or erase {merged} first")
+            return await self._commit(state, changes.erase(state, reason, datetime.now(UTC)))
+
+        return await retry_on_conflict(attempt)
+
+    async def history(self, customer_id: str, limit: int) -> list[dict[str, Any]]:
+        """The contact's own events (not its survivor's), oldest first."""
+        state = await self.store.journal.load(customer_id)
+        if state is None:
+            raise ContactNotFound(customer_id)
+        return await self.store.journal.history(state, limit)
+
+    async def _commit(self, state: ContactState, commit: commands.Commit | None) -> Written:
+        if commit is None:
+            return Written(state)
+        position = await self.store.journal.append(commit)
+        return Written(commit.states[0], position)
+
+
+def _field_of(identity: Identity) -> str:
+    return {"email": "emails", "phone": "phones"}.get(
+        identity.kind, f"external_ids.{identity.kind}"
+    )
+
+
+def _no_identifiers() -> dict[str, Any]:
+    return {"emails": (), "phones": (), "external_ids": {}}
