@@ -1,36 +1,15 @@
 """`/v1/contacts` against the real broker and store: happy paths and every bad input."""
 
 import asyncio
-from typing import Any
 
 import httpx
 import pytest
 
 from shared.settings import Settings
+from tests.integration.contacts.api import Json, create, fields, problem
 from tests.integration.contacts.log import contact_records
 
 pytestmark = pytest.mark.integration
-PROBLEM = "application/problem+json"
-Json = dict[str, Any]
-
-
-def problem(response: httpx.Response, status: int) -> Json:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == PROBLEM
-    body: Json = response.json()
-    assert body["status"] == status
-    return body
-
-
-def fields(body: Json) -> list[str]:
-    return [e["field"] for e in body.get("errors", [])]
-
-
-async def create(api: httpx.AsyncClient, **body: object) -> Json:
-    response = await api.post("/v1/contacts", json=body)
-    assert response.status_code == 201, response.text
-    created: Json = response.json()
-    return created
 
 
 async def test_create_normalises_and_publishes_one_event(
