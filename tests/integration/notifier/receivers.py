@@ -101,7 +101,7 @@ class SmtpReceiver:
             self._controller.stop()
 
     def ids(self) -> list[str]:
-        return [str(m["C360-Notification-Id"]) for m in self.messages]
+        return [str(m["C360-Notification-Id"]).strip() for m in self.messages]
 
 
 async def eventually(check: Callable[[], Any], what: str, timeout_s: float = 60.0) -> Any:
