@@ -20,4 +20,4 @@ async def echo(stream: faust.StreamT[bytes]) -> None:
 
 
 if __name__ == "__main__":
-    app.main()
+    faust.Worker(app, loglevel="INFO").execute_from_commandline()

@@ -3,7 +3,8 @@
 import orjson
 import pytest
 from aiokafka import AIOKafkaProducer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient, ConfigResource, ConfigResourceType
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
 from shared.events import STRUCTURED_HEADERS, decode_kafka_record, encode_event
 from shared.kafka import ensure_topics, make_consumer
