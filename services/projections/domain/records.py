@@ -1,0 +1,114 @@
+"""Folding a customer's records from the log, exactly once, however often they are delivered.
+
+Two guards, both kept in the customer's own documents:
+- positions: per topic and partition, the last offset folded into the state; a redelivered
+  record at or below it is skipped;
+- event ids: the timeline bucket of the event's day holds its id and the position it came from;
+  the same id from another record (a producer's retry at ingestion) is a duplicate and is skipped.
+  The same id from the *same* position means the bucket was written and the state was not (a
+  crash between the two writes): the event is folded into the state again, not skipped.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from services.projections.domain.effects import Effect
+from services.projections.domain.fold import apply_event
+from services.projections.domain.state import CustomerState
+from services.projections.domain.summaries import summary
+from services.projections.domain.timeline import Day, Entry, day_of, parts_to_load, sort_key
+from shared.events import Event
+from shared.events.contacts import ContactErased
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """An event and where it sits in the log (`topic` is the catalog name without prefix)."""
+
+    topic: str
+    partition: int
+    offset: int
+    event: Event
+    data_json: str | None = None
+
+    @property
+    def pos(self) -> str:
+        return f"{self.topic}:{self.partition}:{self.offset}"
+
+
+@dataclass
+class Folded:
+    state: CustomerState
+    effects: list[Effect] = field(default_factory=list)
+    applied: int = 0
+    duplicates: int = 0
+    redelivered: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return self.applied > 0 or self.duplicates > 0
+
+
+def pending(state: CustomerState, records: Sequence[SourceRecord]) -> list[SourceRecord]:
+    """The records the state has not folded in yet."""
+    return [r for r in records if r.offset > state.applied(r.topic, r.partition)]
+
+
+def days_to_load(state: CustomerState, records: Sequence[SourceRecord]) -> dict[str, int]:
+    """Day -> number of bucket parts to read before folding `records` (every day for an
+    erasure, which scrubs the whole timeline)."""
+    todo = pending(state, records)
+    days = {day_of(r.event.time) for r in todo}
+    if any(isinstance(r.event, ContactErased) for r in todo):
+        days |= set(state.timeline)
+    return {day: parts_to_load(state.timeline.get(day, [])) for day in sorted(days)}
+
+
+def entry_for(record: SourceRecord, scrubbed: bool) -> Entry:
+    event = record.event
+    return Entry(
+        key=sort_key(event.time, event.id),
+        id=event.id,
+        type=event.type.short_name,
+        time=event.time,
+        source=event.source,
+        pos=record.pos,
+        summary="" if scrubbed else summary(event),
+        data=None if scrubbed else record.data_json,
+    )
+
+
+def fold_records(
+    state: CustomerState, days: dict[str, Day], records: Sequence[SourceRecord]
+) -> Folded:
+    """Fold `records` (in log order) into `state` and the loaded `days`, changed in place."""
+    out = Folded(state)
+    for record in pending(state, records):
+        out.state = advance(out.state, record)
+        event = record.event
+        day = days[day_of(event.time)]
+        seen = day.find(event.id)
+        if seen is not None and seen.pos != record.pos:
+            out.duplicates += 1
+            continue
+        out.state, effects = apply_event(out.state, event)
+        out.effects += effects
+        out.applied += 1
+        if seen is not None:
+            out.redelivered += 1
+        else:
+            erased_at = out.state.erased_at
+            day.add(entry_for(record, erased_at is not None and event.time <= erased_at))
+        if isinstance(event, ContactErased):
+            for loaded in days.values():
+                loaded.scrub(until=event.time)
+    timeline = {**out.state.timeline, **{d: day.sizes() for d, day in days.items() if day.parts}}
+    out.state = out.state.model_copy(update={"timeline": timeline})
+    return out
+
+
+def advance(state: CustomerState, record: SourceRecord) -> CustomerState:
+    """Record that `record` has been seen (folded or recognised as a duplicate)."""
+    topic = dict(state.positions.get(record.topic, {}))
+    topic[f"p{record.partition}"] = record.offset
+    return state.model_copy(update={"positions": {**state.positions, record.topic: topic}})

@@ -1,0 +1,109 @@
+"""The timeline: every event of a customer, in day buckets read by `_id`, newest first.
+
+A bucket is `<customer>|<YYYYMMDD>|<part>`: the events of one UTC day (a busy day spills into
+more parts of `MAX_ENTRIES`). The customer's state lists the days and part sizes, so a page is a
+handful of reads by `_id`, never a scan. Entries sort by `key` (UTC time, then event id), the
+same order for one customer or for the members of a merge.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from pydantic import BaseModel, ConfigDict
+
+MAX_ENTRIES = 200
+
+
+class Entry(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: str
+    id: str
+    type: str
+    time: datetime
+    source: str
+    pos: str
+    summary: str
+    data: str | None = None  # the event's `data` as JSON text (stored keys may not contain '.')
+
+
+def sort_key(time: datetime, event_id: str) -> str:
+    """Fixed-width UTC time then id: string order is time order."""
+    return f"{time.astimezone(UTC):%Y%m%dT%H%M%S.%f}|{event_id}"
+
+
+def day_of(time: datetime) -> str:
+    return f"{time.astimezone(UTC):%Y%m%d}"
+
+
+def bucket_id(customer_id: str, day: str, part: int) -> str:
+    return f"{customer_id}|{day}|{part}"
+
+
+def day_floor(day: str) -> str:
+    """The smallest key of a day: a cursor that continues with the days before it."""
+    return f"{day}T"
+
+
+@dataclass
+class Day:
+    """The loaded parts of one customer-day, changed in memory and written back by the store."""
+
+    customer_id: str
+    day: str
+    parts: list[list[Entry]]
+    changed: set[int] = field(default_factory=set)
+
+    def find(self, event_id: str) -> Entry | None:
+        return next((e for part in self.parts for e in part if e.id == event_id), None)
+
+    def add(self, entry: Entry) -> None:
+        if not self.parts or len(self.parts[-1]) >= MAX_ENTRIES:
+            self.parts.append([])
+        last = len(self.parts) - 1
+        self.parts[last] = sorted((*self.parts[last], entry), key=lambda e: e.key, reverse=True)
+        self.changed.add(last)
+
+    def scrub(self, until: datetime) -> None:
+        """Erasure: of what happened up to `until`, keep what and when, drop what was said."""
+        for n, part in enumerate(self.parts):
+            if any(e.time <= until and (e.summary or e.data) for e in part):
+                self.parts[n] = [scrubbed(e) if e.time <= until else e for e in part]
+                self.changed.add(n)
+
+    def sizes(self) -> list[int]:
+        return [len(part) for part in self.parts]
+
+    def ids(self) -> list[str]:
+        return [bucket_id(self.customer_id, self.day, n) for n in range(len(self.parts))]
+
+
+def scrubbed(entry: Entry) -> Entry:
+    return entry.model_copy(update={"summary": "", "data": None})
+
+
+def parts_to_load(sizes: list[int]) -> int:
+    """Known parts, plus the next one when the last is full (a crash may have left it written
+    before the state that counts it)."""
+    if not sizes:
+        return 1
+    return len(sizes) + (1 if sizes[-1] >= MAX_ENTRIES else 0)
+
+
+def page(
+    entries: Iterable[Entry], before: str | None, limit: int, types: frozenset[str] | None
+) -> list[Entry]:
+    """Newest first, strictly older than the cursor key `before`, optionally of some types."""
+    chosen = [
+        e
+        for e in entries
+        if (before is None or e.key < before) and (types is None or e.type in types)
+    ]
+    return sorted(chosen, key=lambda e: e.key, reverse=True)[:limit]
+
+
+def days_before(days: Iterable[str], before: str | None) -> list[str]:
+    """Days that can hold keys older than the cursor, newest first."""
+    limit_day = before[:8] if before else None
+    return sorted({d for d in days if limit_day is None or d <= limit_day}, reverse=True)
