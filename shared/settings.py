@@ -40,6 +40,11 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr = SecretStr(DEV_SECRET)
     notifier_host: str = "127.0.0.1"
     notifier_port: int = 8004
+    projections_host: str = "127.0.0.1"
+    projections_port: int = 8003
+    projections_worker_port: int = Field(
+        default=8013, description="health and metrics of the projection worker"
+    )
     notifier_rules_path: str | None = Field(
         default=None, description="notifier rules file; default: services/notifier/rules.yaml"
     )
