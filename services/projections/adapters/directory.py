@@ -1,0 +1,96 @@
+"""Merge links, the identity lookup and the name directory: small documents that resolve an id,
+phone, email, external id or name to a customer.
+
+They are written from contact events of different partitions, so every write carries the event's
+stamp (time, id) and only a newer stamp replaces an older one: any processing order (live or
+rebuild) ends in the same documents.
+"""
+
+import asyncio
+import re
+
+from pymongo.asynchronous.collection import AsyncCollection
+
+from services.projections.adapters.store import ProjectionStore
+from services.projections.domain.effects import (
+    Effect,
+    IdentityClaimed,
+    IdentityReleased,
+    LinkChanged,
+    NameChanged,
+    Stamp,
+)
+from services.projections.domain.timeline import sort_key
+from shared.mongo import Document
+
+MAX_MERGE_DEPTH = 16
+
+
+def stamp_key(stamp: Stamp) -> str:
+    return sort_key(stamp.at, stamp.event_id)
+
+
+async def _write_if_newer(
+    coll: AsyncCollection[Document],
+    doc_id: str,
+    stamp: Stamp,
+    fields: Document,
+    owner: str | None = None,
+) -> None:
+    """Replace the document when `stamp` is newer; with `owner`, only while it still belongs
+    to that customer (a release must not undo someone else's later claim)."""
+    current = await coll.find_one({"_id": doc_id})
+    key = stamp_key(stamp)
+    if current is not None and current.get("stamp", "") >= key:
+        return
+    if owner is not None and (current is None or current.get("customer_id") != owner):
+        return
+    await coll.replace_one({"_id": doc_id}, {**fields, "stamp": key}, upsert=True)
+
+
+async def apply_effects(store: ProjectionStore, effects: list[Effect]) -> None:
+    """Write what a customer's contact events tell other documents, in event order."""
+    for effect in effects:
+        match effect:
+            case LinkChanged(merged_id=m, survivor_id=s, stamp=st):
+                await _write_if_newer(store.links, m, st, {"survivor_id": s})
+            case IdentityClaimed(key=k, customer_id=c, stamp=st):
+                await _write_if_newer(store.identities, k, st, {"customer_id": c})
+            case IdentityReleased(key=k, customer_id=c, stamp=st):
+                await _write_if_newer(store.identities, k, st, {"customer_id": None}, owner=c)
+            case NameChanged(customer_id=c, name=n, stamp=st):
+                fields = {"name": n, "name_key": (n or "").casefold()}
+                await _write_if_newer(store.names, c, st, fields)
+
+
+async def owner_of(store: ProjectionStore, key: str) -> str | None:
+    """The customer an identifier (`kind:value`) belongs to, before merges are followed."""
+    doc = await store.identities.find_one({"_id": key})
+    return None if doc is None or doc.get("customer_id") is None else str(doc["customer_id"])
+
+
+async def survivor_of(store: ProjectionStore, customer_id: str) -> str:
+    """Follow merge links to the customer that absorbed `customer_id` (itself if none)."""
+    current, seen = customer_id, {customer_id}
+    for _ in range(MAX_MERGE_DEPTH):
+        doc = await store.links.find_one({"_id": current})
+        target = None if doc is None else doc.get("survivor_id")
+        if target is None or target in seen:
+            return current
+        current = str(target)
+        seen.add(current)
+    return current
+
+
+async def survivors_of(store: ProjectionStore, ids: list[str]) -> list[str]:
+    return list(await asyncio.gather(*(survivor_of(store, i) for i in ids)))
+
+
+async def names_matching(store: ProjectionStore, text: str) -> list[tuple[str, str]]:
+    """(name, customer id) of every directory entry whose name contains `text`, any case.
+
+    This filter is not pushed down by FerretDB's SQLite backend: it reads the compact directory
+    (one small document per named customer), never the views; name search is not a hot path."""
+    pattern = re.escape(text.casefold())
+    cursor = store.names.find({"name_key": {"$regex": pattern}}, {"name": 1})
+    return [(str(doc["name"]), str(doc["_id"])) async for doc in cursor if doc.get("name")]

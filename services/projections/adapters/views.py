@@ -1,0 +1,72 @@
+"""Reading the customer-360 view: the one helper other services use too.
+
+    from services.projections.adapters.views import load_view
+    view = await load_view(db, "c_0123")      # Customer360 | None, merges already followed
+
+A merged id resolves to its survivor (`view.merged_into` says so); the survivor's view is its own
+state composed with the states of every customer merged into it.
+"""
+
+import asyncio
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from services.projections.adapters.directory import survivor_of
+from services.projections.adapters.store import ProjectionStore, active_generation
+from services.projections.domain.compose import compose
+from services.projections.domain.state import CustomerState
+from services.projections.domain.view import Customer360, present
+from shared.mongo import Document
+
+MAX_MEMBERS = 64
+
+
+@dataclass(frozen=True)
+class Resolved:
+    requested_id: str
+    members: list[CustomerState]  # survivor first
+
+    @property
+    def survivor(self) -> CustomerState:
+        return self.members[0]
+
+    def view(self, now: datetime) -> Customer360:
+        ids = [m.customer_id for m in self.members]
+        return present(compose(self.members), self.requested_id, ids, now)
+
+
+async def _members(store: ProjectionStore, survivor: CustomerState) -> list[CustomerState]:
+    """The survivor and everyone merged into it, transitively (breadth first)."""
+    members, seen = [survivor], {survivor.customer_id}
+    frontier = list(survivor.merged_from)
+    while frontier and len(members) < MAX_MEMBERS:
+        frontier = [m for m in dict.fromkeys(frontier) if m not in seen]
+        seen.update(frontier)
+        loaded = await asyncio.gather(*(store.load_state(m) for m in frontier))
+        found = [s for s in loaded if s is not None]
+        members += found
+        frontier = [m for s in found for m in s.merged_from]
+    return members
+
+
+async def resolve(store: ProjectionStore, customer_id: str) -> Resolved | None:
+    """Follow merges and load every member; None when the id was never seen."""
+    # Read the state and the merge link together: an unmerged customer costs one round trip.
+    own, survivor_id = await asyncio.gather(
+        store.load_state(customer_id), survivor_of(store, customer_id)
+    )
+    survivor = own if survivor_id == customer_id else await store.load_state(survivor_id)
+    if survivor is None:
+        return None
+    return Resolved(customer_id, await _members(store, survivor))
+
+
+async def load_view(
+    db: AsyncDatabase[Document], customer_id: str, now: datetime | None = None
+) -> Customer360 | None:
+    """The 360 view of `customer_id` from the active generation (None: unknown customer)."""
+    store = ProjectionStore(db, await active_generation(db))
+    resolved = await resolve(store, customer_id)
+    return None if resolved is None else resolved.view(now or datetime.now(UTC))

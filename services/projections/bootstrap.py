@@ -1,0 +1,121 @@
+"""Wiring: real adapters in; the query API app and the worker app out. Nothing connects at import.
+
+Two processes, scaled independently:
+- `python -m services.projections`: the query API on `projections_port` (8003);
+- `python -m services.projections.worker`: the stream worker, with `/healthz`, `/readyz` and
+  `/metrics` on `projections_worker_port` (8013).
+"""
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from aiokafka import AIOKafkaProducer
+from fastapi import FastAPI
+
+from services.projections.entrypoints.http import customers
+from services.projections.entrypoints.worker import run_worker, source_topics
+from services.projections.service_layer.queries import Queries
+from shared.http.app import create_app
+from shared.kafka import check_producer, make_producer
+from shared.logging import get_logger
+from shared.mongo import database, make_client, ping
+from shared.settings import Settings
+from shared.topics import Topics
+
+log = get_logger(__name__)
+API_DESCRIPTION = """The customer-360 view and timeline, folded from the Kafka log into MongoDB.
+Reads are by `_id`; `min_position` makes a read wait (bounded) until an accepted event is
+visible. Errors are `application/problem+json`."""
+
+
+@dataclass
+class Runtime:
+    """What exists only while an app runs (aiokafka needs a running loop to be created)."""
+
+    producer: AIOKafkaProducer | None = None
+    worker_task: asyncio.Task[None] | None = None
+
+    async def kafka_ready(self) -> None:
+        if self.producer is None:
+            raise RuntimeError("the Kafka producer is not started")
+        await check_producer(self.producer)
+
+    async def worker_alive(self) -> None:
+        if self.worker_task is None or self.worker_task.done():
+            raise RuntimeError("the projection worker is not running")
+
+
+def build_api(settings: Settings) -> FastAPI:
+    client = make_client(settings)
+    db = database(client, settings)
+    runtime = Runtime()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # The API produces nothing; the producer is only its handle on the broker's health.
+        producer = runtime.producer = make_producer(settings)
+        await producer.start()
+        try:
+            yield
+        finally:
+            await producer.stop()
+            await client.close()
+
+    app = create_app(
+        service="projections",
+        title="c360 projections",
+        description=API_DESCRIPTION,
+        version="1.0.0",
+        lifespan=lifespan,
+        routers=[customers.router],
+        checks={"kafka": runtime.kafka_ready, "store": lambda: ping(client)},
+        max_body_bytes=settings.max_body_bytes,
+    )
+    app.state.queries = Queries(db, source_topics(Topics.from_settings(settings)))
+    app.state.default_region = settings.default_region
+    return app
+
+
+def build_worker(settings: Settings) -> FastAPI:
+    client = make_client(settings)
+    db = database(client, settings)
+    runtime = Runtime()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        producer = runtime.producer = make_producer(settings)
+        await producer.start()
+        runtime.worker_task = asyncio.create_task(
+            run_worker(settings, db, producer), name="projection-worker"
+        )
+        runtime.worker_task.add_done_callback(_log_worker_exit)
+        try:
+            yield
+        finally:
+            runtime.worker_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await runtime.worker_task
+            await producer.stop()
+            await client.close()
+
+    return create_app(
+        service="projections-worker",
+        title="c360 projection worker",
+        description="Folds the log into the customer-360 views. Health and metrics only.",
+        version="1.0.0",
+        lifespan=lifespan,
+        routers=[],
+        checks={
+            "kafka": runtime.kafka_ready,
+            "store": lambda: ping(client),
+            "worker": runtime.worker_alive,
+        },
+        max_body_bytes=settings.max_body_bytes,
+    )
+
+
+def _log_worker_exit(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("projection worker stopped", error=repr(task.exception()))

@@ -1,0 +1,35 @@
+"""Prometheus metrics of the projection: what ops watch for lag, errors and slowness."""
+
+from prometheus_client import Counter, Gauge, Histogram
+
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
+
+EVENTS_CONSUMED = Counter(
+    "c360_projection_events_consumed_total", "Records read from Kafka", ["topic"]
+)
+EVENTS_APPLIED = Counter(
+    "c360_projection_events_applied_total", "Events folded into a view", ["topic"]
+)
+DUPLICATES = Counter(
+    "c360_projection_duplicates_total", "Records skipped: the same event id was already folded in"
+)
+DEAD_LETTERED = Counter(
+    "c360_projection_dead_lettered_total", "Records sent to the dead-letter topic", ["kind"]
+)
+CONFLICTS = Counter(
+    "c360_projection_version_conflicts_total", "Guarded view writes that lost a race and retried"
+)
+BATCH_SECONDS = Histogram(
+    "c360_projection_batch_seconds",
+    "Folding and writing one consumed batch",
+    buckets=LATENCY_BUCKETS,
+)
+EVENT_AGE = Histogram(
+    "c360_projection_event_age_seconds",
+    "From an event's time to its view being written (freshness, when clocks agree)",
+    buckets=LATENCY_BUCKETS,
+)
+LAG = Gauge("c360_projection_lag_records", "Records not yet folded", ["topic", "partition"])
+ASSIGNED_PARTITIONS = Gauge(
+    "c360_projection_assigned_partitions", "Partitions this worker owns (all topics)"
+)

@@ -1,0 +1,133 @@
+"""What the query API answers, from the active generation, by `_id` reads only."""
+
+import asyncio
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from services.projections.adapters.directory import names_matching, owner_of, survivor_of
+from services.projections.adapters.store import ProjectionStore, active_generation
+from services.projections.adapters.views import Resolved, resolve
+from services.projections.domain.timeline import Entry, day_floor, days_before, page
+from services.projections.domain.view import Customer360
+from shared.mongo import Document
+from shared.position import Position
+
+GENERATION_TTL_S = 1.0
+MAX_BUCKET_READS = 60  # per timeline page: a rare type filter returns a short page and a cursor
+POLL_S = 0.02
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    customer_id: str
+    items: list[tuple[str, Entry]]  # (member the event belongs to, entry)
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    customer_id: str
+    name: str
+    matched_id: str
+
+    @property
+    def sort_key(self) -> str:
+        return f"{self.name.casefold()}|{self.customer_id}"
+
+
+class Queries:
+    def __init__(self, db: AsyncDatabase[Document], source_topics: list[str]) -> None:
+        self.db = db
+        self.source_topics = source_topics
+        self._generation: tuple[float, str] | None = None
+
+    async def store(self) -> ProjectionStore:
+        """The active generation, re-read at most once a second."""
+        now = time.monotonic()
+        if self._generation is None or now - self._generation[0] > GENERATION_TTL_S:
+            self._generation = (now, await active_generation(self.db))
+        return ProjectionStore(self.db, self._generation[1])
+
+    async def view(self, customer_id: str) -> Customer360 | None:
+        resolved = await resolve(await self.store(), customer_id)
+        return None if resolved is None else resolved.view(datetime.now(UTC))
+
+    async def lookup(self, key: str) -> Customer360 | None:
+        """By a normalised identifier `kind:value`."""
+        owner = await owner_of(await self.store(), key)
+        return None if owner is None else await self.view(owner)
+
+    async def timeline(
+        self, customer_id: str, limit: int, before: str | None, types: frozenset[str] | None
+    ) -> TimelinePage | None:
+        store = await self.store()
+        resolved = await resolve(store, customer_id)
+        if resolved is None:
+            return None
+        return await _timeline_page(store, resolved, limit, before, types)
+
+    async def search(
+        self, text: str, limit: int, after: str | None
+    ) -> tuple[list[NameMatch], str | None]:
+        """Customers whose name contains `text`, by name; merged ones appear as their survivor."""
+        store = await self.store()
+        found = await names_matching(store, text)
+        survivors = await asyncio.gather(*(survivor_of(store, c) for _, c in found))
+        unique: dict[str, NameMatch] = {}
+        for (name, matched), survivor in zip(found, survivors, strict=True):
+            unique.setdefault(survivor, NameMatch(survivor, name, matched))
+        ordered = sorted(unique.values(), key=lambda m: m.sort_key)
+        rest = [m for m in ordered if after is None or m.sort_key > after]
+        chosen = rest[:limit]
+        return chosen, chosen[-1].sort_key if len(rest) > limit else None
+
+    def knows_topic(self, topic: str) -> bool:
+        return topic in self.source_topics
+
+    async def wait_for(self, position: Position, timeout_s: float) -> bool:
+        """Wait until the projection has folded `position` in; False when time ran out."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            store = await self.store()
+            if await store.checkpoint(position.topic, position.partition) > position.offset:
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            await asyncio.sleep(POLL_S)
+
+
+async def _timeline_page(
+    store: ProjectionStore,
+    resolved: Resolved,
+    limit: int,
+    before: str | None,
+    types: frozenset[str] | None,
+) -> TimelinePage:
+    indexes = {m.customer_id: m.timeline for m in resolved.members}
+    days = days_before({d for index in indexes.values() for d in index}, before)
+    collected: list[tuple[str, Entry]] = []
+    reads = 0
+    for n, day in enumerate(days):
+        owners = [c for c, index in indexes.items() if day in index]
+        loaded = await asyncio.gather(
+            *(store.load_days(c, {day: len(indexes[c][day])}) for c in owners)
+        )
+        for owner, by_day in zip(owners, loaded, strict=True):
+            collected += [(owner, e) for part in by_day[day].parts for e in part]
+        reads += sum(len(indexes[c][day]) for c in owners)
+        entries = page((e for _, e in collected), before, limit + 1, types)
+        if len(entries) > limit:
+            return _page(resolved, collected, entries[:limit], entries[limit - 1].key)
+        if reads >= MAX_BUCKET_READS and n + 1 < len(days):
+            return _page(resolved, collected, entries, day_floor(day))
+    return _page(resolved, collected, page((e for _, e in collected), before, limit, types), None)
+
+
+def _page(
+    resolved: Resolved, collected: list[tuple[str, Entry]], chosen: list[Entry], cursor: str | None
+) -> TimelinePage:
+    owner = {e.id: c for c, e in collected}
+    return TimelinePage(resolved.survivor.customer_id, [(owner[e.id], e) for e in chosen], cursor)

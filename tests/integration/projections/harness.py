@@ -1,0 +1,75 @@
+"""Publishing events straight to the test's topics and running the projection in-process."""
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TypeVar
+
+from aiokafka import AIOKafkaProducer
+from pymongo.asynchronous.database import AsyncDatabase
+
+from services.projections.adapters.store import ProjectionStore, active_generation
+from services.projections.entrypoints.worker import run_worker
+from shared.events import STRUCTURED_HEADERS, Envelope, encode_event
+from shared.mongo import Document
+from shared.position import Position
+from shared.settings import Settings
+
+T = TypeVar("T")
+DEADLINE_S = 60.0
+
+
+async def publish(
+    producer: AIOKafkaProducer, topic: str, event: Envelope, key: str | None = None
+) -> Position:
+    """Produce one event keyed by its customer; returns its read-your-writes position."""
+    meta = await producer.send_and_wait(
+        topic,
+        encode_event(event),
+        key=(key or event.subject or "").encode() or None,
+        headers=STRUCTURED_HEADERS,
+    )
+    return Position(topic, meta.partition, meta.offset)
+
+
+async def eventually(
+    probe: Callable[[], Awaitable[T]], accept: Callable[[T], bool], what: str
+) -> T:
+    """Poll `probe` until `accept` holds, failing with the last value after DEADLINE_S."""
+    deadline = time.monotonic() + DEADLINE_S
+    while True:
+        value = await probe()
+        if accept(value):
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not happen within {DEADLINE_S}s; last: {value!r}")
+        await asyncio.sleep(0.1)
+
+
+@contextlib.asynccontextmanager
+async def worker(
+    settings: Settings, db: AsyncDatabase[Document], producer: AIOKafkaProducer
+) -> AsyncIterator[asyncio.Task[None]]:
+    task = asyncio.create_task(run_worker(settings, db, producer))
+    try:
+        yield task
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def store_of(db: AsyncDatabase[Document]) -> ProjectionStore:
+    return ProjectionStore(db, await active_generation(db))
+
+
+async def caught_up(store: ProjectionStore, positions: list[Position]) -> bool:
+    """Every position is folded in (the checkpoints passed them)."""
+    latest: dict[tuple[str, int], int] = {}
+    for p in positions:
+        latest[(p.topic, p.partition)] = max(latest.get((p.topic, p.partition), -1), p.offset)
+    for (topic, partition), offset in latest.items():
+        if await store.checkpoint(topic, partition) <= offset:
+            return False
+    return True
