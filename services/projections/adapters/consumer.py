@@ -26,6 +26,8 @@ Handle = Callable[[Sequence[Record]], Awaitable[object]]
 Progress = Callable[[dict[TopicPartition, int], dict[TopicPartition, int]], None]
 RETRY_PAUSE_S = 1.0
 POLL_MS = 200
+# Records that may still arrive after a rebuild stops; the workers fold them right after.
+CATCH_UP_SLACK = 500
 
 
 class OneBatchAtATime(ConsumerRebalanceListener):  # type: ignore[misc]
@@ -72,23 +74,28 @@ class ProjectionConsumer:
             await self.consumer.stop()
 
     async def run_to_end(self, progress: Progress | None = None) -> None:
-        """Consume until every assigned partition reaches the end offsets seen at the start
-        (after the group assignment), then stop: how a rebuild catches up."""
+        """Consume until every partition reaches its end offset, then stop: how a rebuild
+        catches up. Ends are re-read when reached, so events that arrived meanwhile count."""
         self.consumer.subscribe(self.topics, listener=OneBatchAtATime(self.lock))
         await self.consumer.start()
         try:
             while not self.consumer.assignment():
                 await self.step()
-            ends = await self.consumer.end_offsets(list(self.consumer.assignment()))
             while True:
-                done = {tp: await self.consumer.position(tp) for tp in ends}
-                if progress is not None:
-                    progress(done, ends)
-                if all(done[tp] >= end for tp, end in ends.items()):
+                ends = await self.consumer.end_offsets(list(self.consumer.assignment()))
+                while not await self._reached(ends, progress):
+                    await self.step()
+                fresh = await self.consumer.end_offsets(list(ends))
+                if sum(fresh[tp] - ends[tp] for tp in ends) <= CATCH_UP_SLACK:
                     return
-                await self.step()
         finally:
             await self.consumer.stop()
+
+    async def _reached(self, ends: dict[TopicPartition, int], progress: Progress | None) -> bool:
+        done = {tp: await self.consumer.position(tp) for tp in ends}
+        if progress is not None:
+            progress(done, ends)
+        return all(done[tp] >= end for tp, end in ends.items())
 
     async def step(self) -> None:
         batch = await self.consumer.getmany(timeout_ms=POLL_MS)

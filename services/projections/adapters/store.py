@@ -123,3 +123,13 @@ async def active_generation(db: AsyncDatabase[Document]) -> str:
 
 async def activate_generation(db: AsyncDatabase[Document], generation: str) -> None:
     await db[GENERATIONS].replace_one({"_id": "active"}, {"generation": generation}, upsert=True)
+
+
+async def generations(db: AsyncDatabase[Document]) -> list[Document]:
+    """Every generation ever built, oldest first."""
+    docs = [d async for d in db[GENERATIONS].find({"_id": {"$ne": "active"}})]
+    return sorted(docs, key=lambda d: int(str(d["_id"]).removeprefix("g")))
+
+
+async def record_generation(db: AsyncDatabase[Document], generation: str, **fields: object) -> None:
+    await db[GENERATIONS].update_one({"_id": generation}, {"$set": fields}, upsert=True)

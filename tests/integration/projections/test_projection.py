@@ -11,8 +11,8 @@ from shared.events import EventType
 from shared.mongo import Document
 from shared.settings import Settings
 from shared.topics import Topics
-from tests.integration.projections import events as ev
 from tests.integration.projections.harness import caught_up, eventually, publish, store_of, worker
+from tests.unit.projections import events as ev
 
 pytestmark = pytest.mark.integration
 
@@ -54,8 +54,10 @@ async def test_events_become_one_view_and_a_timeline(
     assert view.kpis.notifications == {"sent": 1}
     assert view.version == len(story)
     page = await Queries(db, source_topics(catalog)).timeline(cid, 4, None, None)
-    assert page is not None and page.next_cursor is not None
+    assert page is not None
+    assert page.next_cursor is not None
     rest = await Queries(db, source_topics(catalog)).timeline(cid, 10, page.next_cursor, None)
-    assert rest is not None and rest.next_cursor is None
+    assert rest is not None
+    assert rest.next_cursor is None
     shown = [e.id for _, e in page.items + rest.items]
     assert shown == [e.id for _, e in reversed(story)]

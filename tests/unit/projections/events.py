@@ -7,6 +7,8 @@ from typing import Any
 from shared.events import Event, EventType
 from tests.factories import make_event
 
+__all__ = ["make_event"]
+
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 
