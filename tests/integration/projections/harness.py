@@ -6,10 +6,12 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TypeVar
 
+import httpx
 from aiokafka import AIOKafkaProducer
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.projections.adapters.store import ProjectionStore, active_generation
+from services.projections.bootstrap import build_api
 from services.projections.entrypoints.worker import run_worker
 from shared.events import STRUCTURED_HEADERS, Envelope, encode_event
 from shared.mongo import Document
@@ -73,3 +75,26 @@ async def caught_up(store: ProjectionStore, positions: list[Position]) -> bool:
         if await store.checkpoint(topic, partition) <= offset:
             return False
     return True
+
+
+@contextlib.asynccontextmanager
+async def api_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """The query API in-process (lifespan included), over httpx."""
+    app = build_api(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://projections") as client:
+            yield client
+
+
+async def dump(db: AsyncDatabase[Document], generation: str) -> dict[str, dict[str, Document]]:
+    """A generation's documents by collection and `_id`, without the write counter (`revision`
+    counts writes, which depend on batching) and without checkpoints."""
+    store = ProjectionStore(db, generation)
+    out: dict[str, dict[str, Document]] = {}
+    for coll in (store.customers, store.timeline, store.links, store.identities, store.names):
+        docs = {str(d["_id"]): d async for d in coll.find({})}
+        for doc in docs.values():
+            doc.pop("revision", None)
+        out[coll.name.removesuffix(f"_{generation}")] = docs
+    return out
