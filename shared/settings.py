@@ -45,6 +45,14 @@ class Settings(BaseSettings):
     projections_worker_port: int = Field(
         default=8013, description="health and metrics of the projection worker"
     )
+    interactions_host: str = "127.0.0.1"
+    interactions_port: int = 8002
+    interactions_receipt_days: float = Field(
+        default=7.0, gt=0, description="how long an ingested event id is remembered for retries"
+    )
+    interactions_claim_takeover_seconds: float = Field(
+        default=35.0, gt=0, description="an unfinished ingestion claim is taken over after this"
+    )
     notifier_rules_path: str | None = Field(
         default=None, description="notifier rules file; default: services/notifier/rules.yaml"
     )
