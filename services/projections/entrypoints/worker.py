@@ -9,6 +9,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from services.projections.adapters.consumer import ProjectionConsumer
 from services.projections.adapters.deadletters import DeadLetters
+from services.projections.adapters.fault_points import pause_from_env
 from services.projections.adapters.store import ProjectionStore, active_generation
 from services.projections.service_layer.projector import Projector
 from shared.logging import get_logger
@@ -34,7 +35,10 @@ def make_projector(
     db: AsyncDatabase[Document], generation: str, producer: AIOKafkaProducer, topics: Topics
 ) -> Projector:
     return Projector(
-        ProjectionStore(db, generation), DeadLetters(producer, topics.deadletter), topics
+        ProjectionStore(db, generation),
+        DeadLetters(producer, topics.deadletter),
+        topics,
+        between_writes=pause_from_env(),
     )
 
 

@@ -17,6 +17,7 @@ import orjson
 from services.projections import metrics
 from services.projections.adapters.deadletters import DeadLetters, RawRecord
 from services.projections.adapters.directory import apply_effects
+from services.projections.adapters.fault_points import BetweenWrites
 from services.projections.adapters.store import ProjectionStore
 from services.projections.domain.records import SourceRecord, days_to_load, fold_records
 from services.projections.domain.state import CustomerState
@@ -53,11 +54,18 @@ class BatchResult:
 
 
 class Projector:
-    def __init__(self, store: ProjectionStore, dead_letters: DeadLetters, topics: Topics) -> None:
+    def __init__(
+        self,
+        store: ProjectionStore,
+        dead_letters: DeadLetters,
+        topics: Topics,
+        between_writes: BetweenWrites | None = None,
+    ) -> None:
         self.store = store
         self.dead_letters = dead_letters
         self.topics = topics
         self.limit = asyncio.Semaphore(CUSTOMER_CONCURRENCY)
+        self.between_writes = between_writes  # a test's fault point, None in production
 
     def catalog_name(self, topic: str) -> str:
         """`interactions`, `contacts` or `notifications`: positions survive a prefix change."""
@@ -117,6 +125,8 @@ class Projector:
             return 0, 0
         await self.store.save_days(days.values())
         await apply_effects(self.store, folded.effects)
+        if self.between_writes is not None:
+            await self.between_writes()
         await self.store.save_state(folded.state, state.revision)
         now = datetime.now(UTC)
         for record in records:

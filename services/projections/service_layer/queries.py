@@ -67,7 +67,7 @@ class Queries:
         resolved = await resolve(store, customer_id)
         if resolved is None:
             return None
-        return await _timeline_page(store, resolved, limit, before, types)
+        return await timeline_page(store, resolved, limit, before, types)
 
     async def search(
         self, text: str, limit: int, after: str | None
@@ -99,13 +99,14 @@ class Queries:
             await asyncio.sleep(POLL_S)
 
 
-async def _timeline_page(
+async def timeline_page(
     store: ProjectionStore,
     resolved: Resolved,
     limit: int,
     before: str | None,
     types: frozenset[str] | None,
 ) -> TimelinePage:
+    """Newest first across every member of a merge; day buckets are read newest day first."""
     indexes = {m.customer_id: m.timeline for m in resolved.members}
     days = days_before({d for index in indexes.values() for d in index}, before)
     collected: list[tuple[str, Entry]] = []

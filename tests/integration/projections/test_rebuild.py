@@ -11,6 +11,7 @@ from services.projections.adapters.store import active_generation
 from services.projections.adapters.views import load_view
 from services.projections.service_layer.rebuild import drop_generation, rebuild
 from shared.mongo import Document
+from shared.position import Position
 from shared.settings import Settings
 from shared.topics import Topics
 from tests.integration.projections.harness import (
@@ -56,7 +57,7 @@ async def test_the_same_events_delivered_twice_give_the_same_view(
     assert rebuilt == live
 
 
-async def caught_up_in(db, positions) -> bool:
+async def caught_up_in(db: AsyncDatabase[Document], positions: list[Position]) -> bool:
     return await caught_up(await store_of(db), positions)
 
 
@@ -105,10 +106,14 @@ async def test_a_rebuild_equals_the_live_views_after_merges_during_ingestion(
     assert survivor is not None
     assert survivor.customer_id == customers[0]  # 3 -> 2 -> 0, transitively
     assert sorted(survivor.merged_from) == sorted(customers[1:4])
-    everyone = [live[c] for c in customers[:4] if live[c] is not None]
-    assert all(v.kpis == survivor.kpis for v in everyone)
+    for member in customers[:4]:
+        seen = live[member]
+        assert seen is not None
+        assert seen.kpis == survivor.kpis
     assert survivor.kpis.interaction_count == 4 * 24
-    assert live[customers[5]].customer_id == customers[5]  # unmerged again
+    unmerged = live[customers[5]]
+    assert unmerged is not None
+    assert unmerged.customer_id == customers[5]  # unmerged again
 
     generation = await rebuild(settings, db, producer)
     assert await active_generation(db) == generation

@@ -34,6 +34,7 @@ KINDS = [
     "sent",
 ]
 CONTACT_KINDS = {"created", "renamed", "consent", "linked", "erased"}
+Spec = list[tuple[str, int, int]]
 
 
 def build(kind: str, n: int, minute: int, variant: int) -> Event:
@@ -159,7 +160,9 @@ def snapshot(p: MemoryProjection, positions: bool = True) -> tuple[object, objec
 
 @settings(max_examples=60, deadline=None)
 @given(specs, st.lists(st.integers(0, 100), max_size=4), st.data())
-def test_redelivering_any_prefix_changes_nothing(spec, cuts, data) -> None:
+def test_redelivering_any_prefix_changes_nothing(
+    spec: Spec, cuts: list[int], data: st.DataObject
+) -> None:
     log = log_of(spec)
     projection = fold_all(split(log, cuts))
     before = snapshot(projection)
@@ -171,14 +174,16 @@ def test_redelivering_any_prefix_changes_nothing(spec, cuts, data) -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(specs, st.lists(st.integers(0, 100), max_size=4), st.lists(st.integers(0, 2), max_size=60))
-def test_batching_and_topic_interleaving_do_not_change_the_result(spec, cuts, order) -> None:
+def test_batching_and_topic_interleaving_do_not_change_the_result(
+    spec: Spec, cuts: list[int], order: list[int]
+) -> None:
     log = log_of(spec)
     assert snapshot(fold_all([log])) == snapshot(fold_all(split(interleave(log, order), cuts)))
 
 
 @settings(max_examples=60, deadline=None)
 @given(specs, st.sets(st.integers(0, 29), max_size=5))
-def test_a_retried_publish_has_exactly_one_effect(spec, retried) -> None:
+def test_a_retried_publish_has_exactly_one_effect(spec: Spec, retried: set[int]) -> None:
     once = fold_all([log_of(spec)])
     twice = fold_all([log_of(spec, retried)])
     assert snapshot(twice, positions=False)[0] == snapshot(once, positions=False)[0]
@@ -187,7 +192,9 @@ def test_a_retried_publish_has_exactly_one_effect(spec, retried) -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(specs, st.data())
-def test_a_crash_between_timeline_and_state_writes_is_repaired(spec, data) -> None:
+def test_a_crash_between_timeline_and_state_writes_is_repaired(
+    spec: Spec, data: st.DataObject
+) -> None:
     log = log_of(spec)
     cut = data.draw(st.integers(0, len(log)))
     crashed = MemoryProjection()

@@ -1,33 +1,34 @@
 """The 360 view: KPIs, complaints, merges composed at read time, satisfaction and lifecycle."""
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
 from services.projections.domain.classify import Lifecycle, Satisfaction
 from services.projections.domain.compose import compose
-from services.projections.domain.view import present
-from shared.events import EventType
+from services.projections.domain.view import Customer360, present
+from shared.events import Event, EventType
 from tests.unit.projections import events as ev
 from tests.unit.projections.memory import MemoryProjection, records
 
 DAY = 24 * 60
 
 
-def fold(*events_by_topic: tuple[str, list]) -> MemoryProjection:
+def fold(*events_by_topic: tuple[str, list[Event]]) -> MemoryProjection:
     projection = MemoryProjection()
     for topic, events in events_by_topic:
         projection.deliver(records(topic, events))
     return projection
 
 
-def view_of(projection: MemoryProjection, *ids: str, days_later: float = 0):
+def view_of(projection: MemoryProjection, *ids: str, days_later: float = 0) -> Customer360:
     members = [projection.states[i] for i in ids]
     now = ev.T0 + timedelta(days=days_later)
     return present(compose(members), ids[0], list(ids), now)
 
 
-def complaint(cid: str, minute: float, kind: EventType, **data):
+def complaint(cid: str, minute: float, kind: EventType, **data: Any) -> Event:
     return ev.interaction(kind, cid, minute, complaint_id="K1", **data)
 
 
@@ -86,7 +87,9 @@ def test_a_complaint_is_open_until_resolved_and_has_an_sla() -> None:
         ({"nps": 2}, 1, Satisfaction.ANGRY),
     ],
 )
-def test_satisfaction_follows_the_latest_recent_survey(scores, days_later, expected) -> None:
+def test_satisfaction_follows_the_latest_recent_survey(
+    scores: dict[str, int], days_later: int, expected: Satisfaction
+) -> None:
     cid = ev.new_customer_id()
     survey = ev.interaction(EventType.SURVEY_RESPONSE, cid, 0, **scores)
     assert (
@@ -120,7 +123,7 @@ def test_a_recent_complaint_tempers_a_top_score() -> None:
         ([0], 400, Lifecycle.CHURNED),
     ],
 )
-def test_lifecycle_stage(purchase_days, days_later, expected) -> None:
+def test_lifecycle_stage(purchase_days: list[int], days_later: int, expected: Lifecycle) -> None:
     cid = ev.new_customer_id()
     events = [ev.call(cid, 0)] + [ev.purchase(cid, d * DAY) for d in purchase_days]
     last = max(purchase_days, default=0)
