@@ -1,0 +1,143 @@
+"""Contacts: create and resolve rates, over HTTP (a real `python -m services.contacts` process)
+and through the in-process resolver the interactions service uses.
+
+Ratios are against the raw limits of this same run: a create costs one index claim per
+identifier plus four store writes (claim, commit, snapshot, clear) and one acks=all publish.
+"""
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+
+from shared.events.customer import CustomerRef
+from shared.identity.resolver import MongoIdentityResolver
+from shared.identity.store import ContactStore
+from shared.kafka import ensure_topics, make_producer
+from shared.mongo import database, make_client
+from shared.settings import Settings
+from tests.bench.common import console, percentiles, raw_producer_rate, raw_store_write_rate
+from tests.processes import ServiceProcess, free_port, settings_env
+
+CREATES = 1_500
+LOOKUPS = 4_000
+RESOLVES = 1_500
+CONCURRENCY = 32
+
+
+def phone(i: int, block: int) -> str:
+    return f"+98912{block}{i:06d}"
+
+
+async def measure(count: int, one: Callable[[int], Awaitable[None]]) -> dict[str, Any]:
+    """Run `one(i)` for i < count with CONCURRENCY workers: rate and latency percentiles."""
+    latencies: list[float] = []
+    numbers = iter(range(count))
+
+    async def worker() -> None:
+        for i in numbers:
+            started = time.perf_counter()
+            await one(i)
+            latencies.append(time.perf_counter() - started)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+    elapsed = time.perf_counter() - started
+    return {"per_s": round(count / elapsed, 1), **percentiles(latencies)}
+
+
+async def over_http(settings: Settings) -> dict[str, Any]:
+    port = free_port()
+    env = settings_env(settings, C360_CONTACTS_PORT=str(port), C360_LOG_LEVEL="WARNING")
+    service = ServiceProcess(
+        "services.contacts", env, ready_url=f"http://127.0.0.1:{port}/readyz", name="bench"
+    )
+    service.start()
+    limits = httpx.Limits(max_connections=CONCURRENCY)
+    try:
+        async with httpx.AsyncClient(
+            base_url=f"http://127.0.0.1:{port}", limits=limits, timeout=30
+        ) as client:
+
+            async def create(i: int) -> None:
+                body = {"name": f"Bench {i}", "phones": [phone(i, 1)], "emails": [f"b{i}@x.com"]}
+                response = await client.post("/v1/contacts", json=body)
+                assert response.status_code == 201, response.text
+
+            async def lookup(i: int) -> None:
+                response = await client.get(f"/v1/identities/phone/{phone(i % CREATES, 1)}")
+                assert response.status_code == 200, response.text
+
+            console.print(f"  HTTP: {CREATES} creates ...")
+            creates = await measure(CREATES, create)
+            console.print(f"  HTTP: {LOOKUPS} identity lookups ...")
+            lookups = await measure(LOOKUPS, lookup)
+    finally:
+        service.stop()
+    return {"create": creates, "resolve_identity": lookups}
+
+
+async def in_process(settings: Settings) -> dict[str, Any]:
+    """The resolver as the interactions service runs it: new, known (cold cache), known (warm)."""
+    client = make_client(settings)
+    producer = make_producer(settings)
+    await producer.start()
+    store = ContactStore(database(client, settings), producer, settings)
+    await store.start()
+    try:
+        first = MongoIdentityResolver(store)
+
+        async def first_sighting(i: int) -> None:
+            assert (await first.resolve(CustomerRef(phone=phone(i, 2)))).created
+
+        cold = MongoIdentityResolver(store)  # no cache: every call reads the store
+
+        async def known_cold(i: int) -> None:
+            await cold.resolve(CustomerRef(phone=phone(i % RESOLVES, 2)))
+
+        async def known_warm(i: int) -> None:
+            await first.resolve(CustomerRef(phone=phone(i % RESOLVES, 2)))
+
+        console.print(f"  resolver: {RESOLVES} first sightings ...")
+        created = await measure(RESOLVES, first_sighting)
+        console.print("  resolver: known identifiers, cold and warm cache ...")
+        cold_figures = await measure(RESOLVES, known_cold)
+        warm_figures = await measure(RESOLVES * 4, known_warm)
+    finally:
+        await store.stop()
+        await producer.stop()
+        await client.close()
+    return {"first_sighting": created, "known_cold": cold_figures, "known_warm": warm_figures}
+
+
+async def run(settings: Settings) -> dict[str, Any]:
+    await ensure_topics(settings)
+    raw_store = await raw_store_write_rate(settings)
+    raw_kafka = await raw_producer_rate(settings)
+    http = await over_http(settings)
+    resolver = await in_process(settings)
+    result = {
+        "http": http,
+        "resolver": resolver,
+        "raw": {"store_upserts_s": round(raw_store), "producer_records_s": round(raw_kafka)},
+        "ratios": {
+            "http_create_vs_raw_store_writes": round(http["create"]["per_s"] / raw_store, 4),
+            "http_create_vs_raw_producer": round(http["create"]["per_s"] / raw_kafka, 4),
+            "resolver_new_vs_raw_store_writes": round(
+                resolver["first_sighting"]["per_s"] / raw_store, 4
+            ),
+            "resolver_cold_vs_raw_store_writes": round(
+                resolver["known_cold"]["per_s"] / raw_store, 4
+            ),
+        },
+    }
+    console.print(result)
+    return result
+
+
+if __name__ == "__main__":
+    from tests.bench.common import bench_settings
+
+    print(asyncio.run(run(bench_settings())))
