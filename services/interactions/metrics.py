@@ -1,0 +1,37 @@
+"""What ops watch on the interactions service (exported on `/metrics`)."""
+
+from prometheus_client import Counter, Gauge, Histogram
+
+ACCEPTED = Counter(
+    "c360_interactions_accepted_total", "Events published to c360.interactions", ["via", "type"]
+)
+REPLAYED = Counter(
+    "c360_interactions_replayed_total", "Retries answered from the stored receipt", ["via"]
+)
+REJECTED = Counter(
+    "c360_interactions_rejected_total", "Events refused for good, by reason", ["via", "kind"]
+)
+UNAVAILABLE = Counter(
+    "c360_interactions_unavailable_total", "Events not accepted because of an outage", ["via"]
+)
+DEAD_LETTERED = Counter(
+    "c360_interactions_dead_lettered_total", "Ingress records sent to c360.deadletter", ["kind"]
+)
+INGRESS_CONSUMED = Counter("c360_interactions_ingress_consumed_total", "Ingress records read")
+INGRESS_RETRIES = Counter(
+    "c360_interactions_ingress_retries_total", "Ingress polls rewound after an outage"
+)
+INGRESS_LAG = Gauge(
+    "c360_interactions_ingress_lag_records", "Ingress records not yet consumed", ["partition"]
+)
+PUBLISH_SECONDS = Histogram(
+    "c360_interactions_publish_seconds",
+    "From first send to the last acknowledgement of one ingestion call",
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
+CLAIM_WAITS = Counter(
+    "c360_interactions_claim_waits_total", "Copies that waited for a concurrent ingestion"
+)
+TAKEOVERS = Counter(
+    "c360_interactions_claim_takeovers_total", "Claims of dead ingestions taken over"
+)

@@ -1,0 +1,141 @@
+"""Accepting touchpoints: claim each id, resolve the customer, publish, keep the answer.
+
+HTTP and the Kafka ingress agent both hand their validated events to `Ingestion.accept`, which
+answers per event with `Accepted`, `Rejection` or `Unavailable`, in the order given.
+"""
+
+import asyncio
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+from services.interactions import metrics
+from services.interactions.domain.acceptance import Accepted, Unavailable, fingerprint
+from services.interactions.domain.batch import group_copies
+from services.interactions.domain.claims import Claim
+from services.interactions.domain.rejection import Rejection, id_reused
+from services.interactions.service_layer.claiming import ClaimSettler, Settled
+from services.interactions.service_layer.ports import InteractionLog, Ledger
+from services.interactions.service_layer.publishing import Publishing
+from shared.events.interactions import InteractionEvent
+from shared.identity import IdentityResolver
+from shared.logging import get_logger
+
+Outcome = Accepted | Rejection | Unavailable
+log = get_logger(__name__)
+
+
+def as_replay(outcome: Outcome) -> Outcome:
+    if isinstance(outcome, Accepted):
+        return Accepted(outcome.id, outcome.customer_id, outcome.position, replayed=True)
+    return outcome
+
+
+class Ingestion:
+    def __init__(
+        self,
+        resolver: IdentityResolver,
+        interaction_log: InteractionLog,
+        ledger: Ledger,
+        *,
+        takeover_after_s: float,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.ledger = ledger
+        self.clock = clock
+        self.settler = ClaimSettler(ledger, takeover_after_s, clock)
+        self.publishing = Publishing(resolver, interaction_log, ledger, clock)
+        # Ids being accepted by this process right now: a concurrent copy awaits the answer.
+        self._in_flight: dict[str, tuple[str, asyncio.Future[Outcome]]] = {}
+
+    async def accept(self, events: Sequence[InteractionEvent], via: str) -> list[Outcome]:
+        """Accept each event once; a copy of an accepted event gets the original answer."""
+        prints = [fingerprint(e) for e in events]
+        groups = group_copies([(e.id, p) for e, p in zip(events, prints, strict=True)])
+        firsts = await self._accept_unique(
+            [events[g.first] for g in groups], [prints[g.first] for g in groups], via
+        )
+        outcomes: list[Outcome] = [firsts[0]] * len(events)
+        for group, outcome in zip(groups, firsts, strict=True):
+            outcomes[group.first] = outcome
+            for index in group.same:
+                outcomes[index] = as_replay(outcome)
+            for index in group.different:
+                outcomes[index] = id_reused(events[index].id)
+        _count(outcomes, events, via)
+        return outcomes
+
+    async def _accept_unique(
+        self, events: list[InteractionEvent], prints: list[str], via: str
+    ) -> list[Outcome]:
+        followers = {
+            i: self._in_flight[e.id] for i, e in enumerate(events) if e.id in self._in_flight
+        }
+        leading = [i for i in range(len(events)) if i not in followers]
+        futures = {i: asyncio.get_running_loop().create_future() for i in leading}
+        for i in leading:  # registered before any await, so no copy can slip in between
+            self._in_flight[events[i].id] = (prints[i], futures[i])
+        try:
+            led = await self._lead([events[i] for i in leading], [prints[i] for i in leading])
+        except Exception as exc:  # an outage answers "retry later", it never loses the request
+            log.exception("ingestion failed")
+            led = [Unavailable(events[i].id, f"{type(exc).__name__}: {exc}") for i in leading]
+        except BaseException:
+            for future in futures.values():
+                future.cancel()
+            raise
+        finally:
+            for i in leading:
+                del self._in_flight[events[i].id]
+        outcomes: dict[int, Outcome] = {}
+        for i, outcome in zip(leading, led, strict=True):
+            futures[i].set_result(outcome)
+            outcomes[i] = outcome
+        for i, (known, future) in followers.items():
+            answer = await asyncio.shield(future)
+            outcomes[i] = as_replay(answer) if known == prints[i] else id_reused(events[i].id)
+        return [outcomes[i] for i in range(len(events))]
+
+    async def _lead(self, events: list[InteractionEvent], prints: list[str]) -> list[Outcome]:
+        """Claim the ids, settle the ones claimed before, publish the ones that are ours."""
+        if not events:
+            return []
+        owner = f"{uuid.uuid4().hex[:12]}"
+        now = self.clock()
+        claims = [Claim(e.id, p, owner, now) for e, p in zip(events, prints, strict=True)]
+        try:
+            taken = await self.ledger.claim(claims)
+        except Exception as exc:
+            log.warning("claiming event ids failed", error=str(exc))
+            return [Unavailable(e.id, f"the store is unavailable: {exc}") for e in events]
+        settled = await asyncio.gather(
+            *(self.settler.settle(c, owner) for c in claims if c.event_id in taken)
+        )
+        by_id: dict[str, Settled] = {s.claim.event_id: s for s in settled}
+        ours = [
+            (e, by_id[e.id].claim if e.id in by_id else c)
+            for e, c in zip(events, claims, strict=True)
+            if e.id not in by_id or by_id[e.id].outcome is None
+        ]
+        published = dict(zip((e.id for e, _ in ours), await self.publishing.run(ours), strict=True))
+        return [
+            published[e.id] if e.id in published else _settled_outcome(by_id[e.id]) for e in events
+        ]
+
+
+def _settled_outcome(settled: Settled) -> Outcome:
+    assert settled.outcome is not None
+    return settled.outcome
+
+
+def _count(outcomes: Sequence[Outcome], events: Sequence[InteractionEvent], via: str) -> None:
+    for outcome, event in zip(outcomes, events, strict=True):
+        if isinstance(outcome, Accepted):
+            if outcome.replayed:
+                metrics.REPLAYED.labels(via).inc()
+            else:
+                metrics.ACCEPTED.labels(via, event.type.value).inc()
+        elif isinstance(outcome, Rejection):
+            metrics.REJECTED.labels(via, outcome.kind).inc()
+        else:
+            metrics.UNAVAILABLE.labels(via).inc()

@@ -1,0 +1,37 @@
+"""What ingestion needs from the outside world; real adapters and test fakes both fit."""
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from services.interactions.domain.claims import Claim, Receipt
+from shared.events.interactions import InteractionEvent
+from shared.position import Position
+
+
+class InteractionLog(Protocol):
+    async def publish(self, events: Sequence[InteractionEvent]) -> list[Position | Exception]:
+        """Send every event (in order, keyed by `subject`), then wait for all acknowledgements.
+        Returns, per event, where it was written or why it was not."""
+        ...
+
+
+class Ledger(Protocol):
+    """Claims and receipts by event id: the memory that makes a retried event one effect."""
+
+    async def claim(self, claims: Sequence[Claim]) -> set[str]:
+        """Insert each claim if its id is new; returns the ids that were already claimed."""
+        ...
+
+    async def find(self, event_id: str) -> tuple[Claim | None, Receipt | None]: ...
+
+    async def take_over(self, stale: Claim | None, claim: Claim) -> bool:
+        """Replace `stale` (or claim a vanished id) by `claim`; False if someone else did first."""
+        ...
+
+    async def release(self, claims: Sequence[Claim]) -> None:
+        """Forget claims whose events were not published, so a retry can publish them."""
+        ...
+
+    async def record(self, receipts: Sequence[Receipt]) -> None:
+        """Keep the answers of published events (an existing receipt is left as it is)."""
+        ...

@@ -1,0 +1,94 @@
+"""Small in-memory fakes of the ingestion ports."""
+
+import asyncio
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+from services.interactions.domain.claims import Claim, Receipt
+from shared.events.customer import CustomerRef
+from shared.events.interactions import InteractionEvent
+from shared.identity import ResolvedCustomer
+from shared.identity.normalise import InvalidIdentifier
+from shared.position import Position
+
+
+class FakeResolver:
+    """Customer id = the first identifier; phone "bad" cannot be normalised."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.fail_with: Exception | None = None
+
+    async def resolve(self, ref: CustomerRef) -> ResolvedCustomer:
+        self.calls += 1
+        if self.fail_with:
+            raise self.fail_with
+        if ref.phone == "bad":
+            raise InvalidIdentifier("customer.phone", "'bad' is not a phone number")
+        return ResolvedCustomer(f"c-{ref.customer_id or ref.email or ref.phone}")
+
+
+class FakeLog:
+    """Appends to one list; `fail_next` makes that many sends fail without being written."""
+
+    def __init__(self) -> None:
+        self.records: list[InteractionEvent] = []
+        self.fail_next = 0
+        self.gate: asyncio.Event | None = None
+
+    async def publish(self, events: Sequence[InteractionEvent]) -> list[Position | Exception]:
+        if self.gate is not None:
+            await self.gate.wait()
+        out: list[Position | Exception] = []
+        for event in events:
+            if self.fail_next > 0:
+                self.fail_next -= 1
+                out.append(TimeoutError("broker unavailable"))
+                continue
+            self.records.append(event)
+            out.append(Position("c360.interactions", 0, len(self.records) - 1))
+        return out
+
+    def ids(self) -> list[str]:
+        return [e.id for e in self.records]
+
+
+class FakeLedger:
+    def __init__(self) -> None:
+        self.claims: dict[str, Claim] = {}
+        self.receipts: dict[str, Receipt] = {}
+
+    async def claim(self, claims: Sequence[Claim]) -> set[str]:
+        taken = {c.event_id for c in claims if c.event_id in self.claims}
+        for c in claims:
+            self.claims.setdefault(c.event_id, c)
+        return taken
+
+    async def find(self, event_id: str) -> tuple[Claim | None, Receipt | None]:
+        return self.claims.get(event_id), self.receipts.get(event_id)
+
+    async def take_over(self, stale: Claim | None, claim: Claim) -> bool:
+        if self.claims.get(claim.event_id) != stale:
+            return False
+        self.claims[claim.event_id] = claim
+        return True
+
+    async def release(self, claims: Sequence[Claim]) -> None:
+        for c in claims:
+            if self.claims.get(c.event_id) == c:
+                del self.claims[c.event_id]
+
+    async def record(self, receipts: Sequence[Receipt]) -> None:
+        for r in receipts:
+            self.receipts.setdefault(r.event_id, r)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 3, 1, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
