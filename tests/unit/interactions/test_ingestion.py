@@ -157,6 +157,7 @@ async def test_a_copy_waits_for_a_live_claim_and_replays_its_receipt(world):
     assert not second.done()
     log.gate.set()
     [[a], [b]] = await asyncio.gather(first, second)
+    assert isinstance(a, Accepted)
     assert isinstance(b, Accepted)
     assert b.replayed
     assert b.position == a.position

@@ -1,5 +1,8 @@
 """Reading touchpoints: the whole catalog, every script intact, and a precise reason otherwise."""
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import orjson
 import pytest
 
@@ -10,12 +13,27 @@ from services.interactions.domain.intake import (
     read_object,
     read_record,
 )
-from services.interactions.domain.rejection import Rejected
+from services.interactions.domain.rejection import Rejected, Rejection
 from shared.events import INTERACTION_TYPES, EventType, encode_event
+from shared.events.interactions import (
+    CallData,
+    ChatData,
+    ComplaintOpenedData,
+    PurchaseData,
+    SurveyResponseData,
+)
 from tests.unit.interactions.samples import ARABIC, EMOJI, PERSIAN, every_interaction, note, sample
 
+D = TypeVar("D")
 
-def rejection_of(read, *args):
+
+def data_of(raw: dict[str, Any], kind: type[D]) -> D:
+    data = read_object(raw).data
+    assert isinstance(data, kind)
+    return data
+
+
+def rejection_of(read: Callable[..., object], *args: object) -> Rejection:
     with pytest.raises(Rejected) as caught:
         read(*args)
     return caught.value.rejection
@@ -31,22 +49,21 @@ def test_text_in_any_script_survives_a_round_trip_byte_for_byte():
         event = read_bytes(orjson.dumps(raw))
         again = read_bytes(encode_event(event))
         assert again == event
-    call = read_object(sample(EventType.CALL))
-    assert call.data.notes == PERSIAN
-    assert read_object(sample(EventType.SURVEY_RESPONSE)).data.comment == ARABIC
-    assert read_object(sample(EventType.CHAT)).data.transcript_preview == EMOJI
+    assert data_of(sample(EventType.CALL), CallData).notes == PERSIAN
+    assert data_of(sample(EventType.SURVEY_RESPONSE), SurveyResponseData).comment == ARABIC
+    assert data_of(sample(EventType.CHAT), ChatData).transcript_preview == EMOJI
 
 
 def test_real_fields_of_the_catalog_are_typed():
-    purchase = read_object(sample(EventType.PURCHASE)).data
+    purchase = data_of(sample(EventType.PURCHASE), PurchaseData)
     assert (purchase.amount_minor, purchase.currency, purchase.items[0].quantity) == (
         2933,
         "USD",
         2,
     )
-    survey = read_object(sample(EventType.SURVEY_RESPONSE)).data
+    survey = data_of(sample(EventType.SURVEY_RESPONSE), SurveyResponseData)
     assert (survey.csat, survey.nps) == (5, 10)
-    complaint = read_object(sample(EventType.COMPLAINT_OPENED)).data
+    complaint = data_of(sample(EventType.COMPLAINT_OPENED), ComplaintOpenedData)
     assert complaint.severity == "high"
     assert complaint.sla_due_at is not None
 
