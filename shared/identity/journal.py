@@ -67,6 +67,7 @@ class ContactJournal:
         # Told "committed" and "published" as a change passes those points; fault tests install
         # a hook that pauses there so the process can be killed at exactly that step.
         self.step_hook: StepHook | None = None
+        self.in_flight: set[str] = set()  # commits this process is still writing
 
     async def load(self, customer_id: str) -> ContactState | None:
         doc = await self.contacts.find_one({"_id": customer_id})
@@ -77,19 +78,25 @@ class ContactJournal:
         started = time.perf_counter()
         placement = await self.outbox.place(commit.key)
         commit_id = stream_id(commit.states[0])
+        run = self.outbox.run_id
+        self.in_flight.add(commit_id)
         try:
-            claimed = await self._claim(commit, commit_id, placement)
-        except Conflict:
-            CONFLICTS.inc()
-            raise
-        await self._step("committed")
-        position = None
-        if commit.publish:
-            position = await self.outbox.publish(
-                commit.key, encode_event(commit.event), placement.partition
-            )
-            await self._step("published")
-        await self.apply(commit_doc(commit, placement))
+            try:
+                claimed = await self._claim(commit, commit_id, placement, run)
+            except Conflict:
+                CONFLICTS.inc()
+                raise
+            await self._step("committed")
+            position = None
+            if commit.publish:
+                value = encode_event(commit.event)
+                position = await self.outbox.publish(
+                    commit.key, value, placement.partition, run=run
+                )
+                await self._step("published")
+            await self.apply(commit_doc(commit, placement))
+        finally:
+            self.in_flight.discard(commit_id)
         COMMITTED.labels(commit.event.type.short_name).inc()
         COMMIT_SECONDS.observe(time.perf_counter() - started)
         for marker_id in claimed:  # by _id: the only filter FerretDB/SQLite pushes down
@@ -100,19 +107,21 @@ class ContactJournal:
         if self.step_hook is not None:
             await self.step_hook(name)
 
-    async def _claim(self, commit: Commit, commit_id: str, placement: Placement) -> list[str]:
+    async def _claim(
+        self, commit: Commit, commit_id: str, placement: Placement, run: str
+    ) -> list[str]:
         ids = [stream_id(s) for s in commit.states]
         done: list[tuple[str, str]] = []  # (collection, _id) to undo if a step loses
         now = datetime.now(UTC)
         try:
             for sid in ids:
-                marker = {"_id": sid, "commit": commit_id, "run": self.outbox.run_id, "at": now}
+                marker = {"_id": sid, "commit": commit_id, "run": run, "at": now}
                 await self.markers.insert_one({**marker, **asdict(placement)})
                 done.append(("outbox", sid))
             for sid in ids[1:]:
                 await self.events.insert_one({"_id": sid, "commit": commit_id})
                 done.append(("contact_events", sid))
-            self.outbox.check_lease()
+            self.outbox.check_lease(run)
             await self.events.insert_one(commit_doc(commit, placement))
         except DuplicateKeyError:
             for collection, doc_id in reversed(done):

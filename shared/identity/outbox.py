@@ -34,7 +34,11 @@ from shared.topics import Topics
 log = get_logger(__name__)
 PUBLISHED = Counter("c360_contact_events_published_total", "Contact events published", ["via"])
 _partitioner = DefaultPartitioner()
-VALID_FRACTION = 0.3
+# A renewed lease is trusted for 0.45 x lease from the start of the renewal; a send started at the
+# last moment ends within the producer's 30 s timeout, before 1 x lease (60 s by default) when
+# a recoverer may start. Renewing every lease/12 leaves room for several slow heartbeats.
+VALID_FRACTION = 0.45
+RENEW_EVERY = 1 / 12
 
 
 class Fenced(RuntimeError):
@@ -92,12 +96,13 @@ class Outbox:
             {"heartbeat_at": datetime.now(UTC), "lease_s": self.lease_s},
             upsert=True,
         )
-        # Valid for well under the lease others wait for, measured from before the write, so a
-        # send started just before the end still completes (30 s timeout) before anyone recovers.
+        # Measured from before the write: the stored heartbeat is never later than this.
         self._valid_until = started + self.lease_s * VALID_FRACTION
 
-    def check_lease(self) -> None:
-        if time.monotonic() >= self._valid_until:
+    def check_lease(self, run: str | None = None) -> None:
+        """Raise Fenced if the lease lapsed, or `run` (who claimed the change) is no longer ours."""
+        if time.monotonic() >= self._valid_until or run not in (None, self.run_id):
+            log.warning("refusing to publish: the outbox lease lapsed", run=self.run_id)
             raise Fenced(f"outbox run {self.run_id} lease lapsed")
 
     async def refresh_offsets(self) -> None:
@@ -119,10 +124,10 @@ class Outbox:
         return Placement(partition, self._end_offsets.get(partition, 0))
 
     async def publish(
-        self, key: str, value: bytes, partition: int, via: str = "direct"
+        self, key: str, value: bytes, partition: int, via: str = "direct", run: str | None = None
     ) -> Position:
-        """Send and wait for acks=all; refuses once the lease lapsed."""
-        self.check_lease()
+        """Send and wait for acks=all; refuses once the lease (of `run`, if given) lapsed."""
+        self.check_lease(run)
         sent = await self.producer.send_and_wait(
             self.topic, value, key=key.encode(), partition=partition, headers=STRUCTURED_HEADERS
         )
@@ -163,7 +168,7 @@ class Outbox:
             except Exception as exc:  # the loop must outlive store or broker outages
                 log.warning("outbox heartbeat failed", error=str(exc))
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), self.lease_s / 6)
+                await asyncio.wait_for(stop.wait(), self.lease_s * RENEW_EVERY)
 
 
 def _carries(value: bytes | None, event_id: bytes) -> bool:

@@ -46,10 +46,12 @@ class OutboxRecovery:
         return handled
 
     async def _recover_abandoned(self, own: list[Document]) -> int:
-        """Our own markers that outlived a lease: their request failed after committing (say the
-        broker was down), and no request outlives a lease, so nobody else will finish them."""
+        """Our own markers older than a lease whose request is no longer running: it failed after
+        committing (say the broker was down), and no other process will finish them."""
         cutoff = datetime.now(UTC) - timedelta(seconds=self.outbox.lease_s)
-        return await self._recover_commits([m for m in own if m["at"] < cutoff])
+        busy = self.journal.in_flight
+        abandoned = [m for m in own if m["at"] < cutoff and m["commit"] not in busy]
+        return await self._recover_commits(abandoned)
 
     def _alive(
         self, run: Document | None, pending: list[Document], runs: dict[str, Document]

@@ -18,7 +18,7 @@ from tests.integration.contacts.polling import eventually
 from tests.processes import ServiceProcess, free_port, settings_env
 
 pytestmark = pytest.mark.fault
-LEASE_S = 2.0
+LEASE_S = 3.0
 
 
 @pytest.fixture

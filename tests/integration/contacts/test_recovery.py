@@ -18,6 +18,7 @@ from tests.integration.contacts.log import contact_records
 from tests.integration.contacts.polling import eventually
 
 pytestmark = pytest.mark.integration
+LEASE_S = 3.0  # short, yet long enough for heartbeats on a busy shared store
 
 
 class Crash(Exception):
@@ -28,8 +29,10 @@ class Crash(Exception):
 async def quick_store(
     settings: Settings, catalog: Topics, db: AsyncDatabase[Document], producer: AIOKafkaProducer
 ) -> AsyncIterator[ContactStore]:
-    """A store whose lease is one second, so abandoned changes are recovered quickly."""
-    store = ContactStore(db, producer, settings.model_copy(update={"outbox_lease_seconds": 1.0}))
+    """A store with a short lease, so abandoned changes are recovered quickly."""
+    store = ContactStore(
+        db, producer, settings.model_copy(update={"outbox_lease_seconds": LEASE_S})
+    )
     await store.start()
     yield store
     await store.stop()
