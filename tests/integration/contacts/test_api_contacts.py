@@ -234,3 +234,15 @@ async def test_erase_keeps_a_tombstone_and_frees_identifiers(
     events = [r["event"] for r in await contact_records(settings)]
     assert events[-1]["type"] == "c360.contact.erased"
     assert events[-1]["data"]["reason"] == "GDPR art. 17"
+
+
+async def test_operations_endpoints_and_published_openapi(api: httpx.AsyncClient) -> None:
+    ready = await api.get("/readyz")
+    assert ready.status_code == 200, ready.text
+    assert ready.json()["checks"] == {"kafka": "ok", "store": "ok"}
+    assert (await api.get("/healthz")).json() == {"status": "ok"}
+    await create(api, name="Metered")
+    metrics = (await api.get("/metrics")).text
+    assert 'c360_contact_changes_total{event="created"}' in metrics
+    paths = (await api.get("/openapi.json")).json()["paths"]
+    assert {"/v1/contacts", "/v1/contacts/merge", "/v1/identities/{kind}/{value}"} <= set(paths)
