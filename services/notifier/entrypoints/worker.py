@@ -7,6 +7,7 @@ partitions it owns. A rebalance waits for the batch in hand (one owner at a time
 """
 
 import asyncio
+import traceback
 from collections import defaultdict
 from typing import Any
 
@@ -28,7 +29,7 @@ from shared.topics import Topics
 log = get_logger(__name__)
 Batch = dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]
 RETRY_PAUSE_S = 1.0
-CUSTOMER_CONCURRENCY = 32
+CUSTOMER_CONCURRENCY = 8  # SQLite-backed FerretDB serialises writes; more only adds contention
 
 
 class OneOwner(ConsumerRebalanceListener):  # type: ignore[misc]
@@ -87,17 +88,45 @@ class NotifierWorker:
 
     async def _step(self, consumer: AIOKafkaConsumer, batch: Batch) -> None:
         try:
+            batch = await self._contacts_first(consumer, batch)
             if batch:
                 with metrics.BATCH_SECONDS.time():
                     await self.handle(batch)
                 await self._commit(consumer, batch)
             owned = {tp.partition for tp in consumer.assignment()}
             await self.timers.run_due(owned)
-        except Exception:  # the store or broker is failing: rewind and retry, never skip
-            log.exception("notifier batch failed; retrying from the batch start")
+        except Exception as exc:  # the store or broker is failing: rewind and retry, never skip
+            log.error(
+                "notifier batch failed; retrying from the batch start",
+                error=repr(exc),
+                traceback=traceback.format_exc(limit=8),
+            )
             for tp, records in batch.items():
                 consumer.seek(tp, records[0].offset)
             await asyncio.sleep(RETRY_PAUSE_S)
+
+    async def _contacts_first(self, consumer: AIOKafkaConsumer, batch: Batch) -> Batch:
+        """Hold interactions back while contacts written before them are still unread.
+
+        The two topics are separate logs: without this, a backlog (a new deployment, a replay)
+        could evaluate a purchase before the contact that gives its customer a channel and
+        consent. Interactions resume once every contact record that existed is processed.
+        """
+        owned = consumer.assignment()
+        contacts = [tp for tp in owned if tp.topic == self.topics.contacts]
+        interactions = [tp for tp in owned if tp.topic == self.topics.interactions]
+        if not contacts or not (consumer.paused() or any(tp in batch for tp in interactions)):
+            return batch
+        ends = await consumer.end_offsets(contacts)
+        behind = [tp for tp in contacts if await consumer.position(tp) < ends[tp]]
+        if not behind:
+            consumer.resume(*interactions)
+            return batch
+        for tp in interactions:
+            if tp in batch:
+                consumer.seek(tp, batch[tp][0].offset)
+        consumer.pause(*interactions)
+        return {tp: records for tp, records in batch.items() if tp.topic == self.topics.contacts}
 
     async def _commit(self, consumer: AIOKafkaConsumer, batch: Batch) -> None:
         offsets = {tp: records[-1].offset + 1 for tp, records in batch.items()}

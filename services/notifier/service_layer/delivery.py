@@ -47,15 +47,22 @@ class Deliverer:
         self.rng = random.Random()
         self.limit = asyncio.Semaphore(rules.delivery.concurrency)
 
-    async def deliver_all(self, items: list[tuple[Notification, int]]) -> None:
-        await asyncio.gather(*(self.deliver(n, partition) for n, partition in items))
+    async def deliver_all(
+        self, items: list[tuple[Notification, int]], contacts: ContactLookup | None = None
+    ) -> None:
+        await asyncio.gather(*(self.deliver(n, partition, contacts) for n, partition in items))
 
-    async def deliver(self, notification: Notification, partition: int) -> Notification:
-        """Take `notification` as far as it can go now; returns the stored record."""
+    async def deliver(
+        self, notification: Notification, partition: int, contacts: ContactLookup | None = None
+    ) -> Notification:
+        """Take `notification` as far as it can go now; returns the stored record.
+
+        `contacts` overrides the lookup when the caller holds a fresher state than the store.
+        """
         async with self.limit:
             if notification.status.terminal:
                 return await self._publish(notification)
-            contact = await self.contacts(notification.customer_id)
+            contact = await (contacts or self.contacts)(notification.customer_id)
             route = self._route(notification, contact)
             if isinstance(route, Suppressed):
                 return await self._finish(notification, Status.SUPPRESSED, reason=route.reason)

@@ -9,10 +9,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from aiokafka.structs import ConsumerRecord
+from pymongo.errors import AutoReconnect, OperationFailure
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from services.notifier import metrics
 from services.notifier.adapters.store import NotifierStore
-from services.notifier.domain.customer import CustomerState
+from services.notifier.domain.customer import Contact, CustomerState
 from services.notifier.domain.evaluation import evaluate
 from services.notifier.domain.fold import advance, is_new
 from services.notifier.domain.notification import Notification, Origin, from_decision
@@ -24,7 +26,14 @@ from shared.events import ComplaintOpened, Event
 from shared.mongo import VersionConflict
 
 Item = tuple[ConsumerRecord[bytes, bytes], Event]
-CONFLICT_RETRIES = 3
+TRANSIENT_RETRIES = 8
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Worth retrying at once: a concurrent writer, a lost connection, a locked SQLite store."""
+    if isinstance(exc, VersionConflict | AutoReconnect):
+        return True
+    return isinstance(exc, OperationFailure) and "locked" in str(exc)
 
 
 @dataclass
@@ -48,14 +57,19 @@ class Notifier:
         self.rules, self.store, self.deliverer, self.clock = rules, store, deliverer, clock
 
     async def handle_events(self, customer_id: str, items: list[Item]) -> None:
-        """Apply one customer's records (in log order) and everything they trigger."""
-        for attempt in range(1, CONFLICT_RETRIES + 1):
-            try:
+        """Apply one customer's records (in log order) and everything they trigger.
+
+        A version conflict or a busy store is retried here, for this customer only; everything
+        done before the retry is found again by id, so a retry repeats no effect.
+        """
+        async for attempt in AsyncRetrying(
+            retry=retry_if_exception(is_transient),
+            stop=stop_after_attempt(TRANSIENT_RETRIES),
+            wait=wait_random_exponential(multiplier=0.05, max=2),
+            reraise=True,
+        ):
+            with attempt:
                 await self._handle_events(customer_id, items)
-                return
-            except VersionConflict:
-                if attempt == CONFLICT_RETRIES:
-                    raise
 
     async def _handle_events(self, customer_id: str, items: list[Item]) -> None:
         state = await self.store.load_state(customer_id)
@@ -105,5 +119,9 @@ class Notifier:
             await self.store.add_timers(partition, timers)
         for partition, bucket in work.birthday_buckets:
             await self.store.file_birthday(partition, state.customer_id, bucket)
-        await self.deliverer.deliver_all([(n, p) for n, p in claimed if n.needs_work])
+
+        async def in_hand(_: str) -> Contact | None:
+            return state.contact  # not saved yet: the store still has the previous contact
+
+        await self.deliverer.deliver_all([(n, p) for n, p in claimed if n.needs_work], in_hand)
         await self.store.save_state(state)

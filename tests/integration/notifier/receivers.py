@@ -9,6 +9,7 @@ import email
 import email.policy
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from typing import Any
 
@@ -25,6 +26,7 @@ class Received:
     headers: dict[str, str]
     body: bytes
     status: int
+    arrived_at: datetime
 
     @property
     def json(self) -> Any:
@@ -61,12 +63,15 @@ class HttpReceiver:
             await self._runner.cleanup()
 
     async def _handle(self, request: web.Request) -> web.Response:
+        arrived_at = datetime.now(UTC)
         body = await request.read()
         if self.delay_s:
             await asyncio.sleep(self.delay_s)
         scripted = self.answers.get(request.path, [])
         status = scripted.pop(0) if scripted else 200
-        self.requests.append(Received(request.path, dict(request.headers), body, status))
+        self.requests.append(
+            Received(request.path, dict(request.headers), body, status, arrived_at)
+        )
         return web.json_response({"status": status}, status=status)
 
     def accepted(self, path: str | None = None) -> list[Received]:

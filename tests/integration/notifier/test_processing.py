@@ -1,0 +1,129 @@
+"""The per-customer unit of work on the real store and broker: fold, evaluate, deliver, defer."""
+
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaProducer
+from aiokafka.structs import ConsumerRecord
+from pymongo.asynchronous.database import AsyncDatabase
+
+from services.notifier.adapters.outcomes import Outcomes
+from services.notifier.adapters.rules_file import parse_rules
+from services.notifier.adapters.store import NotifierStore
+from services.notifier.bootstrap import make_channels
+from services.notifier.domain.notification import Status
+from services.notifier.service_layer.delivery import Deliverer
+from services.notifier.service_layer.processing import Item, Notifier
+from services.notifier.service_layer.timers import TimerRunner
+from shared.events import Event, EventType
+from shared.mongo import Document
+from shared.settings import Settings
+from shared.topics import Topics
+from tests.e2e.notifier.harness import contact_created, interaction
+from tests.integration.notifier.receivers import SmtpReceiver
+
+pytestmark = pytest.mark.integration
+
+RULES = """
+channels:
+  email: {{host: 127.0.0.1, port: {smtp}}}
+templates:
+  welcome: {{subject: "Welcome", body: "Order {{event.order_id}}"}}
+rules:
+  - id: welcome
+    when:
+      event: c360.interaction.purchase
+      conditions: [{{field: customer.purchase_count, eq: 1}}]
+    action: {{template: welcome, target: customer}}
+    quiet_hours: {{start: "21:00", end: "08:00"}}
+"""
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpReceiver]:
+    receiver = SmtpReceiver().start()
+    yield receiver
+    receiver.stop()
+
+
+@pytest.fixture
+async def wired(
+    catalog: Topics,
+    db: AsyncDatabase[Document],
+    producer: AIOKafkaProducer,
+    smtp: SmtpReceiver,
+    settings: Settings,
+) -> AsyncIterator[tuple[Notifier, TimerRunner, Clock]]:
+    rules = parse_rules(RULES.format(smtp=smtp.port), {})
+    store = NotifierStore(db)
+    clock = Clock(datetime(2025, 3, 10, 12, 0, tzinfo=UTC))
+
+    async def from_store(customer_id: str):  # type: ignore[no-untyped-def]
+        return (await store.load_state(customer_id)).contact
+
+    async with httpx.AsyncClient() as client:
+        channels = make_channels(rules, settings, client)
+        deliverer = Deliverer(
+            rules, store, channels, Outcomes(producer, catalog), from_store, clock
+        )
+        notifier = Notifier(rules, store, deliverer, clock)
+        yield notifier, TimerRunner(rules, store, notifier, deliverer, clock, "t"), clock
+
+
+def records(topics: Topics, *events: Event) -> list[Item]:
+    """Records as the consumer hands them over (contacts first, each at its own offset)."""
+    items = []
+    for offset, event in enumerate(events):
+        topic = topics.contacts if event.type.family == "contact" else topics.interactions
+        record = ConsumerRecord(topic, 0, offset, 0, 0, b"k", b"", None, 0, 0, [])
+        items.append((record, event))
+    return items
+
+
+async def test_a_contact_and_a_purchase_in_one_batch_reach_the_new_contact(
+    wired: tuple[Notifier, TimerRunner, Clock], catalog: Topics, smtp: SmtpReceiver
+) -> None:
+    notifier, _, _ = wired
+    customer = f"c-{uuid.uuid4().hex[:6]}"
+    purchase = interaction(
+        customer, EventType.PURCHASE, order_id="O-1", amount_minor=10, currency="USD"
+    )
+    await notifier.handle_events(customer, records(catalog, contact_created(customer), purchase))
+    assert [str(m["To"]) for m in smtp.messages] == [f"{customer}@example.com"]
+
+
+async def test_quiet_hours_defer_the_send_to_a_durable_timer(
+    wired: tuple[Notifier, TimerRunner, Clock],
+    catalog: Topics,
+    smtp: SmtpReceiver,
+    db: AsyncDatabase[Document],
+) -> None:
+    notifier, timers, clock = wired
+    clock.now = datetime(2025, 3, 10, 22, 30, tzinfo=UTC)  # 22:30 in UTC: quiet
+    customer = f"c-{uuid.uuid4().hex[:6]}"
+    purchase = interaction(
+        customer, EventType.PURCHASE, order_id="O-1", amount_minor=10, currency="USD"
+    )
+    await notifier.handle_events(customer, records(catalog, contact_created(customer), purchase))
+    assert smtp.messages == []
+    [stored] = [d async for d in db["notifier_notifications"].find({})]
+    assert stored["status"] == Status.PENDING
+    assert stored["deliver_after"] == "2025-03-11T08:00:00Z"
+
+    clock.now += timedelta(hours=1)
+    assert await timers.run_due({0}) == 0  # still quiet: nothing due
+    clock.now = datetime(2025, 3, 11, 8, 0, 1, tzinfo=UTC)
+    assert await timers.run_due({0}) == 1
+    assert [str(m["To"]) for m in smtp.messages] == [f"{customer}@example.com"]
+    assert await timers.run_due({0}) == 0  # fired once, then removed
