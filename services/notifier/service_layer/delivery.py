@@ -110,7 +110,10 @@ class Deliverer:
                     "masked_target": route.masked,
                 }
             )
-            await self.store.save(notification)
+            if notification.attempts > 1:
+                # a crash during the first attempt leaves the claimed `pending` record, which is
+                # resumed just like a `sending` one: saving it first would only cost a write
+                await self.store.save(notification)
             started = time.perf_counter()
             try:
                 await channel.send(route, notification)
