@@ -14,10 +14,10 @@ from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 
 from services.notifier.adapters.channels import Channel, EmailChannel, SmsChannel, WebhookChannel
+from services.notifier.adapters.contacts import ContactDirectory
 from services.notifier.adapters.outcomes import Outcomes
 from services.notifier.adapters.rules_file import read_rules, rules_path
 from services.notifier.adapters.store import NotifierStore
-from services.notifier.domain.customer import Contact
 from services.notifier.domain.rules import RulesFile
 from services.notifier.entrypoints.http import notifications, rules
 from services.notifier.entrypoints.worker import NotifierWorker
@@ -80,9 +80,7 @@ def build_app(settings: Settings) -> FastAPI:
             await producer.start()
             outcomes = Outcomes(producer, topics)
 
-            async def contacts(customer_id: str) -> Contact | None:
-                return (await store.load_state(customer_id)).contact
-
+            contacts = ContactDirectory(store, database(client, settings))
             deliverer = Deliverer(
                 ruleset, store, make_channels(ruleset, settings, http), outcomes, contacts, utc_now
             )

@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.events.customer import Channel
+from shared.events.customer import Channel, Profile
 
 RECENT_EVENT_IDS = 64
 COMPLAINT_HISTORY = timedelta(days=90)
@@ -44,6 +44,22 @@ class Contact(Model):
     preferred_channel: Channel | None = None
     consent: dict[Channel, bool] = Field(default_factory=dict)
     erased: bool = False
+
+
+def contact_from_profile(profile: Profile, *, erased: bool = False) -> Contact:
+    """The reachable part of a contact profile (consent reduced to granted or not)."""
+    return Contact(
+        name=profile.name,
+        emails=profile.emails,
+        phones=profile.phones,
+        birthday=profile.birthday,
+        language=profile.language,
+        timezone=profile.timezone,
+        tags=profile.tags,
+        preferred_channel=profile.preferred_channel,
+        consent={channel: c.granted for channel, c in profile.consent.items()},
+        erased=erased,
+    )
 
 
 class OpenComplaint(Model):

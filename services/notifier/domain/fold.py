@@ -14,6 +14,7 @@ from services.notifier.domain.customer import (
     Contact,
     CustomerState,
     OpenComplaint,
+    contact_from_profile,
 )
 from shared.events import (
     ComplaintOpened,
@@ -58,19 +59,7 @@ def _contact(state: CustomerState) -> Contact:
 
 
 def _created(state: CustomerState, event: Any) -> CustomerState:
-    profile = event.data.profile
-    contact = Contact(
-        name=profile.name,
-        emails=profile.emails,
-        phones=profile.phones,
-        birthday=profile.birthday,
-        language=profile.language,
-        timezone=profile.timezone,
-        tags=profile.tags,
-        preferred_channel=profile.preferred_channel,
-        consent={channel: c.granted for channel, c in profile.consent.items()},
-    )
-    return state.model_copy(update={"contact": contact})
+    return state.model_copy(update={"contact": contact_from_profile(event.data.profile)})
 
 
 def _updated(state: CustomerState, event: Any) -> CustomerState:

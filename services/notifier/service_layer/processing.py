@@ -120,8 +120,11 @@ class Notifier:
         for partition, bucket in work.birthday_buckets:
             await self.store.file_birthday(partition, state.customer_id, bucket)
 
-        async def in_hand(_: str) -> Contact | None:
-            return state.contact  # not saved yet: the store still has the previous contact
+        async def in_hand(customer_id: str) -> Contact | None:
+            # the state is not saved yet: the store still holds the previous contact
+            if state.contact is not None:
+                return state.contact
+            return await self.deliverer.contacts(customer_id)
 
         await self.deliverer.deliver_all([(n, p) for n, p in claimed if n.needs_work], in_hand)
         await self.store.save_state(state)
