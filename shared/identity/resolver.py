@@ -134,7 +134,7 @@ class MongoIdentityResolver:
             if state is None or state.merged_into is None:
                 break
             state = await self.store.journal.load(state.merged_into)
-        return state
+        return None if state is None or state.erased else state  # erased: no longer a customer
 
     async def _await_or_adopt(self, customer_id: str, identity: Identity) -> ContactState | None:
         loop = asyncio.get_running_loop()

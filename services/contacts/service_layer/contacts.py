@@ -156,6 +156,8 @@ class Contacts:
         state = await self.store.journal.load(customer_id)
         if state is None:
             raise ContactNotFound(customer_id)
+        if state.erased:
+            raise ContactErasedError(customer_id)
         return await self.store.journal.history(state, limit)
 
     async def _commit(self, state: ContactState, commit: commands.Commit | None) -> Written:

@@ -230,6 +230,9 @@ async def test_erase_keeps_a_tombstone_and_frees_identifiers(
     assert erased.json()["name"] is None
     assert erased.json()["emails"] == []
     problem(await api.get(f"/v1/contacts/{customer_id}"), 410)
+    problem(await api.get(f"/v1/contacts/{customer_id}/history"), 410)
+    gone = problem(await api.post("/v1/identities/resolve", json={"customer_id": customer_id}), 422)
+    assert fields(gone) == ["customer.customer_id"]
     problem(await api.get("/v1/identities/email/gone@example.com"), 404)
     events = [r["event"] for r in await contact_records(settings)]
     assert events[-1]["type"] == "c360.contact.erased"
