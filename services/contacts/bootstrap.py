@@ -15,6 +15,7 @@ from services.contacts.adapters.fault_points import pause_hook_from_env
 from services.contacts.entrypoints import contacts, duplicates, identities, merges
 from services.contacts.entrypoints.problems import install_contact_problems
 from services.contacts.service_layer.contacts import Contacts
+from services.contacts.service_layer.identities import Identities
 from services.contacts.service_layer.merges import Merges
 from shared.http.app import create_app
 from shared.identity.resolver import MongoIdentityResolver
@@ -53,6 +54,7 @@ def build_app(settings: Settings) -> FastAPI:
         store.journal.step_hook = pause_hook_from_env()
         await store.start()
         app.state.contacts = Contacts(store)
+        app.state.identities = Identities(app.state.contacts)
         app.state.merges = Merges(store)
         app.state.resolver = MongoIdentityResolver(store)
         app.state.duplicates = store.duplicates

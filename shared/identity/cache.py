@@ -1,6 +1,8 @@
-"""A small in-process cache with a time-to-live, for resolved identifiers on the hot path."""
+"""In-process memory for the hot path: a TTL cache, and single flights of identical calls."""
 
+import asyncio
 import time
+from collections.abc import Awaitable, Callable, Hashable
 from typing import Generic, TypeVar
 
 V = TypeVar("V")
@@ -33,3 +35,28 @@ class TtlCache(Generic[V]):
 
     def forget(self, key: str) -> None:
         self._entries.pop(key, None)
+
+
+class SingleFlight(Generic[V]):
+    """Concurrent calls with the same key share one computation (e.g. one new customer seen many
+    times in one batch)."""
+
+    def __init__(self) -> None:
+        self._calls: dict[Hashable, asyncio.Future[V]] = {}
+
+    async def run(self, key: Hashable, compute: Callable[[], Awaitable[V]]) -> tuple[V, bool]:
+        """The value, and whether it was computed by another caller."""
+        if key in self._calls:
+            return await asyncio.shield(self._calls[key]), True
+        future: asyncio.Future[V] = asyncio.get_running_loop().create_future()
+        self._calls[key] = future
+        try:
+            value = await compute()
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # marked retrieved: only waiters decide whether it is reported
+            raise
+        finally:
+            del self._calls[key]
+        future.set_result(value)
+        return value, False

@@ -25,8 +25,7 @@ from prometheus_client import Counter, Histogram
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from shared.events import encode_event, parse_event
-from shared.events.contacts import ContactEvent
+from shared.events import encode_event
 from shared.identity.commands import Commit
 from shared.identity.contact import ContactState
 from shared.identity.outbox import Outbox, Placement
@@ -179,12 +178,6 @@ def commit_doc(commit: Commit, placement: Placement) -> Document:
         "placement": asdict(placement),
         "at": datetime.now(UTC),
     }
-
-
-def event_of(doc: Document) -> ContactEvent:
-    event = parse_event(doc["event"])
-    assert event.type.family == "contact"
-    return event  # type: ignore[return-value]
 
 
 def _without_id(doc: Document) -> Document:

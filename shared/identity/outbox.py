@@ -17,7 +17,6 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.partitioner import DefaultPartitioner
 from prometheus_client import Counter
@@ -136,29 +135,6 @@ class Outbox:
         PUBLISHED.labels(via).inc()
         return Position(self.topic, partition, sent.offset)
 
-    async def find_published(self, event_id: str, placement: Placement) -> Position | None:
-        """The position of `event_id` if it is already in its partition (scanned from the bound)."""
-        tp = TopicPartition(self.topic, placement.partition)
-        reader = AIOKafkaConsumer(
-            bootstrap_servers=self.settings.kafka_bootstrap, enable_auto_commit=False
-        )
-        await reader.start()
-        try:
-            reader.assign([tp])
-            end = (await reader.end_offsets([tp]))[tp]
-            if end <= placement.from_offset:
-                return None
-            reader.seek(tp, placement.from_offset)
-            needle = event_id.encode()
-            while (await reader.position(tp)) < end:
-                batches = await reader.getmany(tp, timeout_ms=1000, max_records=500)
-                for record in batches.get(tp, []):
-                    if _carries(record.value, needle):
-                        return Position(self.topic, placement.partition, record.offset)
-            return None
-        finally:
-            await reader.stop()
-
     async def keep_alive(self, stop: asyncio.Event) -> None:
         """Renew the lease and the offset bounds until `stop` is set."""
         while not stop.is_set():
@@ -169,12 +145,3 @@ class Outbox:
                 log.warning("outbox heartbeat failed", error=str(exc))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), self.lease_s * RENEW_EVERY)
-
-
-def _carries(value: bytes | None, event_id: bytes) -> bool:
-    # The substring test skips decoding almost every record; the parse makes the match exact.
-    return (
-        value is not None
-        and event_id in value
-        and orjson.loads(value).get("id") == event_id.decode()
-    )

@@ -16,6 +16,7 @@ import orjson
 from pymongo.errors import DuplicateKeyError
 
 from shared.identity.journal import ContactJournal
+from shared.identity.log_scan import find_published
 from shared.identity.outbox import Outbox, Placement
 from shared.logging import get_logger
 from shared.mongo import Document
@@ -103,7 +104,10 @@ class OutboxRecovery:
             return
         placement = Placement(**doc["placement"])
         event = doc["event"]
-        if await self.outbox.find_published(event["id"], placement) is not None:
+        found = await find_published(
+            self.outbox.settings, self.outbox.topic, event["id"], placement
+        )
+        if found is not None:
             log.info("pending event was already published", event_id=event["id"])
             return
         key = doc["states"][0]["customer_id"]

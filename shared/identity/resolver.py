@@ -18,7 +18,7 @@ import dataclasses
 from shared.events.contacts import Identity, Origin
 from shared.events.customer import CustomerRef
 from shared.identity import ResolvedCustomer
-from shared.identity.cache import TtlCache
+from shared.identity.cache import SingleFlight, TtlCache
 from shared.identity.commands import create, link, profile_with
 from shared.identity.contact import ContactState
 from shared.identity.ids import new_customer_id
@@ -46,27 +46,16 @@ class MongoIdentityResolver:
         self.adopt_after_s = adopt_after_s
         self.owners: TtlCache[str] = TtlCache(store.settings.identity_cache_ttl_seconds)
         self.recorded: TtlCache[bool] = TtlCache(store.settings.identity_cache_ttl_seconds)
-        self._in_flight: dict[tuple[str, ...], asyncio.Future[ResolvedCustomer]] = {}
+        self._flights: SingleFlight[ResolvedCustomer] = SingleFlight()
 
     async def resolve(self, ref: CustomerRef) -> ResolvedCustomer:
         """The customer `ref` names; raises InvalidIdentifier (a ValueError) on bad input."""
         identities = sorted(ref_identities(ref, self.region), key=strength)
         flight = (ref.customer_id or "", *(i.key for i in identities))
-        if flight in self._in_flight:  # the same new customer many times in one batch
-            shared = await asyncio.shield(self._in_flight[flight])
-            return dataclasses.replace(shared, created=False)  # only the first call created it
-        future: asyncio.Future[ResolvedCustomer] = asyncio.get_running_loop().create_future()
-        self._in_flight[flight] = future
-        try:
-            result = await self._resolve_with_retries(ref.customer_id, identities)
-            future.set_result(result)
-            return result
-        except BaseException as exc:
-            future.set_exception(exc)
-            future.exception()  # retrieved here, so waiters alone decide whether it is logged
-            raise
-        finally:
-            del self._in_flight[flight]
+        result, shared = await self._flights.run(
+            flight, lambda: self._resolve_with_retries(ref.customer_id, identities)
+        )
+        return dataclasses.replace(result, created=False) if shared else result
 
     async def _resolve_with_retries(
         self, customer_id: str | None, identities: list[Identity]

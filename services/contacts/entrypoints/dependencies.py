@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 
 from services.contacts.service_layer.contacts import Contacts
+from services.contacts.service_layer.identities import Identities
 from services.contacts.service_layer.merges import Merges
 from shared.http.problems import Problem
 
@@ -12,6 +13,11 @@ from shared.http.problems import Problem
 def get_contacts(request: Request) -> Contacts:
     contacts: Contacts = request.app.state.contacts
     return contacts
+
+
+def get_identities(request: Request) -> Identities:
+    identities: Identities = request.app.state.identities
+    return identities
 
 
 def get_merges(request: Request) -> Merges:
@@ -41,4 +47,5 @@ def etag(version: int) -> str:
 
 ContactsDep = Annotated[Contacts, Depends(get_contacts)]
 MergesDep = Annotated[Merges, Depends(get_merges)]
+IdentitiesDep = Annotated[Identities, Depends(get_identities)]
 IfMatch = Annotated[int | None, Depends(if_match_version)]

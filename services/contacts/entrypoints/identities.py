@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request, Response, status
 
 from services.contacts.entrypoints.contacts import CustomerId, answer
-from services.contacts.entrypoints.dependencies import ContactsDep
+from services.contacts.entrypoints.dependencies import IdentitiesDep
 from services.contacts.entrypoints.schemas import ContactPublic, IdentityLink, IdentityPublic
 from shared.events.customer import CustomerRef
 from shared.identity import ResolvedCustomer
@@ -16,10 +16,10 @@ router = APIRouter(tags=["identities"])
 
 @router.post("/v1/contacts/{customer_id}/identities", status_code=status.HTTP_201_CREATED)
 async def link_identity(
-    customer_id: CustomerId, body: IdentityLink, contacts: ContactsDep, response: Response
+    customer_id: CustomerId, body: IdentityLink, identities: IdentitiesDep, response: Response
 ) -> ContactPublic:
     """Link an email, phone or external id (`kind` = system, e.g. `crm`). 200 if already linked."""
-    written, linked = await contacts.link(customer_id, body.kind, body.value)
+    written, linked = await identities.link(customer_id, body.kind, body.value)
     if not linked:
         response.status_code = status.HTTP_200_OK
     return answer(response, written)
@@ -29,10 +29,10 @@ async def link_identity(
 async def resolve_identity(
     kind: Annotated[str, Path(max_length=32)],
     value: Annotated[str, Path(max_length=320)],
-    contacts: ContactsDep,
+    identities: IdentitiesDep,
 ) -> IdentityPublic:
     """Which customer an identifier belongs to (any spelling; merges are followed)."""
-    identity, owner, state = await contacts.owner_of(kind, value)
+    identity, owner, state = await identities.owner_of(kind, value)
     return IdentityPublic(
         kind=identity.kind,
         value=identity.value,

@@ -1,4 +1,4 @@
-"""Use cases on one contact: create, read, update, link an identifier, consent, erase, history."""
+"""Use cases on one contact: create, read, update, consent, erase, history."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,7 +19,7 @@ from shared.identity import commands
 from shared.identity.contact import ContactState
 from shared.identity.ids import new_customer_id
 from shared.identity.journal import Conflict
-from shared.identity.normalise import identities_of, normalise_identity
+from shared.identity.normalise import identities_of
 from shared.identity.store import ContactStore
 from shared.position import Position
 
@@ -93,7 +93,7 @@ class Contacts:
             if if_match is not None and state.version != if_match:
                 raise VersionMismatch(if_match, state.version)
             commit = changes.update(state, patch)
-            return await self._commit(state, commit)
+            return await self.commit(state, commit)
 
         if if_match is None:
             return await retry_on_conflict(attempt)
@@ -103,41 +103,10 @@ class Contacts:
             state = await self.load(customer_id)
             raise VersionMismatch(if_match, state.version) from None
 
-    async def link(self, customer_id: str, kind: str, value: str) -> tuple[Written, bool]:
-        """Give the contact another identifier; returns whether it was newly linked."""
-        identity = normalise_identity(kind, value, self.region)
-        state = await self.load(customer_id)
-        if identity.key in {i.key for i in state.identities()}:
-            return Written(state), False
-        held = state.profile.external_ids.get(identity.kind)
-        if held is not None:
-            raise RuleViolation("kind", f"the contact already has {identity.kind} id {held!r}")
-        owner = await self.store.index.claim(identity.key, state.customer_id)
-        if owner != state.customer_id:
-            survivor = (await self.load(owner)).customer_id
-            if survivor != state.customer_id:
-                raise IdentifierTaken("value", identity.key, survivor)
-
-        async def attempt() -> Written:
-            current = await self.load(state.customer_id)
-            if identity.key in {i.key for i in current.identities()}:
-                return Written(current)
-            return await self._commit(current, commands.link(current, identity))
-
-        return await retry_on_conflict(attempt), True
-
-    async def owner_of(self, kind: str, value: str) -> tuple[Identity, str, ContactState]:
-        """Who an identifier resolves to: the index owner and the contact it is now."""
-        identity = normalise_identity(kind, value, self.region)
-        owner = await self.store.index.owner(identity.key)
-        if owner is None:
-            raise ContactNotFound(identity.key)
-        return identity, owner, await self.load(owner)
-
     async def set_consent(self, customer_id: str, channel: Channel, consent: Consent) -> Written:
         async def attempt() -> Written:
             state = await self.load(customer_id)
-            return await self._commit(state, changes.set_consent(state, channel, consent))
+            return await self.commit(state, changes.set_consent(state, channel, consent))
 
         return await retry_on_conflict(attempt)
 
@@ -147,7 +116,7 @@ class Contacts:
             if state.merged_from:
                 merged = ", ".join(state.merged_from)
                 raise RuleViolation("customer_id", f"unmerge or erase {merged} first")
-            return await self._commit(state, changes.erase(state, reason, datetime.now(UTC)))
+            return await self.commit(state, changes.erase(state, reason, datetime.now(UTC)))
 
         return await retry_on_conflict(attempt)
 
@@ -160,7 +129,8 @@ class Contacts:
             raise ContactErasedError(customer_id)
         return await self.store.journal.history(state, limit)
 
-    async def _commit(self, state: ContactState, commit: commands.Commit | None) -> Written:
+    async def commit(self, state: ContactState, commit: commands.Commit | None) -> Written:
+        """Append `commit` (if any) and answer with the resulting state."""
         if commit is None:
             return Written(state)
         position = await self.store.journal.append(commit)
