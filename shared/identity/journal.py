@@ -19,7 +19,6 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
-from typing import Any
 
 from prometheus_client import Counter, Histogram
 from pymongo.asynchronous.database import AsyncDatabase
@@ -149,23 +148,6 @@ class ContactJournal:
         await self.contacts.replace_one(
             {"_id": state.customer_id, "version": state.version - 1}, snapshot_doc(state)
         )
-
-    async def commit_of(self, doc_id: str) -> Document | None:
-        """The commit stored under `doc_id`, following a pointer from a secondary customer."""
-        doc = await self.events.find_one({"_id": doc_id})
-        if doc is not None and "event" not in doc:
-            doc = await self.events.find_one({"_id": doc["commit"]})
-        return doc
-
-    async def history(self, state: ContactState, limit: int = 200) -> list[dict[str, Any]]:
-        """The customer's events, oldest first (the newest `limit`)."""
-        first = max(1, state.version - limit + 1)
-        events = []
-        for version in range(first, state.version + 1):
-            doc = await self.commit_of(f"{state.customer_id}:{version}")
-            if doc is not None:
-                events.append(doc["event"])
-        return events
 
 
 def commit_doc(commit: Commit, placement: Placement) -> Document:

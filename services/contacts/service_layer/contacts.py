@@ -17,6 +17,7 @@ from shared.events.contacts import Identity, Origin
 from shared.events.customer import Channel, Consent, Profile, ProfileChanges
 from shared.identity import commands
 from shared.identity.contact import ContactState
+from shared.identity.history import contact_history
 from shared.identity.ids import new_customer_id
 from shared.identity.journal import Conflict
 from shared.identity.normalise import identities_of
@@ -127,7 +128,7 @@ class Contacts:
             raise ContactNotFound(customer_id)
         if state.erased:
             raise ContactErasedError(customer_id)
-        return await self.store.journal.history(state, limit)
+        return await contact_history(self.store.journal, state, limit)
 
     async def commit(self, state: ContactState, commit: commands.Commit | None) -> Written:
         """Append `commit` (if any) and answer with the resulting state."""
