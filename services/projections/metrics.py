@@ -19,6 +19,9 @@ DEAD_LETTERED = Counter(
 CONFLICTS = Counter(
     "c360_projection_version_conflicts_total", "Guarded view writes that lost a race and retried"
 )
+STORE_RETRIES = Counter(
+    "c360_projection_store_retries_total", "Writes redone after the store said it was busy"
+)
 BATCH_SECONDS = Histogram(
     "c360_projection_batch_seconds",
     "Folding and writing one consumed batch",

@@ -49,7 +49,7 @@ class ProjectionConsumer:
         group_id: str,
         topics: list[str],
         handle: Handle,
-        max_records: int = 1000,
+        max_records: int = 5000,
     ) -> None:
         self.consumer: AIOKafkaConsumer = make_consumer(
             settings,
@@ -105,8 +105,8 @@ class ProjectionConsumer:
             records = [r for rs in batch.values() for r in rs]
             try:
                 await self.handle(records)
-            except Exception:  # the store or broker is failing: rewind and retry, never skip
-                log.exception("projection batch failed; retrying it")
+            except Exception as exc:  # the store or broker is failing: rewind, retry, never skip
+                log.exception("projection batch failed; retrying it", error=repr(exc))
                 for tp, rs in batch.items():
                     self.consumer.seek(tp, rs[0].offset)
                 await asyncio.sleep(RETRY_PAUSE_S)

@@ -59,11 +59,16 @@ class Day:
         return next((e for part in self.parts for e in part if e.id == event_id), None)
 
     def add(self, entry: Entry) -> None:
-        if not self.parts or len(self.parts[-1]) >= MAX_ENTRIES:
-            self.parts.append([])
-        last = len(self.parts) - 1
-        self.parts[last] = sorted((*self.parts[last], entry), key=lambda e: e.key, reverse=True)
-        self.changed.add(last)
+        """Insert in time order. Parts are fixed-size chunks of the day from its oldest entry,
+        so the layout depends only on the entries (a rebuild lays them out the same way) and
+        appending the newest event rewrites only the last part."""
+        ordered = sorted((*(e for part in self.parts for e in part), entry), key=lambda e: e.key)
+        chunks = [ordered[n : n + MAX_ENTRIES] for n in range(0, len(ordered), MAX_ENTRIES)]
+        parts = [sorted(chunk, key=lambda e: e.key, reverse=True) for chunk in chunks]
+        self.changed |= {
+            n for n, part in enumerate(parts) if n >= len(self.parts) or self.parts[n] != part
+        }
+        self.parts = parts
 
     def scrub(self, until: datetime) -> None:
         """Erasure: of what happened up to `until`, keep what and when, drop what was said."""

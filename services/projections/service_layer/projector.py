@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import orjson
+from pymongo.errors import OperationFailure
 
 from services.projections import metrics
 from services.projections.adapters.deadletters import DeadLetters, RawRecord
@@ -27,8 +28,17 @@ from shared.events.notifications import NotificationEvent
 from shared.mongo import VersionConflict
 from shared.topics import Topics
 
-CUSTOMER_CONCURRENCY = 16
-MAX_CONFLICT_RETRIES = 5
+# SQLite (FerretDB's backend) has one writer at a time: more concurrent writers only queue,
+# and past a few they fail with "database is locked". A few hide the round-trip latency.
+CUSTOMER_CONCURRENCY = 4
+MAX_RETRIES = 8
+BACKOFF_S = 0.05
+
+
+def transient(exc: OperationFailure) -> bool:
+    """A failure that a retry of the same idempotent writes can get past."""
+    text = str(exc)
+    return "SQLITE_BUSY" in text or "database is locked" in text
 
 
 def customer_of(event: Event, key: bytes | None) -> str | None:
@@ -109,12 +119,19 @@ class Projector:
         return customer_id, SourceRecord(name, raw.partition, raw.offset, event, data)
 
     async def _customer(self, customer_id: str, records: list[SourceRecord]) -> tuple[int, int]:
+        """Fold one customer's records, redoing it (it is idempotent) after a lost race or a
+        busy store; what still fails after that fails the batch, which is then redelivered."""
         async with self.limit:
-            for _ in range(MAX_CONFLICT_RETRIES):
+            for attempt in range(MAX_RETRIES):
                 try:
                     return await self._fold(customer_id, records)
                 except VersionConflict:  # another writer got there first: reload and redo
                     metrics.CONFLICTS.inc()
+                except OperationFailure as exc:
+                    if not transient(exc):
+                        raise
+                    metrics.STORE_RETRIES.inc()
+                    await asyncio.sleep(BACKOFF_S * 2**attempt)
             return await self._fold(customer_id, records)
 
     async def _fold(self, customer_id: str, records: list[SourceRecord]) -> tuple[int, int]:

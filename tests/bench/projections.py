@@ -1,0 +1,205 @@
+"""Projection benchmark: fold throughput against the raw store write rate of the same run,
+freshness (accepted -> visible) at a steady 500 events/s, and query latency at 50 clients.
+
+The worker and the query API run as their own processes, as in production. "Visible" is when
+the partition's checkpoint (written after the views) has passed the event's offset, the same
+signal `min_position` waits for.
+"""
+
+import asyncio
+import random
+import time
+from typing import Any
+
+import httpx
+from aiokafka import AIOKafkaProducer
+
+from services.projections.adapters.store import ProjectionStore
+from shared.events import STRUCTURED_HEADERS, encode_event
+from shared.kafka import ensure_topics, make_producer
+from shared.mongo import make_client
+from shared.settings import Settings
+from shared.topics import Topics
+from tests.bench.common import console, percentiles, raw_store_write_rate
+from tests.processes import ServiceProcess, free_port, settings_env
+from tests.unit.projections import events as ev
+
+CUSTOMERS = 1_000
+BACKLOG = 8_000
+STEADY_RATE = 500
+STEADY_SECONDS = 20
+CLIENTS = 50
+REQUESTS_EACH = 40
+
+
+def phone(n: int) -> str:
+    return f"+98912{n:07d}"
+
+
+def interaction(customer: str, n: int) -> Any:
+    return (
+        ev.purchase(customer, n % 10_000, 100 + n % 900) if n % 3 else ev.call(customer, n % 10_000)
+    )
+
+
+async def send(producer: AIOKafkaProducer, topic: str, event: Any) -> Any:
+    key = str(event.subject).encode()
+    return await producer.send(topic, encode_event(event), key=key, headers=STRUCTURED_HEADERS)
+
+
+async def folded(store: ProjectionStore, ends: dict[tuple[str, int], int]) -> int:
+    """Records of `ends` already folded in (by the checkpoints)."""
+    done = [min(await store.checkpoint(t, p), end) for (t, p), end in ends.items()]
+    return sum(done)
+
+
+async def throughput(
+    settings: Settings, producer: AIOKafkaProducer, store: ProjectionStore, ids: list[str]
+) -> float:
+    """Publish a backlog, start the worker, time the fold from 10 % to 100 % of it."""
+    topics = Topics.from_settings(settings)
+    futures = [
+        await send(producer, topics.contacts, ev.created(c, 0, f"Customer {n}", phones=[phone(n)]))
+        for n, c in enumerate(ids)
+    ]
+    rng = random.Random(1)
+    futures += [
+        await send(producer, topics.interactions, interaction(rng.choice(ids), n))
+        for n in range(BACKLOG)
+    ]
+    ends: dict[tuple[str, int], int] = {}
+    for meta in await asyncio.gather(*futures):
+        key = (meta.topic, meta.partition)
+        ends[key] = max(ends.get(key, 0), meta.offset + 1)
+    total = sum(ends.values())
+    console.print(f"  backlog of {total} records published; folding ...")
+    start_at = None
+    while (done := await folded(store, ends)) < total:
+        if start_at is None and done >= total * 0.1:
+            start_at, start_done = time.perf_counter(), done
+        await asyncio.sleep(0.05)
+    if start_at is None:
+        raise RuntimeError("the backlog was folded before it could be timed; raise BACKLOG")
+    return (total - start_done) / (time.perf_counter() - start_at)
+
+
+async def freshness(
+    settings: Settings, producer: AIOKafkaProducer, store: ProjectionStore, ids: list[str]
+) -> dict[str, float]:
+    """Accepted (acknowledged by Kafka) -> visible, at a steady STEADY_RATE events/s."""
+    topic = Topics.from_settings(settings).interactions
+    accepted: list[tuple[int, int, float]] = []
+    rng = random.Random(2)
+
+    async def one(n: int) -> None:
+        meta = await (await send(producer, topic, interaction(rng.choice(ids), n)))
+        accepted.append((meta.partition, meta.offset, time.perf_counter()))
+
+    sends = []
+    started = time.perf_counter()
+    for n in range(STEADY_RATE * STEADY_SECONDS):
+        sends.append(asyncio.create_task(one(n)))
+        await asyncio.sleep(max(0.0, started + (n + 1) / STEADY_RATE - time.perf_counter()))
+    await asyncio.gather(*sends)
+    pending = sorted(accepted, key=lambda a: a[2])
+    samples: list[float] = []
+    while pending:
+        now = time.perf_counter()
+        checkpoints = {p: await store.checkpoint(topic, p) for p in {a[0] for a in pending}}
+        still = []
+        for partition, offset, at in pending:
+            (
+                samples.append(now - at)
+                if checkpoints[partition] > offset
+                else still.append((partition, offset, at))
+            )
+        pending = still
+        await asyncio.sleep(0.01)
+    return percentiles(samples)
+
+
+async def latencies(url: str, paths: list[str]) -> dict[str, float]:
+    samples: list[float] = []
+    queue = iter(paths)
+    async with httpx.AsyncClient(
+        base_url=url, timeout=30, limits=httpx.Limits(max_connections=CLIENTS)
+    ) as http:
+
+        async def client() -> None:
+            for path in queue:
+                started = time.perf_counter()
+                answer = await http.get(path)
+                samples.append(time.perf_counter() - started)
+                if answer.status_code != 200:
+                    raise RuntimeError(f"{path}: {answer.status_code} {answer.text[:200]}")
+
+        await asyncio.gather(*(client() for _ in range(CLIENTS)))
+    return percentiles(samples)
+
+
+async def run(settings: Settings) -> dict[str, Any]:
+    raw = await raw_store_write_rate(settings)
+    console.print(f"  raw store upserts: {raw:,.0f}/s")
+    await ensure_topics(settings)
+    ports = {"worker": free_port(), "api": free_port()}
+    env = settings_env(
+        settings,
+        C360_PROJECTIONS_WORKER_PORT=str(ports["worker"]),
+        C360_PROJECTIONS_PORT=str(ports["api"]),
+        C360_LOG_LEVEL="WARNING",
+    )
+    ids = [ev.new_customer_id() for _ in range(CUSTOMERS)]
+    client, producer = make_client(settings), make_producer(settings)
+    await producer.start()
+    store = ProjectionStore(client[settings.database], "g1")
+    worker = ServiceProcess(
+        "services.projections.worker",
+        env,
+        f"http://127.0.0.1:{ports['worker']}/readyz",
+        "bench-projector",
+    )
+    api = ServiceProcess(
+        "services.projections", env, f"http://127.0.0.1:{ports['api']}/readyz", "bench-projections"
+    )
+    try:
+        worker.start()
+        rate = await throughput(settings, producer, store, ids)
+        console.print(
+            f"  projection: {rate:,.0f} events/s ({rate / raw:.0%} of raw); freshness at {STEADY_RATE}/s ..."
+        )
+        fresh = await freshness(settings, producer, store, ids)
+        console.print(f"  freshness {fresh}; queries at {CLIENTS} clients ...")
+        api.start()
+        rng = random.Random(3)
+        picks = [rng.randrange(CUSTOMERS) for _ in range(CLIENTS * REQUESTS_EACH)]
+        url = f"http://127.0.0.1:{ports['api']}"
+        lookups = [f"/v1/customers/lookup?phone=%2B{phone(n)[1:]}" for n in picks]
+        await latencies(url, lookups[:CLIENTS])  # warm-up: connections, caches
+        lookup = await latencies(url, lookups)
+        by_id = await latencies(url, [f"/v1/customers/{ids[n]}" for n in picks])
+    finally:
+        api.stop()
+        worker.stop()
+        await producer.stop()
+        await client.close()
+    result = {
+        "raw_store_upserts_s": round(raw),
+        "projection_events_s": round(rate),
+        "projection_vs_raw_store": round(rate / raw, 3),
+        "freshness_at_500_s": fresh,
+        "lookup_by_phone_50_clients": lookup,
+        "view_by_id_50_clients": by_id,
+        "goals": {
+            "freshness_p99_under_1s": fresh["p99_ms"] < 1000,
+            "lookup_p99_under_30ms": lookup["p99_ms"] < 30,
+            "projection_at_least_60pct_of_raw": rate / raw >= 0.6,
+        },
+    }
+    console.print(result)
+    return result
+
+
+if __name__ == "__main__":
+    from tests.bench.common import bench_settings
+
+    print(asyncio.run(run(bench_settings())))

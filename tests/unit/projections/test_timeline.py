@@ -1,0 +1,44 @@
+"""Timeline buckets: a busy day spills into parts laid out by time alone; pages go by key."""
+
+import random
+
+from services.projections.domain.timeline import MAX_ENTRIES, day_floor, days_before, page
+from tests.unit.projections import events as ev
+from tests.unit.projections.memory import MemoryProjection, records
+
+
+def test_a_busy_day_is_laid_out_the_same_whatever_the_arrival_order() -> None:
+    cid = ev.new_customer_id()
+    calls = [ev.call(cid, n / 10) for n in range(2 * MAX_ENTRIES + 50)]
+    in_order = MemoryProjection()
+    in_order.deliver(records("interactions", calls))
+    shuffled = calls[:]
+    random.Random(5).shuffle(shuffled)
+    out_of_order = MemoryProjection()
+    for n in range(0, len(shuffled), 37):  # small batches, times arriving in any order
+        out_of_order.deliver(records("interactions", shuffled[n : n + 37], first=n))
+    assert len(in_order.buckets) == 3
+    assert {k: [e.id for e in v] for k, v in in_order.buckets.items()} == {
+        k: [e.id for e in v] for k, v in out_of_order.buckets.items()
+    }
+    assert in_order.timeline_ids(cid) == [e.id for e in reversed(calls)]
+    assert in_order.states[cid].timeline == {"20260301": [MAX_ENTRIES, MAX_ENTRIES, 50]}
+
+
+def test_pages_are_newest_first_strictly_before_the_cursor_and_filtered() -> None:
+    cid = ev.new_customer_id()
+    story = [ev.call(cid, 1), ev.purchase(cid, 2), ev.call(cid, 3), ev.purchase(cid, 4)]
+    projection = MemoryProjection()
+    projection.deliver(records("interactions", story))
+    entries = [e for es in projection.buckets.values() for e in es]
+    first = page(entries, None, 3, None)
+    assert [e.id for e in first] == [e.id for e in reversed(story)][:3]
+    second = page(entries, first[-1].key, 3, None)
+    assert [e.id for e in second] == [story[0].id]
+    assert [e.type for e in page(entries, None, 10, frozenset({"purchase"}))] == ["purchase"] * 2
+    assert days_before(["20260301", "20260228", "20260302"], day_floor("20260302")) == [
+        "20260302",
+        "20260301",
+        "20260228",
+    ]
+    assert days_before(["20260301", "20260302"], "20260301T1") == ["20260301"]
