@@ -164,9 +164,8 @@ async def run(settings: Settings) -> dict[str, Any]:
     try:
         worker.start()
         rate = await throughput(settings, producer, store, ids)
-        console.print(
-            f"  projection: {rate:,.0f} events/s ({rate / raw:.0%} of raw); freshness at {STEADY_RATE}/s ..."
-        )
+        console.print(f"  projection: {rate:,.0f} events/s ({rate / raw:.0%} of raw)")
+        console.print(f"  freshness at a steady {STEADY_RATE}/s ...")
         fresh = await freshness(settings, producer, store, ids)
         console.print(f"  freshness {fresh}; queries at {CLIENTS} clients ...")
         api.start()
