@@ -45,6 +45,12 @@ class Work:
     birthday_buckets: list[tuple[int, str]] = field(default_factory=list)
 
 
+def same_but_position(before: CustomerState, after: CustomerState) -> bool:
+    """Whether `after` differs from `before` only by the position and event id it recorded."""
+    tracking = {"positions": after.positions, "recent_event_ids": after.recent_event_ids}
+    return before.model_copy(update=tracking) == after
+
+
 def position_key(topic: str, partition: int) -> str:
     """`interactions-3`: stored as a document key, so no dots (the topic prefix is dropped)."""
     return f"{topic.rsplit('.', 1)[-1]}-{partition}"
@@ -78,11 +84,14 @@ class Notifier:
             key = position_key(record.topic, record.partition)
             if not is_new(state, event, key, record.offset):
                 continue
-            before = state
-            state = advance(state, event, key, record.offset)
+            decided_before = len(work.notifications)
             origin = Origin(topic=record.topic, partition=record.partition, offset=record.offset)
-            state = self.decide(state, from_event(event, customer_id), origin, work)
-            self._schedule(before, state, event, record.partition, work)
+            after = advance(state, event, key, record.offset)
+            after = self.decide(after, from_event(event, customer_id), origin, work)
+            if len(work.notifications) == decided_before and same_but_position(state, after):
+                continue  # a call or a note the rules ignore: nothing worth a write
+            self._schedule(state, after, event, record.partition, work)
+            state = after
         if state != loaded:
             await self.apply(state, work)
 
