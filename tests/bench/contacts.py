@@ -26,16 +26,22 @@ LOOKUPS = 2_000
 RESOLVES = 800
 HOT = 100  # customers seen again and again, whose identifiers stay in the cache
 CONCURRENCY = 32
+SERIAL = 100
 
 
 def phone(i: int, block: int) -> str:
     return f"+98912{block}{i:06d}"
 
 
-async def measure(count: int, one: Callable[[int], Awaitable[None]]) -> dict[str, Any]:
-    """Run `one(i)` for i < count with CONCURRENCY workers: rate and latency percentiles."""
+async def measure(
+    count: int,
+    one: Callable[[int], Awaitable[None]],
+    concurrency: int = CONCURRENCY,
+    first: int = 0,
+) -> dict[str, Any]:
+    """Run `one(i)` for first <= i < first + count with `concurrency` workers: rate, latencies."""
     latencies: list[float] = []
-    numbers = iter(range(count))
+    numbers = iter(range(first, first + count))
 
     async def worker() -> None:
         for i in numbers:
@@ -44,7 +50,7 @@ async def measure(count: int, one: Callable[[int], Awaitable[None]]) -> dict[str
             latencies.append(time.perf_counter() - started)
 
     started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
     elapsed = time.perf_counter() - started
     return {"per_s": round(count / elapsed, 1), **percentiles(latencies)}
 
@@ -75,9 +81,17 @@ async def over_http(settings: Settings) -> dict[str, Any]:
             creates = await measure(CREATES, create)
             console.print(f"  HTTP: {LOOKUPS} identity lookups ...")
             lookups = await measure(LOOKUPS, lookup)
+            console.print("  HTTP: one client at a time (latency without queueing) ...")
+            create_alone = await measure(SERIAL, create, concurrency=1, first=CREATES)
+            lookup_alone = await measure(SERIAL, lookup, concurrency=1)
     finally:
         service.stop()
-    return {"create": creates, "resolve_identity": lookups}
+    return {
+        "create": creates,
+        "resolve_identity": lookups,
+        "create_one_client": create_alone,
+        "resolve_identity_one_client": lookup_alone,
+    }
 
 
 async def in_process(settings: Settings) -> dict[str, Any]:
