@@ -22,6 +22,7 @@ from services.notifier.domain.fold import advance
 from services.notifier.domain.occurrence import from_event
 from shared.events import STRUCTURED_HEADERS, Event, EventType, encode_event
 from shared.kafka import ensure_topics, make_producer
+from shared.mongo import make_client
 from shared.settings import Settings
 from shared.topics import Topics
 from tests.bench.common import console, percentiles, raw_producer_rate, raw_store_write_rate
@@ -155,6 +156,14 @@ async def trigger_to_delivery(
     return percentiles(samples)
 
 
+async def drop_database(settings: Settings) -> None:
+    client = make_client(settings)
+    try:
+        await client.drop_database(settings.database)
+    finally:
+        await client.close()
+
+
 async def run(settings: Settings) -> dict[str, Any]:
     console.print("[bold]notifier[/] pure rule evaluation ...")
     pure = evaluation_rate()
@@ -167,8 +176,11 @@ async def run(settings: Settings) -> dict[str, Any]:
         update={"topic_prefix": f"n{settings.topic_prefix}", "database": f"{settings.database}n"}
     )
     await ensure_topics(own)
-    with tempfile.TemporaryDirectory() as directory:
-        measured = await throughput(own, Path(directory))
+    try:
+        with tempfile.TemporaryDirectory() as directory:
+            measured = await throughput(own, Path(directory))
+    finally:
+        await drop_database(own)  # the store slows down as databases pile up
     console.print(f"  {measured}")
     return {
         "evaluation": pure,
