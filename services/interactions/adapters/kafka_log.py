@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from aiokafka import AIOKafkaProducer
 
 from services.interactions import metrics
+from services.interactions.domain.acceptance import Stamped
 from services.interactions.domain.rejection import Rejection
-from shared.events import STRUCTURED_HEADERS, encode_event
-from shared.events.interactions import InteractionEvent
+from shared.events import STRUCTURED_HEADERS
 from shared.kafka import MAX_RECORD_BYTES, dead_letter_headers
 from shared.position import Position
 
@@ -27,24 +27,17 @@ class KafkaInteractionLog:
         self.producer = producer
         self.topic = topic
 
-    async def publish(self, events: Sequence[InteractionEvent]) -> list[Position | Exception]:
+    async def publish(self, records: Sequence[Stamped]) -> list[Position | Exception]:
         """Send all (keyed by customer id, in order), then await every acknowledgement."""
-        pending = []
-        for event in events:
-            assert event.subject, "events are stamped with their customer before publishing"
-            pending.append(
-                await self.producer.send(
-                    self.topic,
-                    encode_event(event),
-                    key=event.subject.encode(),
-                    headers=STRUCTURED_HEADERS,
-                )
+        pending = [
+            await self.producer.send(
+                self.topic, r.value, key=r.customer_id.encode(), headers=STRUCTURED_HEADERS
             )
+            for r in records
+        ]
         acks = await asyncio.gather(*pending, return_exceptions=True)
         return [
-            Position(a.topic, a.partition, a.offset)
-            if not isinstance(a, BaseException)
-            else _exc(a)
+            _exc(a) if isinstance(a, BaseException) else Position(a.topic, a.partition, a.offset)
             for a in acks
         ]
 

@@ -23,16 +23,18 @@ class MongoLedger:
         self.claims = db["ingest_claims"]
         self.receipts = db["ingest_receipts"]
 
-    async def claim(self, claims: Sequence[Claim]) -> set[str]:
-        """Insert-if-absent in one round trip; the ids that already existed are returned."""
+    async def claim(self, claims: Sequence[Claim]) -> list[bool]:
+        """Insert-if-absent in one round trip; per claim, whether its id was claimed before."""
+        taken = [False] * len(claims)
         try:
             await self.claims.insert_many([_claim_doc(c) for c in claims], ordered=False)
         except BulkWriteError as exc:
             errors = exc.details.get("writeErrors", [])
             if any(e.get("code") != DUPLICATE_KEY for e in errors):
                 raise
-            return {claims[e["index"]].event_id for e in errors}
-        return set()
+            for error in errors:
+                taken[error["index"]] = True
+        return taken
 
     async def find(self, event_id: str) -> tuple[Claim | None, Receipt | None]:
         claim = await self.claims.find_one({"_id": event_id})

@@ -2,6 +2,7 @@
 
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 import orjson
 
@@ -30,16 +31,48 @@ class Unavailable:
     reason: str
 
 
-def fingerprint(event: InteractionEvent) -> str:
-    """A digest of the event as the adapter sent it (after validation), independent of key order
-    and JSON spelling, so a retry is recognised and a reused id with new content is not."""
-    canonical = orjson.dumps(event.to_json_dict(), option=orjson.OPT_SORT_KEYS)
-    return hashlib.sha256(canonical).hexdigest()
+@dataclass(frozen=True)
+class Prepared:
+    """A valid event ready for acceptance: its JSON form (computed once) and its fingerprint, a
+    digest independent of key order and JSON spelling, so that a retry is recognised and a
+    reused id with other content is not."""
+
+    event: InteractionEvent
+    document: dict[str, Any]
+    fingerprint: str
+
+    @property
+    def id(self) -> str:
+        return self.event.id
+
+    def customer_key(self) -> bytes:
+        """The `customer` block as sent: events with equal keys name the same customer."""
+        return orjson.dumps(self.document["data"]["customer"], option=orjson.OPT_SORT_KEYS)
 
 
-def stamp(event: InteractionEvent, customer_id: str) -> InteractionEvent:
-    """The copy that goes to `c360.interactions`: the resolved customer as `subject` and in
-    `data.customer.customer_id`, so consumers never resolve identity again."""
-    customer = event.data.customer.model_copy(update={"customer_id": customer_id})
-    data = event.data.model_copy(update={"customer": customer})
-    return event.model_copy(update={"subject": customer_id, "data": data})
+def prepare(event: InteractionEvent) -> Prepared:
+    document = event.to_json_dict()
+    canonical = orjson.dumps(document, option=orjson.OPT_SORT_KEYS)
+    return Prepared(event, document, hashlib.sha256(canonical).hexdigest())
+
+
+@dataclass(frozen=True)
+class Stamped:
+    """The record for `c360.interactions`: keyed by customer id, value in structured mode."""
+
+    event_id: str
+    customer_id: str
+    value: bytes
+
+
+def stamp(prepared: Prepared, customer_id: str) -> Stamped:
+    """The event with the resolved customer as `subject` and in `data.customer.customer_id`, so
+    that no consumer resolves identity again. Everything else is kept as validated."""
+    document = prepared.document
+    data = document["data"]
+    stamped = {
+        **document,
+        "subject": customer_id,
+        "data": {**data, "customer": {**data["customer"], "customer_id": customer_id}},
+    }
+    return Stamped(prepared.id, customer_id, orjson.dumps(stamped))

@@ -11,7 +11,7 @@ from services.interactions.domain.intake import read_bytes, read_http_binary, re
 from services.interactions.domain.rejection import Rejected, Rejection
 from services.interactions.entrypoints import examples
 from services.interactions.entrypoints.dependencies import IngestionDep
-from services.interactions.entrypoints.schemas import AcceptedPublic, BatchItem, BatchResult
+from services.interactions.entrypoints.schemas import AcceptedPublic, BatchResult, batch_item
 from shared.events.interactions import InteractionEvent
 from shared.http.problems import Problem
 
@@ -76,11 +76,11 @@ async def post_event(
 @router.post(
     "/batch",
     summary="Publish up to 1,000 touchpoints",
-    response_model_exclude_none=True,
+    response_model=BatchResult,
     responses=examples.BATCH_RESPONSES,
     openapi_extra=examples.batch_body(),
 )
-async def post_batch(request: Request, ingestion: IngestionDep, response: Response) -> BatchResult:
+async def post_batch(request: Request, ingestion: IngestionDep) -> Response:
     """Each event is answered on its own, in order: good events are accepted even when others
     are refused. 202 when all are accepted, 207 otherwise."""
     if _media_type(request) not in BATCH_TYPES:
@@ -93,15 +93,15 @@ async def post_batch(request: Request, ingestion: IngestionDep, response: Respon
     events = [e for e in read if not isinstance(e, Rejection)]
     accepted = iter(await ingestion.accept(events, via="http"))
     outcomes = [r if isinstance(r, Rejection) else next(accepted) for r in read]
-    results = [BatchItem.of(i, outcome) for i, outcome in enumerate(outcomes)]
     counts = {kind: sum(isinstance(o, kind) for o in outcomes) for kind in (Accepted, Unavailable)}
-    response.status_code = 202 if counts[Accepted] == len(outcomes) else 207
-    return BatchResult(
-        accepted=counts[Accepted],
-        unavailable=counts[Unavailable],
-        rejected=len(outcomes) - counts[Accepted] - counts[Unavailable],
-        results=results,
-    )
+    body = {
+        "accepted": counts[Accepted],
+        "rejected": len(outcomes) - counts[Accepted] - counts[Unavailable],
+        "unavailable": counts[Unavailable],
+        "results": [batch_item(i, outcome) for i, outcome in enumerate(outcomes)],
+    }
+    status = 202 if counts[Accepted] == len(outcomes) else 207
+    return Response(orjson.dumps(body), status_code=status, media_type="application/json")
 
 
 def _decode(body: bytes) -> Any:

@@ -1,5 +1,7 @@
 """What the HTTP API answers, as documented schemas."""
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 
 from services.interactions.domain.acceptance import Accepted, Unavailable
@@ -35,23 +37,6 @@ class BatchItem(BaseModel):
     detail: str | None = None
     errors: list[FieldProblem] | None = None
 
-    @classmethod
-    def of(cls, index: int, outcome: Accepted | Rejection | Unavailable) -> "BatchItem":
-        if isinstance(outcome, Accepted):
-            return cls(index=index, status=202, replayed=outcome.replayed, **outcome.public())
-        if isinstance(outcome, Unavailable):
-            return cls(
-                index=index, status=503, id=outcome.id, kind="unavailable", detail=outcome.reason
-            )
-        return cls(
-            index=index,
-            status=outcome.status,
-            id=outcome.event_id,
-            kind=outcome.kind,
-            detail=outcome.message,
-            errors=[FieldProblem(field=e.field, reason=e.reason) for e in outcome.errors],
-        )
-
 
 class BatchResult(BaseModel):
     """Per-event answers, in request order."""
@@ -60,3 +45,25 @@ class BatchResult(BaseModel):
     rejected: int = Field(description="events refused for good: fix them, do not retry as is")
     unavailable: int = Field(description="events to retry later (an outage)")
     results: list[BatchItem]
+
+
+def batch_item(index: int, outcome: Accepted | Rejection | Unavailable) -> dict[str, Any]:
+    """One `BatchItem` as JSON (built directly: a batch answers up to 1,000 of them)."""
+    if isinstance(outcome, Accepted):
+        return {"index": index, "status": 202, "replayed": outcome.replayed, **outcome.public()}
+    if isinstance(outcome, Unavailable):
+        return {
+            "index": index,
+            "status": 503,
+            "id": outcome.id,
+            "kind": "unavailable",
+            "detail": outcome.reason,
+        }
+    item = {
+        "index": index,
+        "status": outcome.status,
+        "kind": outcome.kind,
+        "detail": outcome.message,
+        "errors": outcome.problem_errors(),
+    }
+    return {**item, "id": outcome.event_id} if outcome.event_id else item

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from services.interactions import metrics
-from services.interactions.domain.acceptance import Accepted, Unavailable, fingerprint
+from services.interactions.domain.acceptance import Accepted, Prepared, Unavailable, prepare
 from services.interactions.domain.batch import group_copies
 from services.interactions.domain.claims import Claim
 from services.interactions.domain.rejection import Rejection, id_reused
@@ -50,11 +50,9 @@ class Ingestion:
 
     async def accept(self, events: Sequence[InteractionEvent], via: str) -> list[Outcome]:
         """Accept each event once; a copy of an accepted event gets the original answer."""
-        prints = [fingerprint(e) for e in events]
-        groups = group_copies([(e.id, p) for e, p in zip(events, prints, strict=True)])
-        firsts = await self._accept_unique(
-            [events[g.first] for g in groups], [prints[g.first] for g in groups], via
-        )
+        prepared = [prepare(e) for e in events]
+        groups = group_copies([(p.id, p.fingerprint) for p in prepared])
+        firsts = await self._accept_unique([prepared[g.first] for g in groups])
         outcomes: list[Outcome] = [firsts[0]] * len(events)
         for group, outcome in zip(groups, firsts, strict=True):
             outcomes[group.first] = outcome
@@ -65,61 +63,64 @@ class Ingestion:
         _count(outcomes, events, via)
         return outcomes
 
-    async def _accept_unique(
-        self, events: list[InteractionEvent], prints: list[str], via: str
-    ) -> list[Outcome]:
+    async def drain(self) -> None:
+        """Finish writing receipts of what was accepted (call before closing the store)."""
+        await self.publishing.drain()
+
+    async def _accept_unique(self, items: list[Prepared]) -> list[Outcome]:
         followers = {
-            i: self._in_flight[e.id] for i, e in enumerate(events) if e.id in self._in_flight
+            i: self._in_flight[p.id] for i, p in enumerate(items) if p.id in self._in_flight
         }
-        leading = [i for i in range(len(events)) if i not in followers]
+        leading = [i for i in range(len(items)) if i not in followers]
         futures = {i: asyncio.get_running_loop().create_future() for i in leading}
         for i in leading:  # registered before any await, so no copy can slip in between
-            self._in_flight[events[i].id] = (prints[i], futures[i])
+            self._in_flight[items[i].id] = (items[i].fingerprint, futures[i])
         try:
-            led = await self._lead([events[i] for i in leading], [prints[i] for i in leading])
+            led = await self._lead([items[i] for i in leading])
         except Exception as exc:  # an outage answers "retry later", it never loses the request
             log.exception("ingestion failed")
-            led = [Unavailable(events[i].id, f"{type(exc).__name__}: {exc}") for i in leading]
+            led = [Unavailable(items[i].id, f"{type(exc).__name__}: {exc}") for i in leading]
         except BaseException:
             for future in futures.values():
                 future.cancel()
             raise
         finally:
             for i in leading:
-                del self._in_flight[events[i].id]
+                del self._in_flight[items[i].id]
         outcomes: dict[int, Outcome] = {}
         for i, outcome in zip(leading, led, strict=True):
             futures[i].set_result(outcome)
             outcomes[i] = outcome
         for i, (known, future) in followers.items():
             answer = await asyncio.shield(future)
-            outcomes[i] = as_replay(answer) if known == prints[i] else id_reused(events[i].id)
-        return [outcomes[i] for i in range(len(events))]
+            same = known == items[i].fingerprint
+            outcomes[i] = as_replay(answer) if same else id_reused(items[i].id)
+        return [outcomes[i] for i in range(len(items))]
 
-    async def _lead(self, events: list[InteractionEvent], prints: list[str]) -> list[Outcome]:
+    async def _lead(self, items: list[Prepared]) -> list[Outcome]:
         """Claim the ids, settle the ones claimed before, publish the ones that are ours."""
-        if not events:
+        if not items:
             return []
-        owner = f"{uuid.uuid4().hex[:12]}"
+        owner = uuid.uuid4().hex[:12]
         now = self.clock()
-        claims = [Claim(e.id, p, owner, now) for e, p in zip(events, prints, strict=True)]
+        claims = [Claim(p.id, p.fingerprint, owner, now) for p in items]
         try:
-            taken = await self.ledger.claim(claims)
+            was_taken = await self.ledger.claim(claims)
         except Exception as exc:
             log.warning("claiming event ids failed", error=str(exc))
-            return [Unavailable(e.id, f"the store is unavailable: {exc}") for e in events]
+            return [Unavailable(p.id, f"the store is unavailable: {exc}") for p in items]
         settled = await asyncio.gather(
-            *(self.settler.settle(c, owner) for c in claims if c.event_id in taken)
+            *(self.settler.settle(c, owner) for c, t in zip(claims, was_taken, strict=True) if t)
         )
         by_id: dict[str, Settled] = {s.claim.event_id: s for s in settled}
         ours = [
-            (e, by_id[e.id].claim if e.id in by_id else c)
-            for e, c in zip(events, claims, strict=True)
-            if e.id not in by_id or by_id[e.id].outcome is None
+            (p, by_id[p.id].claim if p.id in by_id else c)
+            for p, c in zip(items, claims, strict=True)
+            if p.id not in by_id or by_id[p.id].outcome is None
         ]
-        published = dict(zip((e.id for e, _ in ours), await self.publishing.run(ours), strict=True))
+        published = dict(zip((p.id for p, _ in ours), await self.publishing.run(ours), strict=True))
         return [
-            published[e.id] if e.id in published else _settled_outcome(by_id[e.id]) for e in events
+            published[p.id] if p.id in published else _settled_outcome(by_id[p.id]) for p in items
         ]
 
 

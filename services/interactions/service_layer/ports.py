@@ -3,23 +3,23 @@
 from collections.abc import Sequence
 from typing import Protocol
 
+from services.interactions.domain.acceptance import Stamped
 from services.interactions.domain.claims import Claim, Receipt
-from shared.events.interactions import InteractionEvent
 from shared.position import Position
 
 
 class InteractionLog(Protocol):
-    async def publish(self, events: Sequence[InteractionEvent]) -> list[Position | Exception]:
-        """Send every event (in order, keyed by `subject`), then wait for all acknowledgements.
-        Returns, per event, where it was written or why it was not."""
+    async def publish(self, records: Sequence[Stamped]) -> list[Position | Exception]:
+        """Send every record (in order, keyed by customer id), then wait for all
+        acknowledgements. Returns, per record, where it was written or why it was not."""
         ...
 
 
 class Ledger(Protocol):
     """Claims and receipts by event id: the memory that makes a retried event one effect."""
 
-    async def claim(self, claims: Sequence[Claim]) -> set[str]:
-        """Insert each claim if its id is new; returns the ids that were already claimed."""
+    async def claim(self, claims: Sequence[Claim]) -> list[bool]:
+        """Insert each claim if its id is new; per claim, whether the id was claimed before."""
         ...
 
     async def find(self, event_id: str) -> tuple[Claim | None, Receipt | None]: ...

@@ -2,18 +2,17 @@
 
 import asyncio
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 
 from tenacity import AsyncRetrying, stop_after_attempt, wait_exponential
 
 from services.interactions import metrics
-from services.interactions.domain.acceptance import Accepted, Unavailable, stamp
+from services.interactions.domain.acceptance import Accepted, Prepared, Unavailable, stamp
 from services.interactions.domain.claims import Claim, Receipt
 from services.interactions.domain.rejection import Rejection
 from services.interactions.service_layer.ports import InteractionLog, Ledger
 from shared.events import FieldError
-from shared.events.interactions import InteractionEvent
 from shared.identity import IdentityResolver
 from shared.logging import get_logger
 from shared.position import Position
@@ -36,16 +35,18 @@ class Publishing:
         self.ledger = ledger
         self.clock = clock
         self._resolving = asyncio.Semaphore(RESOLVE_CONCURRENCY)
+        self._keeping: set[asyncio.Task[None]] = set()
 
-    async def run(self, claimed: Sequence[tuple[InteractionEvent, Claim]]) -> list[Outcome]:
-        """Outcomes in the order given. Claims of events that were not published are released,
-        so that a retry publishes them; receipts are written only after the acknowledgements."""
+    async def run(self, claimed: Sequence[tuple[Prepared, Claim]]) -> list[Outcome]:
+        """Outcomes in the order given, as soon as the broker has answered. Claims of events
+        that were not published are released first (so a retry publishes them); receipts of the
+        published ones are written in the background (a copy arriving before waits for them)."""
         if not claimed:
             return []
-        customers = await asyncio.gather(*(self._resolve(e) for e, _ in claimed))
+        customers = await self._resolve_all([p for p, _ in claimed])
         ready = [
-            stamp(event, customer)
-            for (event, _), customer in zip(claimed, customers, strict=True)
+            stamp(prepared, customer)
+            for (prepared, _), customer in zip(claimed, customers, strict=True)
             if isinstance(customer, str)
         ]
         started = time.perf_counter()
@@ -56,13 +57,31 @@ class Publishing:
         metrics.PUBLISH_SECONDS.observe(time.perf_counter() - started)
         where = iter(written)
         outcomes = [
-            customer if not isinstance(customer, str) else _answer(event, customer, next(where))
-            for (event, _), customer in zip(claimed, customers, strict=True)
+            customer if not isinstance(customer, str) else _answer(p.id, customer, next(where))
+            for (p, _), customer in zip(claimed, customers, strict=True)
         ]
-        await self._keep(claimed, outcomes)
+        await self._release(claimed, outcomes)
+        task = asyncio.create_task(self._keep(claimed, outcomes))
+        self._keeping.add(task)
+        task.add_done_callback(self._keeping.discard)
         return outcomes
 
-    async def _resolve(self, event: InteractionEvent) -> str | Rejection | Unavailable:
+    async def _resolve_all(self, items: list[Prepared]) -> list[str | Rejection | Unavailable]:
+        """One resolution per distinct `customer` block: a batch often names a customer often."""
+        distinct: dict[bytes, Prepared] = {}
+        for prepared in items:
+            distinct.setdefault(prepared.customer_key(), prepared)
+        answers = await asyncio.gather(*(self._resolve(p) for p in distinct.values()))
+        by_key = dict(zip(distinct, answers, strict=True))
+        return [_for_event(by_key[p.customer_key()], p.id) for p in items]
+
+    async def drain(self) -> None:
+        """Wait for the receipts still being written (on shutdown)."""
+        while self._keeping:
+            await asyncio.gather(*self._keeping, return_exceptions=True)
+
+    async def _resolve(self, prepared: Prepared) -> str | Rejection | Unavailable:
+        event = prepared.event
         async with self._resolving:
             try:
                 return (await self.resolver.resolve(event.data.customer)).customer_id
@@ -80,7 +99,7 @@ class Publishing:
                 return Unavailable(event.id, f"identity resolution failed: {exc}")
 
     async def _keep(
-        self, claimed: Sequence[tuple[InteractionEvent, Claim]], outcomes: Sequence[Outcome]
+        self, claimed: Sequence[tuple[Prepared, Claim]], outcomes: Sequence[Outcome]
     ) -> None:
         now = self.clock()
         receipts = [
@@ -88,29 +107,49 @@ class Publishing:
             for (_, claim), o in zip(claimed, outcomes, strict=True)
             if isinstance(o, Accepted)
         ]
+        if receipts and not await _retried(lambda: self.ledger.record(receipts)):
+            # The events are in the log: they stay accepted. A copy of one of them waits for
+            # its claim to turn stale, publishes it again, and readers drop the second record.
+            log.error("writing receipts failed", count=len(receipts))
+
+    async def _release(
+        self, claimed: Sequence[tuple[Prepared, Claim]], outcomes: Sequence[Outcome]
+    ) -> None:
         unpublished = [
             claim
             for (_, claim), o in zip(claimed, outcomes, strict=True)
             if not isinstance(o, Accepted)
         ]
-        try:
-            async for attempt in AsyncRetrying(
-                stop=stop_after_attempt(4), wait=wait_exponential(0.05, max=1), reraise=True
-            ):
-                with attempt:
-                    if receipts:
-                        await self.ledger.record(receipts)
-                    if unpublished:
-                        await self.ledger.release(unpublished)
-        except Exception as exc:
-            # The events are in the log already: they stay accepted. A retry of one of them
-            # waits for its claim to turn stale, publishes it again, and readers drop the copy.
-            log.error("keeping receipts failed", count=len(receipts), error=str(exc))
+        if unpublished and not await _retried(lambda: self.ledger.release(unpublished)):
+            # A copy waits for these claims to turn stale, then publishes.
+            log.error("releasing claims failed", count=len(unpublished))
 
 
-def _answer(
-    event: InteractionEvent, customer_id: str, written: Position | Exception
-) -> Accepted | Unavailable:
+async def _retried(write: Callable[[], Awaitable[None]]) -> bool:
+    try:
+        async for attempt in AsyncRetrying(
+            stop=stop_after_attempt(4), wait=wait_exponential(0.05, max=1), reraise=True
+        ):
+            with attempt:
+                await write()
+    except Exception as exc:
+        log.warning("ledger write failed", error=str(exc))
+        return False
+    return True
+
+
+def _answer(event_id: str, customer_id: str, written: Position | Exception) -> Outcome:
     if isinstance(written, Position):
-        return Accepted(event.id, customer_id, written.encode())
-    return Unavailable(event.id, f"the broker did not acknowledge: {written}")
+        return Accepted(event_id, customer_id, written.encode())
+    return Unavailable(event_id, f"the broker did not acknowledge: {written}")
+
+
+def _for_event(
+    answer: str | Rejection | Unavailable, event_id: str
+) -> str | Rejection | Unavailable:
+    """A shared resolution's answer, naming this event."""
+    if isinstance(answer, Rejection):
+        return answer.for_event(event_id)
+    if isinstance(answer, Unavailable):
+        return Unavailable(event_id, answer.reason)
+    return answer

@@ -4,7 +4,9 @@ import asyncio
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
+from services.interactions.domain.acceptance import Stamped
 from services.interactions.domain.claims import Claim, Receipt
+from services.interactions.domain.intake import read_bytes
 from shared.events.customer import CustomerRef
 from shared.events.interactions import InteractionEvent
 from shared.identity import ResolvedCustomer
@@ -36,16 +38,16 @@ class FakeLog:
         self.fail_next = 0
         self.gate: asyncio.Event | None = None
 
-    async def publish(self, events: Sequence[InteractionEvent]) -> list[Position | Exception]:
+    async def publish(self, records: Sequence[Stamped]) -> list[Position | Exception]:
         if self.gate is not None:
             await self.gate.wait()
         out: list[Position | Exception] = []
-        for event in events:
+        for record in records:
             if self.fail_next > 0:
                 self.fail_next -= 1
                 out.append(TimeoutError("broker unavailable"))
                 continue
-            self.records.append(event)
+            self.records.append(read_bytes(record.value))
             out.append(Position("c360.interactions", 0, len(self.records) - 1))
         return out
 
@@ -58,9 +60,10 @@ class FakeLedger:
         self.claims: dict[str, Claim] = {}
         self.receipts: dict[str, Receipt] = {}
 
-    async def claim(self, claims: Sequence[Claim]) -> set[str]:
-        taken = {c.event_id for c in claims if c.event_id in self.claims}
+    async def claim(self, claims: Sequence[Claim]) -> list[bool]:
+        taken = []
         for c in claims:
+            taken.append(c.event_id in self.claims)
             self.claims.setdefault(c.event_id, c)
         return taken
 

@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from services.interactions.domain.acceptance import Accepted, Unavailable, fingerprint
+from services.interactions.domain.acceptance import Accepted, Unavailable, prepare
 from services.interactions.domain.claims import Claim
 from services.interactions.domain.intake import read_object
 from services.interactions.domain.rejection import Rejection
@@ -135,7 +135,7 @@ async def test_an_identity_outage_is_unavailable_not_a_rejection(world):
 async def test_a_claim_left_by_a_dead_ingestion_is_taken_over_once_stale(world):
     ingestion, _, log, ledger, clock = world
     event = read_object(note())
-    dead = Claim(event.id, fingerprint(event), "dead-owner", clock.now)
+    dead = Claim(event.id, prepare(event).fingerprint, "dead-owner", clock.now)
     ledger.claims[event.id] = dead
     clock.advance(TAKEOVER_S)
     [outcome] = await ingestion.accept([event], "http")
@@ -162,3 +162,16 @@ async def test_a_copy_waits_for_a_live_claim_and_replays_its_receipt(world):
     assert b.replayed
     assert b.position == a.position
     assert log.ids() == [event.id]
+
+
+async def test_a_customer_named_many_times_in_a_batch_is_resolved_once(world):
+    ingestion, resolver, log, _, _ = world
+    events = [read_object(note(phone="09121234567", text=str(i))) for i in range(50)]
+    events += [read_object(note(phone="bad"))]
+    outcomes = await ingestion.accept(events, "http")
+    assert resolver.calls == 2
+    assert all(isinstance(o, Accepted) for o in outcomes[:50])
+    rejection = outcomes[50]
+    assert isinstance(rejection, Rejection)
+    assert rejection.event_id == events[50].id
+    assert len(log.records) == 50

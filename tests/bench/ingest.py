@@ -1,0 +1,223 @@
+"""Ingestion: events/s and latency over HTTP (single and batch) and through `c360.ingress`, against
+a real `python -m services.interactions` process.
+
+Ratios are against the raw aiokafka producer rate (acks=all, idempotent, all sends in flight)
+measured in this same run for the very event bytes that are ingested (~1 KB purchases); the
+shared raw figure of `tests.bench.common` is reported beside it when it can be measured.
+Goals: batch ingestion >= 50 % of the raw producer rate; single-event p99 < 25 ms at 200 req/s.
+"""
+
+import asyncio
+import time
+import uuid
+from typing import Any
+
+import httpx
+import orjson
+
+from shared.kafka import ensure_topics, make_consumer, make_producer
+from shared.settings import Settings
+from shared.topics import Topics
+from tests.bench.common import console, percentiles, raw_producer_rate
+from tests.processes import ServiceProcess, free_port, settings_env
+
+CUSTOMERS = 500
+SINGLE_COUNT = 3_000
+SINGLE_CONCURRENCY = 16
+PACED_RATE = 200
+PACED_SECONDS = 10
+BATCH_SIZE = 1_000
+BATCHES = 30
+BATCH_SENDERS = 3
+INGRESS_COUNT = 20_000
+BATCH = {"content-type": "application/cloudevents-batch+json"}
+ITEM_NAME = "Shajarian, Bidad: remastered collector's edition with booklet — " * 3
+
+
+def event(i: int) -> dict[str, Any]:
+    """A ~1 KB purchase by one of CUSTOMERS customers, with a fresh id."""
+    return {
+        "specversion": "1.0",
+        "id": f"bench-{uuid.uuid4().hex}",
+        "source": "bench/ingest",
+        "type": "c360.interaction.purchase",
+        "time": "2026-03-01T09:30:00+03:30",
+        "data": {
+            "customer": {"phone": f"+98912{i % CUSTOMERS:07d}"},
+            "order_id": f"A-{i}",
+            "amount_minor": 2933 * 3,
+            "currency": "USD",
+            "items": [
+                {
+                    "sku": f"sku-{n}",
+                    "name": ITEM_NAME[:190],
+                    "quantity": 1,
+                    "unit_price_minor": 2933,
+                }
+                for n in range(3)
+            ],
+            "store": "web",
+        },
+    }
+
+
+async def same_payload_raw_rate(settings: Settings, count: int = 20_000) -> float:
+    """Records/s of the bare producer for these events (the denominator of the ratios)."""
+    topic = Topics.from_settings(settings).interactions
+    values = [orjson.dumps(event(i)) for i in range(count)]
+    producer = make_producer(settings)
+    await producer.start()
+    try:
+        await producer.send_and_wait(topic, values[0], key=b"warmup")
+        started = time.perf_counter()
+        pending = [await producer.send(topic, v, key=str(i).encode()) for i, v in enumerate(values)]
+        await asyncio.gather(*pending)
+        return count / (time.perf_counter() - started)
+    finally:
+        await producer.stop()
+
+
+async def singles(client: httpx.AsyncClient) -> dict[str, Any]:
+    """Closed loop: SINGLE_CONCURRENCY clients posting one event at a time, as fast as possible."""
+    latencies: list[float] = []
+    numbers = iter(range(SINGLE_COUNT))
+
+    async def worker() -> None:
+        for i in numbers:
+            body = orjson.dumps(event(i))
+            started = time.perf_counter()
+            response = await client.post("/v1/events", content=body)
+            latencies.append(time.perf_counter() - started)
+            assert response.status_code == 202, response.text
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(SINGLE_CONCURRENCY)))
+    rate = SINGLE_COUNT / (time.perf_counter() - started)
+    return {"events_s": round(rate), **percentiles(latencies)}
+
+
+async def paced(client: httpx.AsyncClient) -> dict[str, Any]:
+    """Open loop: one event every 1/PACED_RATE s, whatever the answers do (no coordinated
+    omission); latency per request."""
+    latencies: list[float] = []
+    bodies = [orjson.dumps(event(i)) for i in range(PACED_RATE * PACED_SECONDS)]
+
+    async def one(body: bytes) -> None:
+        started = time.perf_counter()
+        response = await client.post("/v1/events", content=body)
+        latencies.append(time.perf_counter() - started)
+        assert response.status_code == 202, response.text
+
+    tasks = []
+    started = time.perf_counter()
+    for n, body in enumerate(bodies):
+        await asyncio.sleep(max(0.0, started + n / PACED_RATE - time.perf_counter()))
+        tasks.append(asyncio.create_task(one(body)))
+    await asyncio.gather(*tasks)
+    return {"rate_req_s": PACED_RATE, "seconds": PACED_SECONDS, **percentiles(latencies)}
+
+
+async def batches(client: httpx.AsyncClient) -> dict[str, Any]:
+    bodies = iter(
+        [
+            orjson.dumps([event(b * BATCH_SIZE + i) for i in range(BATCH_SIZE)])
+            for b in range(BATCHES)
+        ]
+    )
+    latencies: list[float] = []
+
+    async def sender() -> None:
+        for body in bodies:
+            started = time.perf_counter()
+            response = await client.post("/v1/events/batch", content=body, headers=BATCH)
+            latencies.append(time.perf_counter() - started)
+            assert response.status_code == 202, response.text[:500]
+
+    started = time.perf_counter()
+    await asyncio.gather(*(sender() for _ in range(BATCH_SENDERS)))
+    rate = BATCHES * BATCH_SIZE / (time.perf_counter() - started)
+    return {"events_s": round(rate), "batch_size": BATCH_SIZE, **percentiles(latencies)}
+
+
+async def ingress(settings: Settings) -> dict[str, Any]:
+    """Events/s from producing to `c360.ingress` until the agent has committed all of them."""
+    topics = Topics.from_settings(settings)
+    producer = make_producer(settings)
+    consumer = make_consumer(settings, f"{settings.topic_prefix}c360-interactions")
+    await producer.start()
+    await consumer.start()
+    try:
+        started = time.perf_counter()
+        pending = [
+            await producer.send(topics.ingress, orjson.dumps(event(i)), key=str(i).encode())
+            for i in range(INGRESS_COUNT)
+        ]
+        acks = await asyncio.gather(*pending)
+        ends: dict[Any, int] = {}
+        for ack in acks:
+            ends[ack.topic_partition] = max(ends.get(ack.topic_partition, 0), ack.offset + 1)
+        while True:
+            committed = {tp: await consumer.committed(tp) or 0 for tp in ends}
+            if all(committed[tp] >= end for tp, end in ends.items()):
+                break
+            await asyncio.sleep(0.1)
+        return {"events_s": round(INGRESS_COUNT / (time.perf_counter() - started))}
+    finally:
+        await consumer.stop()
+        await producer.stop()
+
+
+async def run(settings: Settings) -> dict[str, Any]:
+    await ensure_topics(settings)
+    try:
+        shared_raw: float | None = await raw_producer_rate(settings)
+    except Exception as exc:  # reported, not fatal: our own same-payload figure is measured below
+        console.print(f"  [yellow]shared raw producer rate unavailable: {exc}[/]")
+        shared_raw = None
+    raw = await same_payload_raw_rate(settings)
+    console.print(f"[bold]ingest[/] raw producer (same events) {raw:,.0f} records/s")
+    port = free_port()
+    env = settings_env(settings, C360_INTERACTIONS_PORT=str(port), C360_LOG_LEVEL="WARNING")
+    url = f"http://127.0.0.1:{port}"
+    service = ServiceProcess("services.interactions", env, f"{url}/readyz", "bench-interactions")
+    service.start()
+    headers = {"content-type": "application/cloudevents+json"}
+    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
+    try:
+        async with httpx.AsyncClient(
+            base_url=url, headers=headers, limits=limits, timeout=120
+        ) as c:
+            await c.post(
+                "/v1/events/batch", content=orjson.dumps([event(i) for i in range(CUSTOMERS)])
+            )
+            single = await singles(c)
+            console.print(f"  single {single}")
+            at_rate = await paced(c)
+            console.print(f"  single at {PACED_RATE}/s {at_rate}")
+            batch = await batches(c)
+            console.print(f"  batch {batch}")
+        from_ingress = await ingress(settings)
+        console.print(f"  ingress {from_ingress}")
+    finally:
+        service.stop()
+    return {
+        "raw_producer_same_events_records_s": round(raw),
+        "raw_producer_shared_records_s": round(shared_raw) if shared_raw else None,
+        "single_http": single,
+        "single_http_paced": at_rate,
+        "batch_http": {**batch, "ratio_to_raw_producer": round(batch["events_s"] / raw, 3)},
+        "kafka_ingress": {
+            **from_ingress,
+            "ratio_to_raw_producer": round(from_ingress["events_s"] / raw, 3),
+        },
+        "goals": {
+            "batch_ratio_ge_0_5": batch["events_s"] / raw >= 0.5,
+            "single_p99_lt_25ms_at_200_rps": at_rate["p99_ms"] < 25,
+        },
+    }
+
+
+if __name__ == "__main__":
+    from tests.bench.common import bench_settings
+
+    print(orjson.dumps(asyncio.run(run(bench_settings())), option=orjson.OPT_INDENT_2).decode())
