@@ -105,7 +105,8 @@ class Ingestion:
         now = self.clock()
         claims = [Claim(p.id, p.fingerprint, owner, now) for p in items]
         try:
-            was_taken = await self.ledger.claim(claims)
+            with metrics.STAGE_SECONDS.labels("claim").time():
+                was_taken = await self.ledger.claim(claims)
         except Exception as exc:
             log.warning("claiming event ids failed", error=str(exc))
             return [Unavailable(p.id, f"the store is unavailable: {exc}") for p in items]

@@ -1,7 +1,6 @@
 """Publishing claimed events: resolve each customer, send all, await all acks, keep receipts."""
 
 import asyncio
-import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 
@@ -43,18 +42,18 @@ class Publishing:
         published ones are written in the background (a copy arriving before waits for them)."""
         if not claimed:
             return []
-        customers = await self._resolve_all([p for p, _ in claimed])
+        with metrics.STAGE_SECONDS.labels("resolve").time():
+            customers = await self._resolve_all([p for p, _ in claimed])
         ready = [
             stamp(prepared, customer)
             for (prepared, _), customer in zip(claimed, customers, strict=True)
             if isinstance(customer, str)
         ]
-        started = time.perf_counter()
-        try:
-            written: list[Position | Exception] = await self.interaction_log.publish(ready)
-        except Exception as exc:
-            written = [exc] * len(ready)
-        metrics.PUBLISH_SECONDS.observe(time.perf_counter() - started)
+        with metrics.STAGE_SECONDS.labels("publish").time():
+            try:
+                written: list[Position | Exception] = await self.interaction_log.publish(ready)
+            except Exception as exc:
+                written = [exc] * len(ready)
         where = iter(written)
         outcomes = [
             customer if not isinstance(customer, str) else _answer(p.id, customer, next(where))
