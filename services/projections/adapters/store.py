@@ -5,13 +5,12 @@ while reads stay on the active one (`projection_generations`, `_id` "active").
 """
 
 import asyncio
-from collections.abc import Iterable
 
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from services.projections.domain.state import CustomerState
-from services.projections.domain.timeline import Day, Entry, bucket_id
+from services.projections.domain.timeline import Day, Entry, bucket_id, head_bucket
 from shared.mongo import Document, VersionConflict
 
 GENERATIONS = "projection_generations"
@@ -28,6 +27,7 @@ class ProjectionStore:
         self.identities = db[f"identity_lookup_{generation}"]
         self.names = db[f"name_directory_{generation}"]
         self.checkpoints = db[f"checkpoints_{generation}"]
+        self._written: dict[tuple[str, int], int] = {}  # checkpoints this process wrote
 
     def collections(self) -> list[str]:
         return [
@@ -63,35 +63,42 @@ class ProjectionStore:
             raise VersionConflict(state.customer_id, expected_revision)
         return saved
 
-    async def load_days(self, customer_id: str, parts: dict[str, int]) -> dict[str, Day]:
-        """The buckets of each day (`parts[day]` of them; a missing one is an empty part)."""
-        ids = [
-            (day, bucket_id(customer_id, day, n))
-            for day, count in parts.items()
-            for n in range(count)
-        ]
-        docs = await asyncio.gather(*(self.timeline.find_one({"_id": i}) for _, i in ids))
+    async def load_days(self, state: CustomerState, parts: dict[str, int]) -> dict[str, Day]:
+        """The buckets of each day (`parts[day]` of them; a missing one is an empty part); the
+        head part comes from the state itself."""
+        head = head_bucket(state.timeline)
+        wanted = [(day, n) for day, count in parts.items() for n in range(count)]
+        docs = await asyncio.gather(
+            *(self._part(state, day, n) for day, n in wanted if (day, n) != head)
+        )
+        found = iter(docs)
         days: dict[str, Day] = {}
-        for (day, _), doc in zip(ids, docs, strict=True):
-            loaded = days.setdefault(day, Day(customer_id, day, []))
-            if doc is not None:
-                loaded.parts.append([Entry.model_validate(e) for e in doc["entries"]])
+        for day, n in wanted:
+            loaded = days.setdefault(day, Day(state.customer_id, day, []))
+            entries = list(state.head) if (day, n) == head else next(found)
+            if entries:
+                loaded.parts.append(entries)
         return days
 
-    async def save_days(self, days: Iterable[Day]) -> None:
+    async def _part(self, state: CustomerState, day: str, n: int) -> list[Entry]:
+        doc = await self.timeline.find_one({"_id": bucket_id(state.customer_id, day, n)})
+        return [] if doc is None else [Entry.model_validate(e) for e in doc["entries"]]
+
+    async def save_buckets(
+        self, customer_id: str, parts: dict[tuple[str, int], list[Entry]]
+    ) -> None:
         writes = [
             self.timeline.replace_one(
-                {"_id": bucket_id(day.customer_id, day.day, n)},
+                {"_id": bucket_id(customer_id, day, n)},
                 {
-                    "customer_id": day.customer_id,
-                    "day": day.day,
+                    "customer_id": customer_id,
+                    "day": day,
                     "part": n,
-                    "entries": [e.model_dump(mode="json") for e in day.parts[n]],
+                    "entries": [e.model_dump(mode="json") for e in entries],
                 },
                 upsert=True,
             )
-            for day in days
-            for n in sorted(day.changed)
+            for (day, n), entries in sorted(parts.items())
         ]
         await asyncio.gather(*writes)
 
@@ -102,12 +109,18 @@ class ProjectionStore:
 
     async def save_checkpoints(self, next_offsets: dict[tuple[str, int], int]) -> None:
         async def one(topic: str, partition: int, offset: int) -> None:
-            if offset > await self.checkpoint(topic, partition):  # never move it back
+            known = self._written.get((topic, partition))
+            if known is None:  # first write here since start (or since a rebalance moved it)
+                known = await self.checkpoint(topic, partition)
+            # Never move it back. (If a rebalance let another process move it on meanwhile, this
+            # may lower it for a moment: readers then wait a little longer, never less.)
+            if offset > known:
                 await self.checkpoints.replace_one(
                     {"_id": f"{topic}|{partition}"},
                     {"topic": topic, "partition": partition, "next_offset": offset},
                     upsert=True,
                 )
+                self._written[(topic, partition)] = offset
 
         await asyncio.gather(*(one(t, p, o) for (t, p), o in next_offsets.items()))
 

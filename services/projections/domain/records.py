@@ -16,7 +16,14 @@ from services.projections.domain.effects import Effect
 from services.projections.domain.fold import apply_event
 from services.projections.domain.state import CustomerState
 from services.projections.domain.summaries import summary
-from services.projections.domain.timeline import Day, Entry, day_of, parts_to_load, sort_key
+from services.projections.domain.timeline import (
+    Day,
+    Entry,
+    day_of,
+    head_bucket,
+    parts_to_load,
+    sort_key,
+)
 from shared.events import Event
 from shared.events.contacts import ContactErased
 
@@ -103,8 +110,30 @@ def fold_records(
             for loaded in days.values():
                 loaded.scrub(until=event.time)
     timeline = {**out.state.timeline, **{d: day.sizes() for d, day in days.items() if day.parts}}
-    out.state = out.state.model_copy(update={"timeline": timeline})
+    head = head_bucket(timeline)
+    inline = state.head
+    if head is not None and head[0] in days:
+        inline = tuple(days[head[0]].parts[head[1]])
+    out.state = out.state.model_copy(update={"timeline": timeline, "head": inline})
     return out
+
+
+def bucket_writes(
+    before: CustomerState, after: CustomerState, days: dict[str, Day]
+) -> dict[tuple[str, int], list[Entry]]:
+    """The bucket documents to write for a fold from `before` to `after`: every changed part
+    except the inline head, and the old head when a newer part took its place."""
+    head = head_bucket(after.timeline)
+    writes = {
+        (day.day, n): day.parts[n]
+        for day in days.values()
+        for n in day.changed
+        if (day.day, n) != head
+    }
+    old = head_bucket(before.timeline)
+    if old is not None and old != head and old not in writes:
+        writes[old] = list(before.head)
+    return writes
 
 
 def advance(state: CustomerState, record: SourceRecord) -> CustomerState:

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.projections.domain.timeline import Entry
 from shared.events.customer import Profile
 
 RECENT_INTERACTIONS = 20
@@ -96,6 +97,9 @@ class CustomerState(Model):
     updated_at: datetime | None = None
     timeline: dict[str, list[int]] = Field(
         default_factory=dict, description="day (YYYYMMDD) -> entries per bucket part"
+    )
+    head: tuple[Entry, ...] = Field(
+        default=(), description="the newest timeline bucket part, kept inline (one write less)"
     )
     positions: dict[str, dict[str, int]] = Field(default_factory=dict)
     revision: int = 0

@@ -88,6 +88,15 @@ def scrubbed(entry: Entry) -> Entry:
     return entry.model_copy(update={"summary": "", "data": None})
 
 
+def head_bucket(timeline: dict[str, list[int]]) -> tuple[str, int] | None:
+    """The newest part of the newest day: kept inline in the customer's state document, because
+    live events almost always land there, so a batch writes one document per customer."""
+    if not timeline:
+        return None
+    day = max(timeline)
+    return day, len(timeline[day]) - 1
+
+
 def parts_to_load(sizes: list[int]) -> int:
     """Known parts, plus the next one when the last is full (a crash may have left it written
     before the state that counts it)."""

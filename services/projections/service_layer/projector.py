@@ -20,7 +20,12 @@ from services.projections.adapters.deadletters import DeadLetters, RawRecord
 from services.projections.adapters.directory import apply_effects
 from services.projections.adapters.fault_points import BetweenWrites
 from services.projections.adapters.store import ProjectionStore
-from services.projections.domain.records import SourceRecord, days_to_load, fold_records
+from services.projections.domain.records import (
+    SourceRecord,
+    bucket_writes,
+    days_to_load,
+    fold_records,
+)
 from services.projections.domain.state import CustomerState
 from shared.events import Event, InvalidEvent, decode_kafka_record
 from shared.events.contacts import ContactEvent
@@ -136,11 +141,11 @@ class Projector:
 
     async def _fold(self, customer_id: str, records: list[SourceRecord]) -> tuple[int, int]:
         state = await self.store.load_state(customer_id) or CustomerState(customer_id=customer_id)
-        days = await self.store.load_days(customer_id, days_to_load(state, records))
+        days = await self.store.load_days(state, days_to_load(state, records))
         folded = fold_records(state, days, records)
         if not folded.changed:
             return 0, 0
-        await self.store.save_days(days.values())
+        await self.store.save_buckets(customer_id, bucket_writes(state, folded.state, days))
         await apply_effects(self.store, folded.effects)
         if self.between_writes is not None:
             await self.between_writes()

@@ -107,6 +107,7 @@ async def timeline_page(
     types: frozenset[str] | None,
 ) -> TimelinePage:
     """Newest first across every member of a merge; day buckets are read newest day first."""
+    states = {m.customer_id: m for m in resolved.members}
     indexes = {m.customer_id: m.timeline for m in resolved.members}
     days = days_before({d for index in indexes.values() for d in index}, before)
     collected: list[tuple[str, Entry]] = []
@@ -114,7 +115,7 @@ async def timeline_page(
     for n, day in enumerate(days):
         owners = [c for c, index in indexes.items() if day in index]
         loaded = await asyncio.gather(
-            *(store.load_days(c, {day: len(indexes[c][day])}) for c in owners)
+            *(store.load_days(states[c], {day: len(indexes[c][day])}) for c in owners)
         )
         for owner, by_day in zip(owners, loaded, strict=True):
             collected += [(owner, e) for part in by_day[day].parts for e in part]

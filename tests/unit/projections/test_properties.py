@@ -154,7 +154,7 @@ def fold_all(batches: list[list[SourceRecord]]) -> MemoryProjection:
 
 
 def snapshot(p: MemoryProjection, positions: bool = True) -> tuple[object, object]:
-    state = p.states[CID].model_dump(exclude=None if positions else {"positions"})
+    state = p.states[CID].model_dump(exclude=None if positions else {"positions", "head"})
     return state, p.buckets
 
 

@@ -183,6 +183,6 @@ def test_erasure_forgets_personal_data_but_keeps_counts() -> None:
     assert (view.profile.name, view.profile.phones) == (None, ())
     assert view.recent_interactions == []
     assert view.kpis.purchase_count == 1
-    entries = [e for es in projection.buckets.values() for e in es]
+    entries = projection.entries(cid)
     assert entries
     assert all(e.summary == "" and e.data is None for e in entries)
