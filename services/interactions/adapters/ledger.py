@@ -5,36 +5,37 @@ inserts in bulk quickly but updates slowly. `ingest_claims` is written before pu
 `ingest_receipts` after the acknowledgement; both are pruned after `interactions_receipt_days`.
 """
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
+from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.errors import BulkWriteError, PyMongoError
 
 from services.interactions.domain.claims import Claim, Receipt
 from shared.mongo import Document
 
 DUPLICATE_KEY = 11000
+ATTEMPTS = 5
+T = TypeVar("T")
 
 
 class MongoLedger:
+    """A busy store (FerretDB on SQLite answers SQLITE_BUSY to concurrent writers) is retried with
+    backoff; updates go one at a time, since the store would serialise them anyway."""
+
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self.claims = db["ingest_claims"]
         self.receipts = db["ingest_receipts"]
+        self._updating = asyncio.Lock()
 
     async def claim(self, claims: Sequence[Claim]) -> list[bool]:
-        """Insert-if-absent in one round trip; per claim, whether its id was claimed before."""
-        taken = [False] * len(claims)
-        try:
-            await self.claims.insert_many([_claim_doc(c) for c in claims], ordered=False)
-        except BulkWriteError as exc:
-            errors = exc.details.get("writeErrors", [])
-            if any(e.get("code") != DUPLICATE_KEY for e in errors):
-                raise
-            for error in errors:
-                taken[error["index"]] = True
-        return taken
+        """Insert-if-absent in one round trip; per claim, whether its id was claimed before.
+        (A claim inserted by a failed attempt reads as taken on the retry; its owner tells.)"""
+        return await _insert_new(self.claims, [_claim_doc(c) for c in claims])
 
     async def find(self, event_id: str) -> tuple[Claim | None, Receipt | None]:
         claim = await self.claims.find_one({"_id": event_id})
@@ -46,32 +47,64 @@ class MongoLedger:
 
     async def take_over(self, stale: Claim | None, claim: Claim) -> bool:
         if stale is None:
-            try:
-                await self.claims.insert_one(_claim_doc(claim))
-            except DuplicateKeyError:
-                return False
-            return True
+            [taken] = await _insert_new(self.claims, [_claim_doc(claim)])
+            return not taken
         guard = {"_id": stale.event_id, "owner": stale.owner, "claimed_at": stale.claimed_at}
-        result = await self.claims.replace_one(guard, _claim_doc(claim))
+        result = await self._update(partial(self.claims.replace_one, guard, _claim_doc(claim)))
         return result.matched_count == 1
 
     async def release(self, claims: Sequence[Claim]) -> None:
         for claim in claims:  # rare (failed publishes); by _id so every store looks it up fast
-            await self.claims.delete_one({"_id": claim.event_id, "owner": claim.owner})
+            guard = {"_id": claim.event_id, "owner": claim.owner}
+            await self._update(partial(self.claims.delete_one, guard))
 
     async def record(self, receipts: Sequence[Receipt]) -> None:
-        try:
-            await self.receipts.insert_many([_receipt_doc(r) for r in receipts], ordered=False)
-        except BulkWriteError as exc:
-            # An existing receipt (a taken-over claim whose first owner finished) stays.
-            if any(e.get("code") != DUPLICATE_KEY for e in exc.details.get("writeErrors", [])):
-                raise
+        # An existing receipt (a taken-over claim whose first owner finished) stays.
+        await _insert_new(self.receipts, [_receipt_doc(r) for r in receipts])
 
     async def prune(self, before: datetime) -> int:
         """Forget event ids older than `before`; returns how many receipts were dropped."""
-        await self.claims.delete_many({"claimed_at": {"$lt": before}})
-        result = await self.receipts.delete_many({"accepted_at": {"$lt": before}})
+        await self._update(partial(self.claims.delete_many, {"claimed_at": {"$lt": before}}))
+        old = {"accepted_at": {"$lt": before}}
+        result = await self._update(partial(self.receipts.delete_many, old))
         return result.deleted_count
+
+    async def _update(self, write: Callable[[], Awaitable[T]]) -> T:
+        async with self._updating:
+            for attempt in range(ATTEMPTS):
+                try:
+                    return await write()
+                except PyMongoError:
+                    if attempt == ATTEMPTS - 1:
+                        raise
+                    await asyncio.sleep(0.02 * 2**attempt)
+        raise AssertionError("unreachable")
+
+
+async def _insert_new(collection: AsyncCollection[Document], docs: list[Document]) -> list[bool]:
+    """Insert each document unless its `_id` exists; per document, whether it existed. Documents
+    refused for another reason (say, a busy store) are sent again with backoff."""
+    existed = [False] * len(docs)
+    pending = list(range(len(docs)))
+    last_error: PyMongoError | None = None
+    for attempt in range(ATTEMPTS):
+        try:
+            await collection.insert_many([docs[i] for i in pending], ordered=False)
+            return existed
+        except BulkWriteError as exc:
+            errors = exc.details.get("writeErrors", [])
+            for error in errors:
+                if error.get("code") == DUPLICATE_KEY:
+                    existed[pending[error["index"]]] = True
+            failed = [pending[e["index"]] for e in errors if e.get("code") != DUPLICATE_KEY]
+            if not failed:
+                return existed
+            pending, last_error = failed, exc
+        except PyMongoError as exc:
+            last_error = exc
+        await asyncio.sleep(0.02 * 2**attempt)
+    assert last_error is not None
+    raise last_error
 
 
 def _claim_doc(claim: Claim) -> Document:
