@@ -16,7 +16,7 @@ import orjson
 
 from services.notifier.domain.notification import Notification
 from services.notifier.domain.routing import Route
-from services.notifier.domain.rules import EmailSettings, SmsSettings
+from services.notifier.domain.settings import EmailSettings, SmsSettings
 from services.notifier.domain.signature import NOTIFICATION_ID_HEADER, SIGNATURE_HEADER, sign
 
 RETRYABLE_STATUS = frozenset({408, 425, 429})

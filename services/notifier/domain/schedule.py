@@ -7,7 +7,8 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from services.notifier.domain.customer import OpenComplaint
-from services.notifier.domain.rules import DeliveryPolicy, QuietHours, RulesFile, TimerKind
+from services.notifier.domain.rules import QuietHours, RulesFile, TimerKind
+from services.notifier.domain.settings import DeliveryPolicy
 from shared.events.interactions import Severity
 
 
