@@ -25,6 +25,7 @@ from shared.logging import get_logger
 
 log = get_logger(__name__)
 MAX_BACKOFF_S = 5.0
+POLL_RECORDS = 1_000  # one poll is one ingestion call: one bulk claim, one round of acks
 
 
 class IngressOutage(Exception):
@@ -66,7 +67,7 @@ class IngressAgent:
         backoff = 0.1
         try:
             while not stop.is_set():
-                polled = await consumer.getmany(timeout_ms=500, max_records=500)
+                polled = await consumer.getmany(timeout_ms=500, max_records=POLL_RECORDS)
                 if not polled:
                     continue
                 try:

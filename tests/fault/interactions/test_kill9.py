@@ -8,6 +8,7 @@ import orjson
 import pytest
 from aiokafka import AIOKafkaProducer
 
+from services.interactions.entrypoints.ingress import POLL_RECORDS
 from shared.settings import Settings
 from shared.topics import Topics
 from tests.integration.interactions.log import eventually, ids_of, read_topic
@@ -74,5 +75,5 @@ async def test_nothing_is_lost_when_the_service_is_killed_mid_consumption(
     assert await read_topic(settings.kafka_bootstrap, topics.deadletter) == []
     doubled = sum(1 for n in counts.values() if n > 1)
     # A copy can only come from records the killed process had published but not yet
-    # receipted; readers drop it by event id. Bounded by one poll (500 records).
-    assert doubled <= 500, doubled
+    # receipted; readers drop it by event id. Bounded by one poll.
+    assert doubled <= POLL_RECORDS, doubled
