@@ -37,13 +37,10 @@ class Prepared:
     digest independent of key order and JSON spelling, so that a retry is recognised and a
     reused id with other content is not."""
 
+    id: str
     event: InteractionEvent
     document: dict[str, Any]
     fingerprint: str
-
-    @property
-    def id(self) -> str:
-        return self.event.id
 
     def customer_key(self) -> bytes:
         """The `customer` block as sent: events with equal keys name the same customer."""
@@ -53,7 +50,7 @@ class Prepared:
 def prepare(event: InteractionEvent) -> Prepared:
     document = event.to_json_dict()
     canonical = orjson.dumps(document, option=orjson.OPT_SORT_KEYS)
-    return Prepared(event, document, hashlib.sha256(canonical).hexdigest())
+    return Prepared(event.id, event, document, hashlib.sha256(canonical).hexdigest())
 
 
 @dataclass(frozen=True)

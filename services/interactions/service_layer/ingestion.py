@@ -6,6 +6,7 @@ answers per event with `Accepted`, `Rejection` or `Unavailable`, in the order gi
 
 import asyncio
 import uuid
+from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
@@ -131,13 +132,20 @@ def _settled_outcome(settled: Settled) -> Outcome:
 
 
 def _count(outcomes: Sequence[Outcome], events: Sequence[InteractionEvent], via: str) -> None:
+    kinds: Counter[tuple[str, str]] = Counter()
     for outcome, event in zip(outcomes, events, strict=True):
         if isinstance(outcome, Accepted):
-            if outcome.replayed:
-                metrics.REPLAYED.labels(via).inc()
-            else:
-                metrics.ACCEPTED.labels(via, event.type.value).inc()
+            kinds["replayed" if outcome.replayed else "accepted", event.type.value] += 1
         elif isinstance(outcome, Rejection):
-            metrics.REJECTED.labels(via, outcome.kind).inc()
+            kinds["rejected", outcome.kind] += 1
         else:
-            metrics.UNAVAILABLE.labels(via).inc()
+            kinds["unavailable", ""] += 1
+    for (what, label), count in kinds.items():  # one metric update per kind, not per event
+        if what == "accepted":
+            metrics.ACCEPTED.labels(via, label).inc(count)
+        elif what == "replayed":
+            metrics.REPLAYED.labels(via).inc(count)
+        elif what == "rejected":
+            metrics.REJECTED.labels(via, label).inc(count)
+        else:
+            metrics.UNAVAILABLE.labels(via).inc(count)
