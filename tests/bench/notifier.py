@@ -40,8 +40,8 @@ from tests.unit.notifier.builders import default_rules
 
 CUSTOMERS = 100
 EVENTS_PER_CUSTOMER = 10
-LATENCY_SAMPLES = 100
-LATENCY_RATE_PER_S = 5
+LATENCY_SAMPLES = 60
+LATENCY_RATE_PER_S = 1
 
 
 def _mix(customer_id: str, n: int) -> Event:

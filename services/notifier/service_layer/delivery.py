@@ -1,9 +1,9 @@
 """Delivering one claimed notification: route, consent, quiet hours, retries, outcome.
 
-The record is saved before each attempt (`sending`, attempt n) and right after the provider
-accepts (`sent`), then the outcome is published. A record found `sent` is never sent again; a
-crash between the provider's acceptance and saving `sent` re-sends with the same notification id,
-which the receiver uses to deduplicate (see docs/notifier.md, "What is guaranteed").
+The record is saved before each retry (`sending`, attempt n); once the provider accepts, the
+outcome event is published and the record saved `sent` in one write. A record found `sent` is
+never sent again; a crash between the provider's acceptance and that write re-sends with the same
+notification id, which the receiver uses to deduplicate (docs/notifier.md, "What is guaranteed").
 """
 
 import asyncio
@@ -137,15 +137,19 @@ class Deliverer:
 
     async def _finish(self, notification: Notification, status: Status, **why: str) -> Notification:
         finished = notification.model_copy(
-            update={"status": status, "finished_at": self.clock(), **why}
+            update={"status": status, "finished_at": self.clock(), "published": True, **why}
         )
+        # publish first: the outcome and the terminal status then take one write, and a crash in
+        # between only repeats the (same-id) event along with the send
+        await self.outcomes.publish(finished)
         await self.store.save(finished)
         metrics.NOTIFICATIONS.labels(
             finished.rule_id, finished.channel or "none", status.value
         ).inc()
-        return await self._publish(finished)
+        return finished
 
     async def _publish(self, notification: Notification) -> Notification:
+        """A terminal record whose outcome is not yet on Kafka (saved by an older version)."""
         if notification.published:
             return notification
         await self.outcomes.publish(notification)

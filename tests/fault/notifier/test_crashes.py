@@ -132,7 +132,8 @@ async def test_an_sla_timer_fires_after_a_restart(
     tmp_path: Path,
 ) -> None:
     customer = f"sla-{uuid.uuid4().hex[:6]}"
-    deadline = datetime.now(UTC) + timedelta(minutes=15, seconds=8)  # the rule fires 15 min early
+    # due 25 s from now (the rule fires 15 min before the deadline): room to see it pending first
+    deadline = datetime.now(UTC) + timedelta(minutes=15, seconds=25)
     due = deadline - timedelta(minutes=15)
     notifier = notifier_process(settings, default_rules_for_tests(tmp_path), http, smtp)
     notifier.start()
