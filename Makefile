@@ -6,7 +6,7 @@ STACK := deploy/local/stack.sh
 SERVICES := deploy/local/services.sh
 PYTEST_ARGS ?=
 
-.PHONY: help setup infra up down status test test-unit lint format bench docs
+.PHONY: help setup infra up down status test test-unit lint format bench docs rebuild
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -50,6 +50,9 @@ lint: setup ## ruff (lint + format check) and mypy
 	@$(UV) run ruff check .
 	@$(UV) run ruff format --check .
 	@$(UV) run mypy
+
+rebuild: setup ## fold the log into a new projection generation and switch reads when caught up
+	@$(UV) run python -m services.projections.rebuild $(ARGS)
 
 docs: setup ## regenerate docs/asyncapi.json from the event models
 	@$(UV) run python -m shared.asyncapi > docs/asyncapi.json
