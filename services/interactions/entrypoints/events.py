@@ -76,6 +76,7 @@ async def post_event(
 @router.post(
     "/batch",
     summary="Publish up to 1,000 touchpoints",
+    status_code=202,
     response_model=BatchResult,
     responses=examples.BATCH_RESPONSES,
     openapi_extra=examples.batch_body(),

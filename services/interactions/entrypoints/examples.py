@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from services.interactions.entrypoints.schemas import BatchResult
 from shared.events.envelope import CLOUDEVENTS_BATCH_CONTENT_TYPE, CLOUDEVENTS_CONTENT_TYPE
 
 CALL = {
@@ -49,8 +50,10 @@ SINGLE_RESPONSES: dict[int | str, dict[str, Any]] = {
     503: _problem("the broker or store is unavailable; retry with the same id"),
 }
 BATCH_RESPONSES: dict[int | str, dict[str, Any]] = {
-    202: {"description": "every event accepted"},
-    207: {"description": "some events refused or unavailable; see each result's `status`"},
+    207: {
+        "description": "some events refused or unavailable; see each result's `status`",
+        "model": BatchResult,
+    },
     400: _problem("not a JSON array"),
     413: _problem("more than 1,000 events, or a body over the size limit"),
     415: _problem("unsupported content type"),
