@@ -18,7 +18,8 @@ from tests.processes import ServiceProcess, free_port, settings_env
 from tests.unit.interactions.samples import note
 
 pytestmark = pytest.mark.fault
-BATCHES = 24
+BATCHES_AFTER = 3  # per sender, once the broker is back
+MAX_EVENTS = 20_000  # a bound, should the restart never finish
 BATCH_SIZE = 50
 SENDERS = 2
 RETRY_DEADLINE_S = 180.0
@@ -76,35 +77,39 @@ async def test_every_acknowledged_event_is_logged_exactly_once_across_a_broker_r
     service: tuple[str, Settings], private_kafka: PrivateKafka
 ) -> None:
     url, settings = service
-    batches = [[note(phone=f"0912{i % 97:07d}") for i in range(BATCH_SIZE)] for _ in range(BATCHES)]
-    queue: asyncio.Queue[list[dict[str, Any]]] = asyncio.Queue()
-    for batch in batches:
-        queue.put_nowait(batch)
+    sent: list[dict[str, Any]] = []
+    restarted = asyncio.Event()
     async with httpx.AsyncClient(base_url=url, timeout=120) as client:
         sender = Sender(client)
 
-        async def drain() -> None:
-            while not queue.empty():
-                await sender.send(queue.get_nowait())
+        async def keep_sending() -> None:
+            """Batches before, during and after the restart (a few more once it is back)."""
+            after = 0
+            while after < BATCHES_AFTER and len(sent) < MAX_EVENTS:
+                batch = [note(phone=f"0912{n % 97:07d}") for n in range(BATCH_SIZE)]
+                sent.extend(batch)
+                await sender.send(batch)
+                after += restarted.is_set()
 
         async def restart_midway() -> float:
             await sender.warmed_up.wait()
             await asyncio.to_thread(private_kafka.stop)
             stopped_at = time.monotonic()
             await asyncio.to_thread(private_kafka.stack, "up", "kafka")
+            restarted.set()
             return stopped_at
 
         restart = asyncio.create_task(restart_midway())
-        await asyncio.gather(*(drain() for _ in range(SENDERS)))
+        await asyncio.gather(*(keep_sending() for _ in range(SENDERS)))
         stopped_at = await restart
 
-    sent = {e["id"] for batch in batches for e in batch}
+    ids = {e["id"] for e in sent}
     across = [(a, b) for a, b in sender.requests if a < stopped_at < b]
     assert across, "some batch was in flight while the broker was down"
-    assert set(sender.accepted) == sent, "every event is accepted in the end"
+    assert set(sender.accepted) == ids, "every event is accepted in the end"
     counts = ids_of(
         await read_topic(settings.kafka_bootstrap, Topics.from_settings(settings).interactions)
     )
     doubled = {i: n for i, n in counts.items() if n != 1}
     assert doubled == {}, f"{len(doubled)} ids logged more than once"
-    assert set(counts) == sent
+    assert set(counts) == ids
