@@ -1,10 +1,11 @@
 """Ingestion: events/s and latency over HTTP (single and batch) and through `c360.ingress`, against
 a real `python -m services.interactions` process.
 
-Ratios are against the raw aiokafka producer rate (acks=all, idempotent, all sends in flight)
-measured in this same run for the very event bytes that are ingested (~1 KB purchases); the
-shared raw figure of `tests.bench.common` is reported beside it when it can be measured.
-Goals: batch ingestion >= 50 % of the raw producer rate; single-event p99 < 25 ms at 200 req/s.
+Ratios are against raw aiokafka producer rates (acks=all, idempotent, all sends in flight)
+measured in this same run: `ratio_to_raw_producer` uses the shared figure of `tests.bench.common`
+(~1 KB CloudEvents), `ratio_to_raw_producer_same_events` the bare producer sending the very events
+that are ingested (~1 KB purchases). Goals: batch ingestion >= 50 % of the raw producer rate;
+single-event p99 < 25 ms at 200 requests/s (paced, open loop).
 """
 
 import asyncio
@@ -187,9 +188,9 @@ async def run(settings: Settings) -> dict[str, Any]:
         async with httpx.AsyncClient(
             base_url=url, headers=headers, limits=limits, timeout=120
         ) as c:
-            await c.post(
-                "/v1/events/batch", content=orjson.dumps([event(i) for i in range(CUSTOMERS)])
-            )
+            warm = orjson.dumps([event(i) for i in range(CUSTOMERS)])  # creates the customers
+            response = await c.post("/v1/events/batch", content=warm, headers=BATCH)
+            assert response.status_code == 202, response.text[:500]
             single = await singles(c)
             console.print(f"  single {single}")
             at_rate = await paced(c)
@@ -200,20 +201,25 @@ async def run(settings: Settings) -> dict[str, Any]:
         console.print(f"  ingress {from_ingress}")
     finally:
         service.stop()
+    denominator = shared_raw or raw
     return {
+        "raw_producer_records_s": round(shared_raw) if shared_raw else None,
         "raw_producer_same_events_records_s": round(raw),
-        "raw_producer_shared_records_s": round(shared_raw) if shared_raw else None,
         "single_http": single,
         "single_http_paced": at_rate,
-        "batch_http": {**batch, "ratio_to_raw_producer": round(batch["events_s"] / raw, 3)},
-        "kafka_ingress": {
-            **from_ingress,
-            "ratio_to_raw_producer": round(from_ingress["events_s"] / raw, 3),
-        },
+        "batch_http": {**batch, **ratios(batch["events_s"], shared_raw, raw)},
+        "kafka_ingress": {**from_ingress, **ratios(from_ingress["events_s"], shared_raw, raw)},
         "goals": {
-            "batch_ratio_ge_0_5": batch["events_s"] / raw >= 0.5,
+            "batch_ratio_ge_0_5": batch["events_s"] / denominator >= 0.5,
             "single_p99_lt_25ms_at_200_rps": at_rate["p99_ms"] < 25,
         },
+    }
+
+
+def ratios(rate: float, shared_raw: float | None, same_events_raw: float) -> dict[str, Any]:
+    return {
+        "ratio_to_raw_producer": round(rate / shared_raw, 3) if shared_raw else None,
+        "ratio_to_raw_producer_same_events": round(rate / same_events_raw, 3),
     }
 
 
