@@ -7,7 +7,7 @@ from fastapi import Depends, Request
 from services.interactions.service_layer.ingestion import Ingestion
 
 
-def get_ingestion(request: Request) -> Ingestion:
+async def get_ingestion(request: Request) -> Ingestion:
     ingestion: Ingestion = request.app.state.ingestion
     return ingestion
 
