@@ -9,13 +9,12 @@
 """
 
 import asyncio
-import tempfile
 import time
 import uuid
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
+from services.notifier.adapters.rules_file import DEFAULT_RULES
 from services.notifier.domain.customer import Contact, CustomerState
 from services.notifier.domain.evaluation import evaluate
 from services.notifier.domain.fold import advance
@@ -29,7 +28,6 @@ from tests.bench.common import console, percentiles, raw_producer_rate, raw_stor
 from tests.e2e.notifier.harness import (
     caught_up,
     contact_created,
-    default_rules_for_tests,
     interaction,
     noon_timezone,
     notifier_process,
@@ -80,7 +78,7 @@ def evaluation_rate(count: int = 20_000) -> dict[str, float]:
     }
 
 
-async def throughput(settings: Settings, directory: Path) -> dict[str, Any]:
+async def throughput(settings: Settings) -> dict[str, Any]:
     http, smtp = await HttpReceiver().start(), SmtpReceiver().start()
     topics = Topics.from_settings(settings)
     run = uuid.uuid4().hex[:6]
@@ -90,7 +88,7 @@ async def throughput(settings: Settings, directory: Path) -> dict[str, Any]:
     events = [_mix(c, n) for n in range(EVENTS_PER_CUSTOMER) for c in customers]
     producer = make_producer(settings)
     await producer.start()
-    notifier = notifier_process(settings, default_rules_for_tests(directory), http, smtp)
+    notifier = notifier_process(settings, DEFAULT_RULES, http, smtp)  # as shipped
     try:
         await publish(producer, topics.contacts, *contacts)
         await publish_fast(producer, topics.interactions, events)
@@ -177,8 +175,7 @@ async def run(settings: Settings) -> dict[str, Any]:
     )
     await ensure_topics(own)
     try:
-        with tempfile.TemporaryDirectory() as directory:
-            measured = await throughput(own, Path(directory))
+        measured = await throughput(own)
     finally:
         await drop_database(own)  # the store slows down as databases pile up
     console.print(f"  {measured}")

@@ -9,6 +9,7 @@ partitions it owns. A rebalance waits for the batch in hand (one owner at a time
 import asyncio
 import traceback
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
@@ -33,16 +34,19 @@ CUSTOMER_CONCURRENCY = 8  # SQLite-backed FerretDB serialises writes; more only 
 
 
 class OneOwner(ConsumerRebalanceListener):  # type: ignore[misc]
-    """Partitions are handed over only between batches."""
+    """Partitions are handed over only between batches; what was remembered about them is
+    dropped, since another worker may have written them meanwhile."""
 
-    def __init__(self, lock: asyncio.Lock) -> None:
+    def __init__(self, lock: asyncio.Lock, on_assigned: Callable[[], None]) -> None:
         self.lock = lock
+        self.on_assigned = on_assigned
 
     async def on_partitions_revoked(self, revoked: Any) -> None:
         async with self.lock:
             pass
 
     async def on_partitions_assigned(self, assigned: Any) -> None:
+        self.on_assigned()
         metrics.ASSIGNED_PARTITIONS.set(len({tp.partition for tp in assigned}))
 
 
@@ -75,7 +79,8 @@ class NotifierWorker:
             partition_assignment_strategy=(RangePartitionAssignor,),
         )
         consumer.subscribe(
-            [self.topics.contacts, self.topics.interactions], listener=OneOwner(self.lock)
+            [self.topics.contacts, self.topics.interactions],
+            listener=OneOwner(self.lock, self.timers.forget),
         )
         try:
             await consumer.start()

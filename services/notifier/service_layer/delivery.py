@@ -94,7 +94,7 @@ class Deliverer:
             until,
             notification_id=notification.id,
         )
-        await self.store.add_timers(partition, [timer])
+        await self.store.timers.add(partition, [timer])
         metrics.DEFERRED.labels(notification.rule_id).inc()
         return deferred
 

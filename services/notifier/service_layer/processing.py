@@ -125,7 +125,7 @@ class Notifier:
         """Claim, schedule, deliver, and only then save the state (see the module docstring)."""
         claimed = [(await self.store.claim(n), p) for n, p in work.notifications]
         for partition, timers in work.timers.items():
-            await self.store.add_timers(partition, timers)
+            await self.store.timers.add(partition, timers)
         for partition, bucket in work.birthday_buckets:
             await self.store.file_birthday(partition, state.customer_id, bucket)
 

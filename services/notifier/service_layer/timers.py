@@ -32,13 +32,17 @@ class TimerRunner:
         self._greeted: set[str] = set()
         self._next_birthday_check = datetime.min.replace(tzinfo=clock().tzinfo)
 
+    def forget(self) -> None:
+        """Partitions moved: what was remembered about their timers may be stale."""
+        self.store.timers.forget()
+
     async def run_due(self, partitions: set[int]) -> int:
         """Fire every due timer of `partitions`; returns how many fired."""
         fired = 0
         for partition in sorted(partitions):
-            for timer in await self.store.due_timers(partition, self.clock()):
+            for timer in await self.store.timers.due(partition, self.clock()):
                 await self._fire(timer, partition)
-                await self.store.remove_timers(partition, {timer.id})
+                await self.store.timers.remove(partition, {timer.id})
                 metrics.TIMERS_FIRED.labels(timer.purpose.value).inc()
                 fired += 1
         if self.clock() >= self._next_birthday_check:
