@@ -203,6 +203,7 @@ async def run(settings: Settings) -> dict[str, Any]:
         service.stop()
     denominator = shared_raw or raw
     return {
+        "identity_cache_ttl_s": settings.identity_cache_ttl_seconds,
         "raw_producer_records_s": round(shared_raw) if shared_raw else None,
         "raw_producer_same_events_records_s": round(raw),
         "single_http": single,
