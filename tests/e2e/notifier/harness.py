@@ -5,6 +5,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiokafka import AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
@@ -26,8 +27,6 @@ def noon_timezone(now: datetime | None = None) -> str:
 
 
 def local_today(timezone: str) -> date:
-    from zoneinfo import ZoneInfo
-
     return datetime.now(ZoneInfo(timezone)).date()
 
 

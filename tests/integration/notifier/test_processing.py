@@ -14,6 +14,7 @@ from services.notifier.adapters.outcomes import Outcomes
 from services.notifier.adapters.rules_file import parse_rules
 from services.notifier.adapters.store import NotifierStore
 from services.notifier.bootstrap import make_channels
+from services.notifier.domain.customer import Contact
 from services.notifier.domain.notification import Status
 from services.notifier.service_layer.delivery import Deliverer
 from services.notifier.service_layer.processing import Item, Notifier
@@ -69,7 +70,7 @@ async def wired(
     store = NotifierStore(db)
     clock = Clock(datetime(2025, 3, 10, 12, 0, tzinfo=UTC))
 
-    async def from_store(customer_id: str):  # type: ignore[no-untyped-def]
+    async def from_store(customer_id: str) -> Contact | None:
         return (await store.load_state(customer_id)).contact
 
     async with httpx.AsyncClient() as client:
