@@ -1,0 +1,128 @@
+"""Notification outcomes reach the customer's timeline: notifier and projections, end to end."""
+
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaProducer
+from pymongo.asynchronous.database import AsyncDatabase
+
+from shared.events import EventType
+from shared.mongo import Document
+from shared.settings import Settings
+from shared.topics import Topics
+from tests.e2e.notifier.harness import (
+    contact_created,
+    default_rules_for_tests,
+    interaction,
+    noon_timezone,
+    notifier_process,
+    publish,
+)
+from tests.integration.notifier.receivers import HttpReceiver, SmtpReceiver, eventually
+from tests.processes import ServiceProcess, free_port, settings_env
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[HttpReceiver]:
+    receiver = await HttpReceiver().start()
+    yield receiver
+    await receiver.stop()
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpReceiver]:
+    receiver = SmtpReceiver().start()
+    yield receiver
+    receiver.stop()
+
+
+def projections(settings: Settings) -> tuple[ServiceProcess, ServiceProcess, str]:
+    api_port, worker_port = free_port(), free_port()
+    env = settings_env(
+        settings, C360_PROJECTIONS_PORT=str(api_port), C360_PROJECTIONS_WORKER_PORT=str(worker_port)
+    )
+    worker = ServiceProcess(
+        "services.projections.worker",
+        env,
+        ready_url=f"http://127.0.0.1:{worker_port}/readyz",
+        name="projector",
+    )
+    api = ServiceProcess(
+        "services.projections",
+        env,
+        ready_url=f"http://127.0.0.1:{api_port}/readyz",
+        name="projections",
+    )
+    return worker, api, f"http://127.0.0.1:{api_port}"
+
+
+async def test_sent_and_suppressed_notifications_appear_in_the_timeline(
+    settings: Settings,
+    catalog: Topics,
+    producer: AIOKafkaProducer,
+    db: AsyncDatabase[Document],
+    http: HttpReceiver,
+    smtp: SmtpReceiver,
+    tmp_path: Path,
+) -> None:
+    run = uuid.uuid4().hex[:6]
+    reachable, unreachable = f"tl-{run}-a", f"tl-{run}-b"
+    notifier = notifier_process(settings, default_rules_for_tests(tmp_path), http, smtp)
+    worker, api, api_url = projections(settings)
+    processes = [notifier, worker, api]
+    try:
+        for process in processes:
+            process.start()
+        await publish(
+            producer,
+            catalog.contacts,
+            contact_created(reachable, timezone=noon_timezone()),
+            contact_created(unreachable, consent={}),
+        )
+        for customer in (reachable, unreachable):
+            await publish(
+                producer,
+                catalog.interactions,
+                interaction(
+                    customer,
+                    EventType.COMPLAINT_OPENED,
+                    complaint_id="K-1",
+                    severity="high",
+                    subject="broken",
+                ),
+            )
+
+        async def outcomes_in_timeline(customer: str, expected: int) -> list[dict[str, object]]:
+            async with httpx.AsyncClient() as client:
+                answer = await client.get(
+                    f"{api_url}/v1/customers/{customer}/timeline",
+                    params={"type": ["sent", "failed", "suppressed"]},
+                )
+            items = answer.json().get("items", []) if answer.status_code == 200 else []
+            return items if len(items) >= expected else []
+
+        sent = await eventually(lambda: outcomes_in_timeline(reachable, 2), "two sent", 90)
+        suppressed = await eventually(
+            lambda: outcomes_in_timeline(unreachable, 2), "alert sent, ack suppressed", 90
+        )
+    finally:
+        for process in processes:
+            process.stop()
+
+    stored = {d["_id"]: d async for d in db["notifier_notifications"].find({})}
+    assert {(i["type"], i["data"]["rule"]) for i in sent} == {
+        ("sent", "complaint-ack"),
+        ("sent", "complaint-high-severity"),
+    }
+    assert {(i["type"], i["data"]["rule"]) for i in suppressed} == {
+        ("suppressed", "complaint-ack"),
+        ("sent", "complaint-high-severity"),
+    }
+    for item in [*sent, *suppressed]:
+        record = stored[item["data"]["notification_id"]]
+        assert (record["customer_id"], record["status"]) == (item["customer_id"], item["type"])
