@@ -54,14 +54,25 @@ def build_api(settings: Settings) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # The API produces nothing; the producer is only its handle on the broker's health.
-        producer = runtime.producer = make_producer(settings)
-        await producer.start()
         try:
             yield
         finally:
-            await producer.stop()
+            if runtime.producer is not None:
+                await runtime.producer.stop()
             await client.close()
+
+    async def kafka_ready() -> None:
+        # The API reads only the store and keeps answering while the broker is down; its
+        # producer is just a handle on the broker's health, connected on first probe.
+        if runtime.producer is None:
+            producer = make_producer(settings)
+            try:
+                await producer.start()
+            except Exception:
+                await producer.stop()
+                raise
+            runtime.producer = producer
+        await runtime.kafka_ready()
 
     app = create_app(
         service="projections",
@@ -70,7 +81,7 @@ def build_api(settings: Settings) -> FastAPI:
         version="1.0.0",
         lifespan=lifespan,
         routers=[customers.router],
-        checks={"kafka": runtime.kafka_ready, "store": lambda: ping(client)},
+        checks={"kafka": kafka_ready, "store": lambda: ping(client)},
         max_body_bytes=settings.max_body_bytes,
     )
     app.state.queries = Queries(db, source_topics(Topics.from_settings(settings)))

@@ -42,8 +42,11 @@ class ProjectionStore:
             )
         ]
 
-    async def load_state(self, customer_id: str) -> CustomerState | None:
-        doc = await self.customers.find_one({"_id": customer_id})
+    async def load_state(self, customer_id: str, head: bool = True) -> CustomerState | None:
+        """The customer's state; `head=False` leaves out the inline timeline part (views do
+        not show it, and it is most of the document)."""
+        projection = None if head else {"head": 0}
+        doc = await self.customers.find_one({"_id": customer_id}, projection)
         return None if doc is None else CustomerState.model_validate(_without_id(doc))
 
     async def save_state(self, state: CustomerState, expected_revision: int) -> CustomerState:

@@ -37,30 +37,34 @@ class Resolved:
         return present(compose(self.members), self.requested_id, ids, now)
 
 
-async def _members(store: ProjectionStore, survivor: CustomerState) -> list[CustomerState]:
+async def _members(
+    store: ProjectionStore, survivor: CustomerState, head: bool
+) -> list[CustomerState]:
     """The survivor and everyone merged into it, transitively (breadth first)."""
     members, seen = [survivor], {survivor.customer_id}
     frontier = list(survivor.merged_from)
     while frontier and len(members) < MAX_MEMBERS:
         frontier = [m for m in dict.fromkeys(frontier) if m not in seen]
         seen.update(frontier)
-        loaded = await asyncio.gather(*(store.load_state(m) for m in frontier))
+        loaded = await asyncio.gather(*(store.load_state(m, head) for m in frontier))
         found = [s for s in loaded if s is not None]
         members += found
         frontier = [m for s in found for m in s.merged_from]
     return members
 
 
-async def resolve(store: ProjectionStore, customer_id: str) -> Resolved | None:
-    """Follow merges and load every member; None when the id was never seen."""
+async def resolve(store: ProjectionStore, customer_id: str, head: bool = False) -> Resolved | None:
+    """Follow merges and load every member (with their inline timeline part when `head`);
+    None when the id was never seen."""
     # Read the state and the merge link together: an unmerged customer costs one round trip.
     own, survivor_id = await asyncio.gather(
-        store.load_state(customer_id), survivor_of(store, customer_id)
+        store.load_state(customer_id, head), survivor_of(store, customer_id)
     )
-    survivor = own if survivor_id == customer_id else await store.load_state(survivor_id)
-    if survivor is None:
+    if survivor_id != customer_id:
+        own = await store.load_state(survivor_id, head)
+    if own is None:
         return None
-    return Resolved(customer_id, await _members(store, survivor))
+    return Resolved(customer_id, await _members(store, own, head))
 
 
 async def load_view(

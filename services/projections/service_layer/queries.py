@@ -64,7 +64,7 @@ class Queries:
         self, customer_id: str, limit: int, before: str | None, types: frozenset[str] | None
     ) -> TimelinePage | None:
         store = await self.store()
-        resolved = await resolve(store, customer_id)
+        resolved = await resolve(store, customer_id, head=True)
         if resolved is None:
             return None
         return await timeline_page(store, resolved, limit, before, types)
