@@ -2,6 +2,7 @@
 
 import pytest
 from aiokafka import AIOKafkaProducer
+from aiokafka.structs import ConsumerRecord
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.projections.adapters.views import load_view
@@ -36,7 +37,7 @@ async def test_bad_records_are_dead_lettered_and_do_not_stop_the_fold(
     consumer = make_consumer(settings, f"{settings.topic_prefix}dlq-check", catalog.deadletter)
     await consumer.start()
     try:
-        letters = []
+        letters: list[ConsumerRecord[bytes, bytes]] = []
         while len(letters) < 2:
             batch = await consumer.getmany(timeout_ms=30_000)
             assert batch, f"dead letters missing; got {letters}"
