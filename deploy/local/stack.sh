@@ -150,8 +150,10 @@ spawn() {
   shift 2
   rm -f "$pidfile"
   printf '=== %s started by deploy/local/stack.sh ===\n' "$(date -Is)" >>"$logfile"
+  # 8>&- 9>&-: the service must not inherit the stack's lock descriptors, or every later
+  # stack.sh would wait on a lock that the running broker holds.
   # shellcheck disable=SC2016 # expanded by the inner shell
-  setsid bash -c 'echo "$$" >"$0"; exec "$@"' "$pidfile" "$@" </dev/null >>"$logfile" 2>&1 &
+  setsid bash -c 'echo "$$" >"$0"; exec "$@"' "$pidfile" "$@" </dev/null >>"$logfile" 2>&1 8>&- 9>&- &
   local waited=0
   until [ -s "$pidfile" ]; do
     sleep 0.05
@@ -425,7 +427,7 @@ launch_postgres() {
       --locale=C --no-sync >>"$logfile" 2>&1 || { show_log_tail postgres "$port"; die "$E_FAILED" "initdb failed"; }
   fi
   as_pg_user "$bin/pg_ctl" -D "$dir/data" -l "$logfile" -w -t "$START_TIMEOUT" \
-    -o "-p $port -c listen_addresses=$HOST -c unix_socket_directories='$dir/run'" start >/dev/null ||
+    -o "-p $port -c listen_addresses=$HOST -c unix_socket_directories='$dir/run'" start >/dev/null 8>&- 9>&- ||
     { show_log_tail postgres "$port"; die "$E_FAILED" "postgres on port $port did not start"; }
   head -n 1 "$dir/data/postmaster.pid" >"$(pid_file postgres "$port")"
   if [ -z "$(as_pg_user "$bin/psql" -h "$HOST" -p "$port" -U postgres -d postgres -tAc \
