@@ -120,7 +120,7 @@ async def test_each_default_rule_fires_once_for_its_trigger_and_not_otherwise(
         await publish(producer, catalog.interactions, *interactions)
         await eventually(lambda: caught_up(settings), "the notifier to commit every record")
         # the SLA timer (due ~6 s after publishing) fires without any further event
-        await eventually(lambda: http.accepted("/support")[1:], "the SLA escalation", 90)
+        await eventually(lambda: http.accepted("/support")[1:], "the SLA escalation", 180)
         # K-S fired and K-R was dropped (resolved); complaints without `sla_due_at` wait for
         # the rule's default SLA of their severity (days away)
         waiting = {
@@ -131,7 +131,7 @@ async def test_each_default_rule_fires_once_for_its_trigger_and_not_otherwise(
         async def only_default_sla_timers_wait() -> bool:
             return await _pending_timers(db) == waiting
 
-        await eventually(only_default_sla_timers_wait, "K-S to fire and K-R to be dropped", 60)
+        await eventually(only_default_sla_timers_wait, "K-S to fire and K-R to be dropped")
         await eventually(lambda: caught_up(settings), "the notifier to settle")
 
     stored = [d async for d in db["notifier_notifications"].find({})]

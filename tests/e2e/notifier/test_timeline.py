@@ -106,9 +106,9 @@ async def test_sent_and_suppressed_notifications_appear_in_the_timeline(
             items = answer.json().get("items", []) if answer.status_code == 200 else []
             return items if len(items) >= expected else []
 
-        sent = await eventually(lambda: outcomes_in_timeline(reachable, 2), "two sent", 90)
+        sent = await eventually(lambda: outcomes_in_timeline(reachable, 2), "two sent", 180)
         suppressed = await eventually(
-            lambda: outcomes_in_timeline(unreachable, 2), "alert sent, ack suppressed", 90
+            lambda: outcomes_in_timeline(unreachable, 2), "alert sent, ack suppressed", 180
         )
     finally:
         for process in processes:

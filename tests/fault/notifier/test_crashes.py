@@ -105,7 +105,7 @@ async def test_kill9_mid_delivery_never_resends_what_was_recorded_as_sent(
             found = await statuses(db)
             return set(found) == expected and set(found.values()) == {"sent"}
 
-        await eventually(all_sent, "every notification to be sent after the restart", 120)
+        await eventually(all_sent, "every notification to be sent after the restart", 240)
         await eventually(lambda: caught_up(settings), "the restarted notifier to commit")
     finally:
         notifier.stop()

@@ -109,7 +109,7 @@ class SmtpReceiver:
         return [str(m["C360-Notification-Id"]).strip() for m in self.messages]
 
 
-async def eventually(check: Callable[[], Any], what: str, timeout_s: float = 60.0) -> Any:
+async def eventually(check: Callable[[], Any], what: str, timeout_s: float = 120.0) -> Any:
     """Poll `check` until it returns a truthy value; fail with `what` after the deadline."""
     deadline = asyncio.get_running_loop().time() + timeout_s
     while True:
