@@ -7,8 +7,9 @@ from contextlib import ExitStack
 
 import pytest
 from aiokafka import AIOKafkaProducer
-from pymongo import AsyncMongoClient
+from pymongo import AsyncMongoClient, MongoClient
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import PyMongoError
 
 from shared.kafka import ensure_topics, make_producer
 from shared.mongo import Document, make_client
@@ -41,10 +42,13 @@ def unique(prefix: str = "t") -> str:
 
 
 @pytest.fixture
-def settings(infra: Infra) -> Settings:
-    """Settings for one test: its own topic prefix and database."""
+def settings(infra: Infra) -> Iterator[Settings]:
+    """Settings for one test: its own topic prefix and database.
+
+    The database is dropped afterwards: FerretDB keeps one SQLite file per database and slows
+    down as hundreds accumulate, so names isolate tests and the drop keeps the store lean."""
     run = unique()
-    return Settings(
+    test_settings = Settings(
         environment="test",
         kafka_bootstrap=infra.kafka_bootstrap,
         mongodb_uri=infra.mongodb_uri,
@@ -52,6 +56,14 @@ def settings(infra: Infra) -> Settings:
         database=f"c360_{run}",
         topic_partitions=TEST_PARTITIONS,
     )
+    yield test_settings
+    client: MongoClient[Document] = MongoClient(infra.mongodb_uri, serverSelectionTimeoutMS=5_000)
+    try:
+        client.drop_database(test_settings.database)
+    except PyMongoError:
+        pass  # housekeeping only: a test that left the store down has already reported it
+    finally:
+        client.close()
 
 
 @pytest.fixture
