@@ -59,11 +59,14 @@ class ProjectionStore:
             except DuplicateKeyError:
                 raise VersionConflict(state.customer_id, 0) from None
             return saved
-        result = await self.customers.replace_one(
-            {"_id": state.customer_id, "revision": expected_revision}, doc
-        )
-        if result.matched_count != 1:
+        # The guard reads the revision by `_id` and then replaces by `_id`: FerretDB's SQLite
+        # backend pushes down only an exact `_id` filter, and `{_id, revision}` would scan the
+        # whole collection on every write. The gap between the two is covered by there being one
+        # owner per partition (a conflict here means a rebalance overlapped a batch).
+        current = await self.customers.find_one({"_id": state.customer_id}, {"revision": 1})
+        if current is None or current.get("revision") != expected_revision:
             raise VersionConflict(state.customer_id, expected_revision)
+        await self.customers.replace_one({"_id": state.customer_id}, doc)
         return saved
 
     async def load_days(self, state: CustomerState, parts: dict[str, int]) -> dict[str, Day]:
