@@ -29,8 +29,10 @@ def _recv_exact(sock: socket.socket, size: int) -> bytes:
 
 # --- Kafka -----------------------------------------------------------------------------------
 
-def _kafka_request(sock: socket.socket, api_key: int, version: int, correlation: int,
-                   body: bytes) -> bytes:
+
+def _kafka_request(
+    sock: socket.socket, api_key: int, version: int, correlation: int, body: bytes
+) -> bytes:
     client_id = b"c360-probe"
     header = struct.pack(">hhih", api_key, version, correlation, len(client_id)) + client_id
     message = header + body
@@ -51,14 +53,16 @@ def probe_kafka(host: str, port: int) -> None:
         if error_code != 0:
             raise RuntimeError(f"ApiVersions error code {error_code}")
         # Metadata v4 for no topics: throttle int32, then the broker array.
-        body = _kafka_request(sock, api_key=3, version=4, correlation=2,
-                              body=struct.pack(">i?", 0, False))
+        body = _kafka_request(
+            sock, api_key=3, version=4, correlation=2, body=struct.pack(">i?", 0, False)
+        )
         (brokers,) = struct.unpack(">i", body[4:8])
         if brokers < 1:
             raise RuntimeError("metadata lists no live broker yet")
 
 
 # --- MongoDB wire protocol --------------------------------------------------------------------
+
 
 def _bson_encode(document: dict[str, object]) -> bytes:
     out = bytearray()
@@ -86,25 +90,25 @@ def _bson_top_level(data: bytes) -> dict[str, object]:
     while pos < end:
         kind = data[pos]
         name_end = data.index(b"\x00", pos + 1)
-        name = data[pos + 1:name_end].decode()
+        name = data[pos + 1 : name_end].decode()
         pos = name_end + 1
         if kind == 0x01:
-            fields[name] = struct.unpack("<d", data[pos:pos + 8])[0]
+            fields[name] = struct.unpack("<d", data[pos : pos + 8])[0]
         elif kind == 0x10:
-            fields[name] = struct.unpack("<i", data[pos:pos + 4])[0]
+            fields[name] = struct.unpack("<i", data[pos : pos + 4])[0]
         elif kind == 0x12:
-            fields[name] = struct.unpack("<q", data[pos:pos + 8])[0]
+            fields[name] = struct.unpack("<q", data[pos : pos + 8])[0]
         elif kind == 0x08:
             fields[name] = data[pos] == 1
 
         if kind == 0x02:
-            (length,) = struct.unpack("<i", data[pos:pos + 4])
-            fields[name] = data[pos + 4:pos + 3 + length].decode(errors="replace")
+            (length,) = struct.unpack("<i", data[pos : pos + 4])
+            fields[name] = data[pos + 4 : pos + 3 + length].decode(errors="replace")
             pos += 4 + length
         elif kind in (0x03, 0x04):
-            pos += struct.unpack("<i", data[pos:pos + 4])[0]
+            pos += struct.unpack("<i", data[pos : pos + 4])[0]
         elif kind == 0x05:
-            pos += 5 + struct.unpack("<i", data[pos:pos + 4])[0]
+            pos += 5 + struct.unpack("<i", data[pos : pos + 4])[0]
         elif kind in _FIXED_SIZES:
             pos += _FIXED_SIZES[kind]
         else:
@@ -112,8 +116,9 @@ def _bson_top_level(data: bytes) -> dict[str, object]:
     return fields
 
 
-def _mongo_command(sock: socket.socket, request_id: int, command: dict[str, object]
-                   ) -> dict[str, object]:
+def _mongo_command(
+    sock: socket.socket, request_id: int, command: dict[str, object]
+) -> dict[str, object]:
     op_msg = 2013
     payload = struct.pack("<I", 0) + b"\x00" + _bson_encode(command)
     sock.sendall(struct.pack("<iiii", 16 + len(payload), request_id, 0, op_msg) + payload)
@@ -127,9 +132,11 @@ def _mongo_command(sock: socket.socket, request_id: int, command: dict[str, obje
 def probe_mongo(host: str, port: int) -> None:
     with socket.create_connection((host, port), timeout=TIMEOUT_SECONDS) as sock:
         for request_id, command in enumerate(
-            ({"hello": 1, "$db": "admin"},
-             # listDatabases reaches the storage backend, which hello does not.
-             {"listDatabases": 1, "nameOnly": True, "$db": "admin"}),
+            (
+                {"hello": 1, "$db": "admin"},
+                # listDatabases reaches the storage backend, which hello does not.
+                {"listDatabases": 1, "nameOnly": True, "$db": "admin"},
+            ),
             start=1,
         ):
             reply = _mongo_command(sock, request_id, command)
