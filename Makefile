@@ -41,6 +41,7 @@ status: ## health of the infrastructure and the services
 
 test: setup ## run every test against the real broker and store (starts them if needed)
 	@$(STACK) up
+	@if [ -x tests/browser/ensure_chromium.sh ]; then tests/browser/ensure_chromium.sh; fi
 	@$(UV) run pytest $(PYTEST_ARGS)
 
 test-unit: setup ## only the tests that need no services
