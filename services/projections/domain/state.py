@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from services.projections.domain.timeline import Entry
 from shared.events.customer import Profile
 
-RECENT_INTERACTIONS = 20
+RECENT_INTERACTIONS = 10
 
 
 class Model(BaseModel):

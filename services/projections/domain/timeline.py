@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict
 
-MAX_ENTRIES = 200
+MAX_ENTRIES = 50  # small parts: FerretDB rewrites are much slower for large documents
 
 
 class Entry(BaseModel):
