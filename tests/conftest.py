@@ -15,7 +15,7 @@ from shared.kafka import ensure_topics, make_producer
 from shared.mongo import Document, make_client
 from shared.settings import Settings
 from shared.topics import Topics
-from tests.infra import Infra, InfraUnavailable, docker, native_or_external
+from tests.infra import Infra, InfraUnavailable, delete_topics, docker, native_or_external
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 TEST_PARTITIONS = 3
@@ -45,8 +45,9 @@ def unique(prefix: str = "t") -> str:
 def settings(infra: Infra) -> Iterator[Settings]:
     """Settings for one test: its own topic prefix and database.
 
-    The database is dropped afterwards: FerretDB keeps one SQLite file per database and slows
-    down as hundreds accumulate, so names isolate tests and the drop keeps the store lean."""
+    Names isolate tests; the database and topics are removed afterwards only to keep the store
+    and the broker lean (FerretDB slows down as databases pile up, and a broker with thousands of
+    partitions restarts slowly)."""
     run = unique()
     test_settings = Settings(
         environment="test",
@@ -57,6 +58,7 @@ def settings(infra: Infra) -> Iterator[Settings]:
         topic_partitions=TEST_PARTITIONS,
     )
     yield test_settings
+    delete_topics(infra.kafka_bootstrap, test_settings.topic_prefix)
     client: MongoClient[Document] = MongoClient(infra.mongodb_uri, serverSelectionTimeoutMS=5_000)
     try:
         client.drop_database(test_settings.database)

@@ -7,13 +7,18 @@ Backends (C360_TEST_BACKEND):
 With CI=true a missing service fails the run; elsewhere it skips with the reason.
 """
 
+import asyncio
 import os
 import socket
 import subprocess
-from contextlib import ExitStack
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
+
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import KafkaError
 
 REPO = Path(__file__).resolve().parents[1]
 STACK = REPO / "deploy" / "local" / "stack.sh"
@@ -78,3 +83,27 @@ def docker(stack: ExitStack) -> Infra:
     kafka = stack.enter_context(KafkaContainer("apache/kafka:4.1.1").with_kraft())
     mongo = stack.enter_context(MongoDbContainer("mongo:7"))
     return Infra(kafka.get_bootstrap_server(), mongo.get_connection_url())
+
+
+def delete_topics(bootstrap: str, prefix: str) -> None:
+    """Delete every topic whose name starts with `prefix` (housekeeping after a test).
+
+    A broker that keeps thousands of dead test partitions takes minutes to start after an
+    unclean stop, so each test removes what it created."""
+
+    async def delete() -> None:
+        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
+        await admin.start()
+        try:
+            doomed = [name for name in await admin.list_topics() if name.startswith(prefix)]
+            if doomed:
+                await admin.delete_topics(doomed)
+        finally:
+            await admin.close()
+
+    # A thread of its own: the tests' event loop belongs to pytest-asyncio and is left untouched.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        outcome = pool.submit(asyncio.run, delete())
+    # Housekeeping only: a test that left the broker down has already reported it.
+    with suppress(KafkaError, OSError):
+        outcome.result()

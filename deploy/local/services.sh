@@ -10,6 +10,7 @@ pids="$state/pids"
 logs="$state/logs"
 uv_bin="$(command -v uv || echo "$HOME/.local/bin/uv")"
 mkdir -p "$pids" "$logs"
+cd "$repo"
 
 say() { printf '[c360-services] %s\n' "$*"; }
 
@@ -25,8 +26,16 @@ ready() {
 start_one() {
   local name=$1 module=$2 url=$3
   if alive "$name"; then say "$name already running (pid $(cat "$pids/svc-$name.pid"))"; return; fi
-  (cd "$repo" && PYTHONUNBUFFERED=1 setsid "$uv_bin" run --frozen --no-sync python -m "$module" \
-      >>"$logs/$name.log" 2>&1 & echo $! >"$pids/svc-$name.pid")
+  rm -f "$pids/svc-$name.pid"
+  # A session of its own (stop signals the whole group). The inner shell records its own pid,
+  # closes every descriptor it inherited beyond stdio and execs, so no caller's pipe or lock is
+  # held open by a long-running service.
+  # shellcheck disable=SC2016 # expanded by the inner shell
+  PYTHONUNBUFFERED=1 setsid bash -c 'echo "$$" >"$0"
+    for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done
+    exec "$@"' "$pids/svc-$name.pid" "$uv_bin" run --frozen --no-sync python -m "$module" \
+    </dev/null >>"$logs/$name.log" 2>&1 &
+  until [ -s "$pids/svc-$name.pid" ]; do sleep 0.05; done
   say "started $name (pid $(cat "$pids/svc-$name.pid")), log $logs/$name.log"
 }
 

@@ -150,10 +150,13 @@ spawn() {
   shift 2
   rm -f "$pidfile"
   printf '=== %s started by deploy/local/stack.sh ===\n' "$(date -Is)" >>"$logfile"
-  # 8>&- 9>&-: the service must not inherit the stack's lock descriptors, or every later
-  # stack.sh would wait on a lock that the running broker holds.
+  # The inner shell closes every descriptor it inherited beyond stdio before it execs: a server
+  # holding the stack's lock would make every later stack.sh wait, and one holding a caller's
+  # pipe would keep `make up | tail` from ever ending.
   # shellcheck disable=SC2016 # expanded by the inner shell
-  setsid bash -c 'echo "$$" >"$0"; exec "$@"' "$pidfile" "$@" </dev/null >>"$logfile" 2>&1 8>&- 9>&- &
+  setsid bash -c 'echo "$$" >"$0"
+    for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done
+    exec "$@"' "$pidfile" "$@" </dev/null >>"$logfile" 2>&1 &
   local waited=0
   until [ -s "$pidfile" ]; do
     sleep 0.05
