@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     projections_worker_port: int = Field(
         default=8013, description="health and metrics of the projection worker"
     )
+    projections_cache_size: int = Field(
+        default=100_000,
+        ge=0,
+        description="views the query API keeps in memory, evicted by the log; 0 turns it off",
+    )
     interactions_host: str = "127.0.0.1"
     interactions_port: int = 8002
     interactions_receipt_days: float = Field(

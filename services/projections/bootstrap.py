@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 
+from services.projections.entrypoints.change_feed import ChangeFeed
 from services.projections.entrypoints.http import customers
 from services.projections.entrypoints.worker import run_worker, source_topics
 from services.projections.service_layer.queries import Queries
+from services.projections.service_layer.view_cache import ViewCache
 from shared.http.app import create_app
 from shared.kafka import check_producer, make_producer
 from shared.logging import get_logger
@@ -51,12 +53,22 @@ def build_api(settings: Settings) -> FastAPI:
     client = make_client(settings)
     db = database(client, settings)
     runtime = Runtime()
+    topics = Topics.from_settings(settings)
+    cache = ViewCache(capacity=settings.projections_cache_size)
+    feed = ChangeFeed(settings, db, source_topics(topics), topics.contacts, cache)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        following = None
+        if settings.projections_cache_size > 0:
+            following = asyncio.create_task(feed.run(), name="near-cache-feed")
         try:
             yield
         finally:
+            if following is not None:
+                following.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await following
             if runtime.producer is not None:
                 await runtime.producer.stop()
             await client.close()
@@ -84,7 +96,7 @@ def build_api(settings: Settings) -> FastAPI:
         checks={"kafka": kafka_ready, "store": lambda: ping(client)},
         max_body_bytes=settings.max_body_bytes,
     )
-    app.state.queries = Queries(db, source_topics(Topics.from_settings(settings)))
+    app.state.queries = Queries(db, source_topics(topics), cache)
     app.state.default_region = settings.default_region
     return app
 

@@ -36,3 +36,8 @@ LAG = Gauge("c360_projection_lag_records", "Records not yet folded", ["topic", "
 ASSIGNED_PARTITIONS = Gauge(
     "c360_projection_assigned_partitions", "Partitions this worker owns (all topics)"
 )
+CACHE_READS = Counter(
+    "c360_projection_cache_reads_total",
+    "View reads of the query API, answered from its near cache (hit) or the store (miss)",
+    ["result"],
+)

@@ -12,6 +12,8 @@ from services.projections.adapters.store import ProjectionStore, active_generati
 from services.projections.adapters.views import Resolved, resolve
 from services.projections.domain.timeline import Entry, day_floor, days_before, page
 from services.projections.domain.view import Customer360
+from services.projections.metrics import CACHE_READS
+from services.projections.service_layer.view_cache import ViewCache
 from shared.mongo import Document
 from shared.position import Position
 
@@ -39,9 +41,12 @@ class NameMatch:
 
 
 class Queries:
-    def __init__(self, db: AsyncDatabase[Document], source_topics: list[str]) -> None:
+    def __init__(
+        self, db: AsyncDatabase[Document], source_topics: list[str], cache: ViewCache | None = None
+    ) -> None:
         self.db = db
         self.source_topics = source_topics
+        self.cache = ViewCache(capacity=0) if cache is None else cache
         self._generation: tuple[float, str] | None = None
 
     async def store(self) -> ProjectionStore:
@@ -52,13 +57,32 @@ class Queries:
         return ProjectionStore(self.db, self._generation[1])
 
     async def view(self, customer_id: str) -> Customer360 | None:
-        resolved = await resolve(await self.store(), customer_id)
+        resolved = await self._resolved(customer_id)
         return None if resolved is None else resolved.view(datetime.now(UTC))
 
     async def lookup(self, key: str) -> Customer360 | None:
         """By a normalised identifier `kind:value`."""
-        owner = await owner_of(await self.store(), key)
+        store = await self.store()
+        known, owner = self.cache.owner(store.generation, key)
+        if not known:
+            before = self.cache.latest
+            owner = await owner_of(store, key)
+            if before is not None:
+                self.cache.keep_owner(store.generation, key, owner, before)
         return None if owner is None else await self.view(owner)
+
+    async def _resolved(self, customer_id: str) -> Resolved | None:
+        """From the near cache, or from the store (and kept when nothing newer is pending)."""
+        store = await self.store()
+        cached = self.cache.view(store.generation, customer_id)
+        CACHE_READS.labels("hit" if cached else "miss").inc()
+        if cached is not None:
+            return cached
+        before = self.cache.latest  # read before the load: the load is at least this fresh
+        resolved = await resolve(store, customer_id)
+        if resolved is not None and before is not None:
+            self.cache.keep_view(store.generation, resolved, before)
+        return resolved
 
     async def timeline(
         self, customer_id: str, limit: int, before: str | None, types: frozenset[str] | None
@@ -92,7 +116,10 @@ class Queries:
         deadline = time.monotonic() + timeout_s
         while True:
             store = await self.store()
-            if await store.checkpoint(position.topic, position.partition) > position.offset:
+            applied = await store.checkpoint(position.topic, position.partition) > position.offset
+            if applied and self.cache.has_seen(
+                (position.topic, position.partition), position.offset
+            ):
                 return True
             if time.monotonic() >= deadline:
                 return False

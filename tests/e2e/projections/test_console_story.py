@@ -5,6 +5,7 @@ Interactions are published straight to `c360.interactions` (as a channel adapter
 interactions service would), keyed by customer id.
 """
 
+import asyncio
 from collections.abc import Iterator
 
 import httpx
@@ -109,3 +110,32 @@ async def test_a_console_sees_contacts_interactions_and_merges(
         assert "/v1/customers/lookup" in openapi["paths"]
         worker_metrics = (await http.get(f"{services['worker']}/metrics")).text
         assert "c360_projection_events_applied_total" in worker_metrics
+
+
+async def test_views_answered_from_memory_follow_the_log(
+    services: dict[str, str], catalog: Topics, producer: AIOKafkaProducer
+) -> None:
+    """The query API keeps views in memory; a new event must still show without min_position."""
+    async with httpx.AsyncClient(timeout=30) as http:
+        api = services["projections"]
+        customer = ev.new_customer_id()
+        first = await publish(producer, catalog.interactions, ev.purchase(customer, 1, 300))
+        url = f"{api}/v1/customers/{customer}"
+        seen = await http.get(f"{url}?min_position={first.encode()}&{WAIT}")
+        assert seen.json()["kpis"]["total_spent"] == {"USD": 300}
+        # kept in memory once the API has read a checkpoint past the event (polled ~10/s)
+        hit = 'c360_projection_cache_reads_total{result="hit"}'
+        for _ in range(100):
+            assert (await http.get(url)).json()["kpis"]["total_spent"] == {"USD": 300}
+            if hit in (await http.get(f"{api}/metrics")).text:
+                break
+            await asyncio.sleep(0.05)
+        assert hit in (await http.get(f"{api}/metrics")).text
+
+        await publish(producer, catalog.interactions, ev.purchase(customer, 2, 500))
+        deadline = asyncio.get_running_loop().time() + 30
+        spent = seen.json()["kpis"]["total_spent"]
+        while spent != {"USD": 800} and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.1)
+            spent = (await http.get(url)).json()["kpis"]["total_spent"]
+        assert spent == {"USD": 800}

@@ -1,0 +1,148 @@
+"""Feeds the query API's near cache from the log: which customers each new record concerns, and
+how far the projector has folded each partition.
+
+It reads every source partition without a consumer group (nothing is committed; each API process
+reads on its own) from the active generation's checkpoints on, so no record the projector has
+yet to fold goes unseen.
+"""
+
+import asyncio
+import contextlib
+import time
+
+import orjson
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+from pymongo.asynchronous.database import AsyncDatabase
+
+from services.projections.adapters.store import ProjectionStore, active_generation
+from services.projections.service_layer.view_cache import Snapshot, ViewCache
+from shared.logging import get_logger
+from shared.mongo import Document
+from shared.settings import Settings
+
+log = get_logger(__name__)
+CHECKPOINT_POLL_S = 0.1
+GENERATION_CHECK_S = 1.0
+RETRY_S = 2.0
+MERGE_FIELDS = ("survivor_id", "merged_id")
+
+
+def customers_of(record: ConsumerRecord[bytes, bytes], contacts_topic: str) -> set[str]:
+    """The customers a record concerns: its key, and for a contact record both sides of a merge
+    (a merged id's view is its survivor's). Unreadable records concern no one: the projector
+    dead-letters them without touching a view."""
+    found = {record.key.decode("utf-8", "replace")} if record.key else set()
+    if record.topic != contacts_topic and found:
+        return found
+    try:
+        event = orjson.loads(record.value or b"")
+    except orjson.JSONDecodeError:
+        return found
+    if not isinstance(event, dict):
+        return found
+    data = event.get("data")
+    fields = [event.get("subject")] + [data.get(f) for f in MERGE_FIELDS if isinstance(data, dict)]
+    return found | {str(f) for f in fields if isinstance(f, str) and f}
+
+
+class ChangeFeed:
+    def __init__(
+        self,
+        settings: Settings,
+        db: AsyncDatabase[Document],
+        topics: list[str],
+        contacts_topic: str,
+        cache: ViewCache,
+    ) -> None:
+        self.settings = settings
+        self.db = db
+        self.topics = topics
+        self.contacts_topic = contacts_topic
+        self.cache = cache
+
+    async def run(self) -> None:
+        """Follow the log for ever; on any broker or store failure, stop caching and start over."""
+        while True:
+            try:
+                await self._follow()
+            except asyncio.CancelledError:
+                raise
+            except (
+                Exception
+            ) as exc:  # the cache is an optimisation: reads go to the store meanwhile
+                log.warning("near cache paused: cannot follow the log", error=repr(exc))
+                self.cache.reset()
+                await asyncio.sleep(RETRY_S)
+
+    async def _follow(self) -> None:
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=self.settings.kafka_bootstrap,
+            group_id=None,
+            enable_auto_commit=False,
+            isolation_level="read_committed",
+            max_partition_fetch_bytes=256 * 1024,
+        )
+        await consumer.start()
+        try:
+            partitions = await source_partitions(self.settings, self.topics)
+            consumer.assign(partitions)
+            generation = ""
+            checked = polled = 0.0
+            while True:
+                if time.monotonic() - checked > GENERATION_CHECK_S:
+                    checked = time.monotonic()
+                    active = await active_generation(self.db)
+                    if active != generation:
+                        generation = active
+                        await self._start_at_checkpoints(consumer, partitions, generation)
+                if time.monotonic() - polled > CHECKPOINT_POLL_S:
+                    polled = time.monotonic()
+                    await self._read_checkpoints(generation)
+                batches = await consumer.getmany(timeout_ms=int(CHECKPOINT_POLL_S * 1000))
+                for tp, records in batches.items():
+                    for record in records:
+                        concerned = customers_of(record, self.contacts_topic)
+                        contact = tp.topic == self.contacts_topic
+                        self.cache.saw((tp.topic, tp.partition), record.offset, concerned, contact)
+        finally:
+            self.cache.reset()
+            with contextlib.suppress(Exception):
+                await consumer.stop()
+
+    async def _start_at_checkpoints(
+        self, consumer: AIOKafkaConsumer, partitions: list[TopicPartition], generation: str
+    ) -> None:
+        self.cache.reset()
+        store = ProjectionStore(self.db, generation)
+        for tp in partitions:
+            consumer.seek(tp, await store.checkpoint(tp.topic, tp.partition))
+        self.cache.follow(generation)
+        log.info("near cache following the log", generation=generation, partitions=len(partitions))
+
+    async def _read_checkpoints(self, generation: str) -> None:
+        """All checkpoints in one small query (the collection holds one document per partition)."""
+        taken = time.monotonic()
+        docs = ProjectionStore(self.db, generation).checkpoints.find({})
+        checkpoints = {
+            (str(d["topic"]), int(d["partition"])): int(d["next_offset"]) async for d in docs
+        }
+        self.cache.checkpoints_read(Snapshot(checkpoints, taken))
+
+
+async def source_partitions(settings: Settings, topics: list[str]) -> list[TopicPartition]:
+    """Every partition of `topics`, from the broker's metadata."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
+    await admin.start()
+    try:
+        described = await admin.describe_topics(topics)
+    finally:
+        await admin.close()
+    missing = [d["topic"] for d in described if d["error_code"] or not d["partitions"]]
+    if missing:
+        raise RuntimeError(f"topics not found: {', '.join(missing)}")
+    return [
+        TopicPartition(d["topic"], p["partition"])
+        for d in described
+        for p in sorted(d["partitions"], key=lambda p: p["partition"])
+    ]
