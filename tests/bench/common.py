@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from pymongo.errors import OperationFailure
 from rich.console import Console
 
 from shared.events import EventType, encode_event
@@ -143,7 +144,21 @@ async def raw_store_write_rate(settings: Settings, count: int = 3_000, clients: 
 
         async def writer() -> None:
             for i in queue:
-                await coll.replace_one({"_id": f"c{i}"}, {**doc, "_id": f"c{i}"}, upsert=True)
+                # FerretDB on SQLite refuses concurrent writers now and then (SQLITE_BUSY):
+                # a write counts once it is done, retried as the services retry it.
+                for attempt in range(50):
+                    try:
+                        await coll.replace_one(
+                            {"_id": f"c{i}"}, {**doc, "_id": f"c{i}"}, upsert=True
+                        )
+                        break
+                    except OperationFailure as exc:
+                        if "SQLITE_BUSY" not in str(exc) or attempt == 49:
+                            raise
+                        BUSY_RETRIES[settings.mongodb_uri] = (
+                            BUSY_RETRIES.get(settings.mongodb_uri, 0) + 1
+                        )
+                        await asyncio.sleep(0.002 * (attempt + 1))
 
         async def all_writers() -> None:
             await asyncio.gather(*(writer() for _ in range(clients)))
@@ -153,6 +168,9 @@ async def raw_store_write_rate(settings: Settings, count: int = 3_000, clients: 
     finally:
         await client.close()
     return _raw_cache[key]
+
+
+BUSY_RETRIES: dict[str, int] = {}  # per store URI: writes the store refused as busy
 
 
 def stamp() -> str:

@@ -15,8 +15,10 @@ from pymongo import ReplaceOne
 from shared.mongo import make_client
 from shared.settings import Settings
 from tests.bench.common import (
+    BUSY_RETRIES,
     PAYLOAD_PAD,
     console,
+    percentiles,
     raw_consumer_rate,
     raw_producer_rate,
     raw_store_write_rate,
@@ -47,11 +49,36 @@ async def bulk_write_rate(settings: Settings, count: int = 20_000, batch: int = 
         await client.close()
 
 
-async def store_figures(settings: Settings) -> dict[str, float]:
+async def read_figures(settings: Settings, clients: int, count: int = 2_000) -> dict[str, float]:
+    """find_one by `_id` of ~1 KB documents written by the upsert run: reads/s and latency."""
+    client = make_client(settings, maxPoolSize=max(clients, 10))
+    try:
+        coll = client[settings.database]["raw_bench"]
+        samples: list[float] = []
+        queue = iter(range(count))
+
+        async def reader() -> None:
+            for i in queue:
+                started = time.perf_counter()
+                await coll.find_one({"_id": f"c{i % 1_500}"})
+                samples.append(time.perf_counter() - started)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(reader() for _ in range(clients)))
+        rate = count / (time.perf_counter() - started)
+        return {"reads_s": round(rate), **percentiles(samples)}
+    finally:
+        await client.close()
+
+
+async def store_figures(settings: Settings) -> dict[str, Any]:
     return {
         "upsert_sequential_ops_s": round(await raw_store_write_rate(settings, 1_500, clients=1)),
         "upsert_32_clients_ops_s": round(await raw_store_write_rate(settings, 4_000, clients=32)),
+        "upsert_busy_retries": BUSY_RETRIES.get(settings.mongodb_uri, 0),
         "bulk_write_docs_s": round(await bulk_write_rate(settings)),
+        "find_by_id_sequential": await read_figures(settings, clients=1),
+        "find_by_id_50_clients": await read_figures(settings, clients=50),
     }
 
 
