@@ -21,7 +21,7 @@ KAFKA_PORT="${C360_KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${C360_KAFKA_CONTROLLER_PORT:-9093}"
 KAFKA_HEAP="${C360_KAFKA_HEAP:--Xms512m -Xmx1g}"
 MONGO_PORT="${C360_MONGO_PORT:-27017}"
-STORE_HANDLER="${C360_STORE_HANDLER:-sqlite}"
+STORE_HANDLER="${C360_STORE_HANDLER:-postgresql}"
 FERRETDB_LOG_LEVEL="${C360_FERRETDB_LOG_LEVEL:-warn}"
 PG_PORT="${C360_PG_PORT:-5433}"
 PG_OS_USER="${C360_PG_OS_USER:-c360pg}"
@@ -94,8 +94,35 @@ port_of() {
   esac
 }
 pid_file() { echo "$PIDS_DIR/$1-$2.pid"; }
-log_file() { echo "$LOGS_DIR/$1-$2.log"; }
-data_dir() { echo "$STATE_DIR/$1-$2"; }
+log_file() {
+  if [ "$1" = postgres ]; then echo "$(pg_home)/logs/postgres-$2.log"; else echo "$LOGS_DIR/$1-$2.log"; fi
+}
+data_dir() {
+  if [ "$1" = postgres ]; then echo "$(pg_home)/postgres-$2"; else echo "$STATE_DIR/$1-$2"; fi
+}
+
+# Every directory above $1 can be entered by other users (o+x)?
+searchable_above() {
+  local dir perm
+  dir="$(dirname "$1")"
+  while :; do
+    perm="$(stat -c %A "$dir")"
+    case "${perm:9:1}" in x | t) ;; *) return 1 ;; esac
+    [ "$dir" = / ] && return 0
+    dir="$(dirname "$dir")"
+  done
+}
+
+# PostgreSQL refuses to run as root, so as root it runs as an unprivileged user, whose files must
+# be reachable by it: under the state directory when its parents are searchable, otherwise (a
+# clone under /root, say) in a directory of its own under /var/tmp, named after the state dir.
+pg_home() {
+  if [ "$(id -u)" -ne 0 ] || searchable_above "$STATE_DIR"; then
+    echo "$STATE_DIR"
+  else
+    echo "/var/tmp/c360-postgres-$(printf '%s' "$STATE_DIR" | sha1sum | cut -c1-12)"
+  fi
+}
 
 # A string that only this instance's command line contains, so a recycled pid is never
 # mistaken for ours (and never signalled).
@@ -103,7 +130,7 @@ cmdline_marker() {
   case "$1" in
     kafka) echo "$STATE_DIR/kafka-$2/server.properties" ;;
     ferretdb) echo "--listen-addr=$HOST:$2" ;;
-    postgres) echo "$STATE_DIR/postgres-$2/data" ;;
+    postgres) echo "$(data_dir postgres "$2")/data" ;;
   esac
 }
 
@@ -113,7 +140,7 @@ live_pid() {
   file="$(pid_file "$1" "$2")"
   [ -f "$file" ] || return 1
   pid="$(cat "$file" 2>/dev/null)" || return 1
-  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+  [[ "$pid" =~ ^[0-9]+$ ]] && running "$pid" || return 1
   if [ -r "/proc/$pid/cmdline" ]; then
     tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$(cmdline_marker "$1" "$2")" || return 1
   fi
@@ -389,6 +416,9 @@ launch_ferretdb() {
       ;;
     *) die "$E_USAGE" "C360_STORE_HANDLER must be sqlite or postgresql, not '$STORE_HANDLER'" ;;
   esac
+  if [ -f "$dir/handler" ] && [ "$(cat "$dir/handler")" != "$STORE_HANDLER" ]; then
+    warn "ferretdb on port $port used the $(cat "$dir/handler") handler before; it now uses $STORE_HANDLER and does not see that data (C360_STORE_HANDLER=$(cat "$dir/handler") brings it back)"
+  fi
   echo "$STORE_HANDLER" >"$dir/handler"
   spawn "$(pid_file ferretdb "$port")" "$(log_file ferretdb "$port")" "$(ferretdb_bin)" \
     --listen-addr="$HOST:$port" --handler="$STORE_HANDLER" "${backend[@]}" \
@@ -416,10 +446,10 @@ launch_postgres() {
   bin="$(pg_bin)"
   logfile="$(log_file postgres "$port")"
   ensure_pg_user
-  mkdir -p "$dir/run"
+  mkdir -p "$dir/run" "$(dirname "$logfile")"
   touch "$logfile"
   if [ "$(id -u)" -eq 0 ]; then
-    chmod a+x "$STATE_DIR" "$LOGS_DIR"
+    chmod a+x "$(pg_home)" "$(dirname "$logfile")"
     chown "$PG_OS_USER" "$dir" "$dir/run" "$logfile"
     as_pg_user test -w "$dir" ||
       die "$E_FAILED" "user $PG_OS_USER cannot reach $dir; make its parent directories world-searchable"
@@ -474,10 +504,17 @@ port_env() {
 
 # --- stopping ---------------------------------------------------------------------------------
 
+# A live process, not a zombie: an exited server whose parent (a daemonising pg_ctl, say) is
+# gone stays a zombie until something reaps it, which may be never in a container.
+running() {
+  kill -0 "$1" 2>/dev/null || return 1
+  [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" != Z ]
+}
+
 signal_and_wait() {
   local pid=$1 signal=$2 waited=0
   kill "-$signal" "$pid" 2>/dev/null || return 0
-  while kill -0 "$pid" 2>/dev/null; do
+  while running "$pid"; do
     [ "$waited" -lt $((STOP_TIMEOUT * 10)) ] || return 1
     sleep 0.1
     waited=$((waited + 1))
@@ -500,7 +537,7 @@ stop_instance() {
   else
     signal_and_wait "$pid" TERM || true
   fi
-  if kill -0 "$pid" 2>/dev/null; then
+  if running "$pid"; then
     warn "$component (pid $pid) ignored SIGTERM for ${STOP_TIMEOUT}s; sending SIGKILL"
     signal_and_wait "$pid" KILL || die "$E_FAILED" "could not stop pid $pid"
   fi
@@ -658,8 +695,8 @@ cmd_down() {
     esac
     # Other tools keep pid files and logs here too; delete only this script's data.
     log "purging data under $STATE_DIR"
-    rm -rf "$STATE_DIR"/kafka-* "$STATE_DIR"/ferretdb-* "$STATE_DIR"/postgres-* \
-      "$LOGS_DIR"/kafka-* "$LOGS_DIR"/ferretdb-* "$LOGS_DIR"/postgres-*
+    rm -rf "$STATE_DIR"/kafka-* "$STATE_DIR"/ferretdb-* "$(pg_home)"/postgres-* \
+      "$LOGS_DIR"/kafka-* "$LOGS_DIR"/ferretdb-* "$(pg_home)"/logs/postgres-*
   fi
 }
 
