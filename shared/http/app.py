@@ -27,7 +27,7 @@ def create_app(
     install_problem_handlers(app)
     app.add_middleware(RequestMetrics, service=service)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
-    app.include_router(health_router(checks))
+    app.include_router(health_router(checks, service))
     for router in routers:
         app.include_router(router)
     return app

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 ReadinessCheck = Callable[[], Awaitable[None]]
@@ -20,6 +20,14 @@ HTTP_LATENCY = Histogram(
     "HTTP request latency",
     ["service", "method", "route"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+# Readiness is probed every few seconds by Kubernetes or compose, so these follow the broker and
+# the store of every service without a separate poller.
+DEPENDENCY_UP = Gauge(
+    "c360_dependency_up", "1 if the last readiness check passed", ["service", "dependency"]
+)
+DEPENDENCY_ERRORS = Counter(
+    "c360_dependency_errors_total", "Failed readiness checks", ["service", "dependency"]
 )
 
 
@@ -39,7 +47,7 @@ class RequestMetrics(BaseHTTPMiddleware):
         return response
 
 
-def health_router(checks: dict[str, ReadinessCheck]) -> APIRouter:
+def health_router(checks: dict[str, ReadinessCheck], service: str = "") -> APIRouter:
     """`/healthz` (the process is alive), `/readyz` (its dependencies answer) and `/metrics`."""
     router = APIRouter(tags=["operations"])
 
@@ -51,6 +59,7 @@ def health_router(checks: dict[str, ReadinessCheck]) -> APIRouter:
     async def readyz() -> JSONResponse:
         results = await asyncio.gather(*(_run(check) for check in checks.values()))
         report = dict(zip(checks, results, strict=True))
+        _record(service, report)
         ready = all(r == "ok" for r in report.values())
         return JSONResponse(
             {"status": "ready" if ready else "unavailable", "checks": report},
@@ -62,6 +71,13 @@ def health_router(checks: dict[str, ReadinessCheck]) -> APIRouter:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return router
+
+
+def _record(service: str, report: dict[str, str]) -> None:
+    for dependency, result in report.items():
+        DEPENDENCY_UP.labels(service, dependency).set(1 if result == "ok" else 0)
+        if result != "ok":
+            DEPENDENCY_ERRORS.labels(service, dependency).inc()
 
 
 async def _run(check: ReadinessCheck) -> str:
