@@ -18,7 +18,7 @@ from services.interactions.adapters.kafka_log import DeadLetters, KafkaInteracti
 from services.interactions.adapters.ledger import MongoLedger
 from services.interactions.entrypoints import events
 from services.interactions.entrypoints.housekeeping import prune_receipts
-from services.interactions.entrypoints.ingress import IngressAgent
+from services.interactions.entrypoints.ingress import IngressAgent, consumer_group
 from services.interactions.service_layer.ingestion import Ingestion
 from shared.http.app import create_app
 from shared.identity.resolver import MongoIdentityResolver
@@ -74,9 +74,7 @@ def build_app(settings: Settings) -> FastAPI:
             takeover_after_s=settings.interactions_claim_takeover_seconds,
         )
         agent = runtime.agent = IngressAgent(
-            lambda: make_consumer(
-                settings, f"{settings.topic_prefix}c360-interactions", topics.ingress
-            ),
+            lambda: make_consumer(settings, consumer_group(settings), topics.ingress),
             ingestion,
             DeadLetters(producer, topics.deadletter),
         )

@@ -22,10 +22,16 @@ from services.interactions.domain.rejection import Rejected, Rejection
 from services.interactions.service_layer.ingestion import Ingestion
 from shared.events.interactions import InteractionEvent
 from shared.logging import get_logger
+from shared.settings import Settings
 
 log = get_logger(__name__)
 MAX_BACKOFF_S = 5.0
 POLL_RECORDS = 1_000  # one poll is one ingestion call: one bulk claim, one round of acks
+
+
+def consumer_group(settings: Settings) -> str:
+    """The ingress agent's consumer group (the deployment scales on its lag)."""
+    return f"{settings.topic_prefix}c360-interactions"
 
 
 class IngressOutage(Exception):

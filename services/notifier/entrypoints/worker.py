@@ -33,6 +33,11 @@ RETRY_PAUSE_S = 1.0
 CUSTOMER_CONCURRENCY = 8  # SQLite-backed FerretDB serialises writes; more only adds contention
 
 
+def consumer_group(settings: Settings) -> str:
+    """The notifier's consumer group (the deployment scales on its lag)."""
+    return f"{settings.topic_prefix}c360-notifier"
+
+
 class OneOwner(ConsumerRebalanceListener):  # type: ignore[misc]
     """Partitions are handed over only between batches; what was remembered about them is
     dropped, since another worker may have written them meanwhile."""
@@ -75,7 +80,7 @@ class NotifierWorker:
     async def run(self) -> None:
         consumer = make_consumer(
             self.settings,
-            f"{self.settings.topic_prefix}c360-notifier",
+            consumer_group(self.settings),
             partition_assignment_strategy=(RangePartitionAssignor,),
         )
         consumer.subscribe(
