@@ -1,0 +1,149 @@
+"""deploy/docker-compose.yml agrees with the code: processes, ports, settings, health, order."""
+
+import re
+import tomllib
+from typing import Any
+
+import pytest
+import typer
+import yaml
+
+from services.ops.cli import app as ops_cli
+from tests.unit.deploy.manifests import (
+    DEPLOY,
+    REPO,
+    SECRET_FIELDS,
+    check_runnable,
+    default,
+    field_of,
+    host_field,
+    native_processes,
+    port_field,
+)
+
+COMPOSE: dict[str, Any] = yaml.safe_load((DEPLOY / "docker-compose.yml").read_text())
+SERVICES: dict[str, dict[str, Any]] = COMPOSE["services"]
+
+
+def command_module(service: dict[str, Any]) -> str:
+    """The module a `python -m` service runs; "" for anything else."""
+    command = service.get("command", [])
+    return str(command[2]) if command[:2] == ["python", "-m"] else ""
+
+
+C360 = {name: command_module(s) for name, s in SERVICES.items() if command_module(s)}
+
+
+def test_every_native_process_runs_under_the_same_name_and_module():
+    assert native_processes() == C360
+
+
+@pytest.mark.parametrize("name", sorted(C360))
+def test_each_service_runs_a_real_module_on_its_settings_port(name):
+    module = C360[name]
+    check_runnable(module)
+    port = default(port_field(module))
+    service = SERVICES[name]
+    assert f"127.0.0.1:{port}/readyz" in " ".join(service["healthcheck"]["test"])
+    assert service["environment"][f"C360_{host_field(module).upper()}"] == "0.0.0.0"
+    for published in service.get("ports", []):
+        assert published.endswith(f":{port}:{port}"), f"{name} publishes {published}"
+
+
+@pytest.mark.parametrize("name", sorted(C360))
+def test_services_wait_for_a_healthy_broker_and_store_and_for_the_topics(name):
+    depends = SERVICES[name]["depends_on"]
+    assert depends["kafka"]["condition"] == "service_healthy"
+    assert depends["mongo"]["condition"] == "service_healthy"
+    assert depends["topics"]["condition"] == "service_completed_successfully"
+    assert SERVICES["topics"]["depends_on"]["kafka"]["condition"] == "service_healthy"
+
+
+def test_every_c360_variable_is_a_settings_field_and_points_at_compose_services():
+    for name, service in SERVICES.items():
+        for variable, value in (service.get("environment") or {}).items():
+            if variable.startswith("C360_"):
+                assert field_of(variable), f"{name}: {variable} is not a Settings field"
+            if variable.endswith("_URL"):
+                url = re.fullmatch(r"http://([a-z]+):(\d+)", value)
+                assert url, f"{variable}={value} is not http://service:port"
+                host, port = url.groups()
+                module = C360[host]
+                assert int(port) == default(port_field(module)), variable
+    env = SERVICES["contacts"]["environment"]
+    assert env["C360_KAFKA_BOOTSTRAP"] == "kafka:9092"
+    assert env["C360_MONGODB_URI"].startswith("mongodb://mongo:27017/")
+    assert "replicaSet=rs0" in env["C360_MONGODB_URI"]
+    assert {field_of(v) for v in env} >= SECRET_FIELDS
+    # The secret is never checked in: compose refuses to start without it.
+    assert env["C360_WEBHOOK_SECRET"].startswith("${C360_WEBHOOK_SECRET:?")
+
+
+def test_kafka_is_the_official_image_in_kraft_mode_on_the_bootstrap_listener():
+    kafka = SERVICES["kafka"]
+    assert kafka["image"].startswith("apache/kafka:")
+    env = kafka["environment"]
+    assert set(env["KAFKA_PROCESS_ROLES"].split(",")) == {"broker", "controller"}
+    assert "PLAINTEXT://kafka:9092" in env["KAFKA_ADVERTISED_LISTENERS"]
+    assert env["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false"
+    assert "zookeeper" not in SERVICES
+    assert kafka["healthcheck"]["test"]
+
+
+def test_mongo_7_runs_as_a_single_node_replica_set_initiated_by_its_healthcheck():
+    mongo = SERVICES["mongo"]
+    assert mongo["image"] == "mongo:7"
+    assert mongo["command"][mongo["command"].index("--replSet") + 1] == "rs0"
+    probe = " ".join(mongo["healthcheck"]["test"])
+    assert "rs.initiate" in probe
+    assert "mongo:27017" in probe
+
+
+def test_the_topics_job_runs_the_installed_ops_command():
+    assert SERVICES["topics"]["command"] == ["c360", "topics"]
+    assert SERVICES["topics"]["restart"] == "no"
+    scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts["c360"] == "services.ops.cli:app"
+    commands = typer.main.get_command(ops_cli)
+    assert "topics" in commands.commands  # type: ignore[attr-defined]
+
+
+def test_all_c360_processes_share_one_image_built_from_the_dockerfile():
+    builds = {(s["image"], s["build"]["dockerfile"]) for n, s in SERVICES.items() if n in C360}
+    assert builds == {("c360:local", "deploy/Dockerfile")}
+    assert SERVICES["topics"]["image"] == "c360:local"
+
+
+def test_dockerfile_builds_from_the_lock_without_dev_tools_and_runs_unprivileged():
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    assert re.search(r"^FROM python:3\.11-slim", dockerfile, re.M)
+    assert "uv sync --frozen --no-dev" in dockerfile
+    user = re.findall(r"^USER (\S+)", dockerfile, re.M)
+    assert user
+    assert user[-1] not in {"root", "0"}
+    for source in re.findall(r"^COPY (?!--from)(.+) \S+$", dockerfile, re.M):
+        for path in source.split():
+            assert (REPO / path).exists(), f"Dockerfile copies missing {path}"
+
+
+def test_prometheus_scrapes_every_c360_process_on_its_port():
+    config = yaml.safe_load((DEPLOY / "prometheus" / "prometheus.yml").read_text())
+    targets = {
+        target
+        for job in config["scrape_configs"]
+        for group in job["static_configs"]
+        for target in group["targets"]
+    }
+    assert targets == {f"{name}:{default(port_field(m))}" for name, m in C360.items()}
+
+
+def test_grafana_is_provisioned_with_the_prometheus_datasource_and_the_dashboard():
+    grafana = SERVICES["grafana"]
+    mounts = dict(volume.split(":")[:2] for volume in grafana["volumes"])
+    provisioning = DEPLOY / "grafana" / "provisioning"
+    assert mounts["./grafana/provisioning"] == "/etc/grafana/provisioning"
+    providers = yaml.safe_load((provisioning / "dashboards" / "c360.yml").read_text())
+    assert mounts["./grafana/dashboards"] == providers["providers"][0]["options"]["path"]
+    sources = yaml.safe_load((provisioning / "datasources" / "prometheus.yml").read_text())
+    assert sources["datasources"][0]["url"] == "http://prometheus:9090"
+    assert grafana["depends_on"]["prometheus"]["condition"] == "service_healthy"
