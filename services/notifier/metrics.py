@@ -10,6 +10,9 @@ EVENTS_CONSUMED = Counter(
 DEAD_LETTERED = Counter(
     "c360_notifier_dead_lettered_total", "Records and notifications dead-lettered", ["kind"]
 )
+EVENTS_PUBLISHED = Counter(
+    "c360_notifier_events_published_total", "Notification outcomes published", ["type"]
+)
 RULE_EVALUATIONS = Counter(
     "c360_notifier_rule_evaluations_total", "Rules evaluated against an occurrence", ["trigger"]
 )

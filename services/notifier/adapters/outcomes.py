@@ -3,6 +3,7 @@
 from aiokafka import AIOKafkaProducer
 from aiokafka.structs import ConsumerRecord
 
+from services.notifier import metrics
 from services.notifier.domain.notification import Notification, Status
 from shared.events import (
     STRUCTURED_HEADERS,
@@ -59,12 +60,14 @@ class Outcomes:
         self.topics = topics
 
     async def publish(self, notification: Notification) -> None:
+        event = outcome_event(notification)
         await self.producer.send_and_wait(
             self.topics.notifications,
-            encode_event(outcome_event(notification)),
+            encode_event(event),
             key=notification.customer_id.encode(),
             headers=STRUCTURED_HEADERS,
         )
+        metrics.EVENTS_PUBLISHED.labels(event.type).inc()
 
     async def dead_letter_failed(self, notification: Notification) -> None:
         """The failed notification itself, with where its trigger came from, for replay."""

@@ -28,6 +28,7 @@ REQUIRED = {
     "request latency": "c360_http_request_duration_seconds_bucket",
     "contact events produced": "c360_contact_events_published_total",
     "interaction events produced": "c360_interactions_accepted_total",
+    "notification events produced": "c360_notifier_events_published_total",
     "events consumed by the projector": "c360_projection_events_consumed_total",
     "events consumed by the notifier": "c360_notifier_events_consumed_total",
     "ingress records consumed": "c360_interactions_ingress_consumed_total",
