@@ -81,3 +81,16 @@ def test_panels_use_the_provisioned_datasource_and_have_unique_ids():
     for panel in DASHBOARD["panels"]:
         assert panel["datasource"]["uid"] == uid, panel["title"]
         assert panel["targets"], panel["title"]
+
+
+def test_alerts_watch_exported_metrics_and_are_loaded_by_prometheus():
+    rules = yaml.safe_load((DEPLOY / "prometheus/alerts.yml").read_text())
+    alerts = [rule for group in rules["groups"] for rule in group["rules"]]
+    watched = {name for a in alerts for name in re.findall(r"\bc360_[a-z0-9_]+", a["expr"])}
+    assert watched
+    assert not watched - exported_samples()
+    assert {"c360_dependency_up", "c360_projection_lag_records"} <= watched
+    config = yaml.safe_load((DEPLOY / "prometheus/prometheus.yml").read_text())
+    compose = yaml.safe_load((DEPLOY / "docker-compose.yml").read_text())
+    mounts = dict(v.split(":")[:2] for v in compose["services"]["prometheus"]["volumes"])
+    assert config["rule_files"] == [mounts["./prometheus/alerts.yml"]]
