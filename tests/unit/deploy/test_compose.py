@@ -121,9 +121,13 @@ def test_dockerfile_builds_from_the_lock_without_dev_tools_and_runs_unprivileged
     user = re.findall(r"^USER (\S+)", dockerfile, re.M)
     assert user
     assert user[-1] not in {"root", "0"}
+    for variable in re.findall(r"\b(C360_[A-Z0-9_]+)=", dockerfile):
+        assert field_of(variable), f"Dockerfile sets {variable}, not a Settings field"
+    ignored = (REPO / ".dockerignore").read_text().split()
     for source in re.findall(r"^COPY (?!--from)(.+) \S+$", dockerfile, re.M):
         for path in source.split():
             assert (REPO / path).exists(), f"Dockerfile copies missing {path}"
+            assert path not in ignored, f".dockerignore hides {path} from the build"
 
 
 def test_prometheus_scrapes_every_c360_process_on_its_port():
