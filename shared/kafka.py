@@ -3,7 +3,7 @@
 import logging
 from collections.abc import Iterable
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
@@ -72,6 +72,26 @@ async def ensure_topics(
         return [t.name for t in wanted]
     finally:
         await admin.close()
+
+
+async def partitions_of(settings: Settings, topics: list[str]) -> list[TopicPartition]:
+    """Every partition of `topics`, from the broker's metadata; LookupError names missing ones."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
+    await admin.start()
+    try:
+        described = await admin.describe_topics(topics)
+    finally:
+        await admin.close()
+    missing = [d["topic"] for d in described if d["error_code"] or not d["partitions"]]
+    if missing:
+        raise LookupError(
+            f"topics not found: {', '.join(missing)} (create them with `c360 topics`)"
+        )
+    return [
+        TopicPartition(d["topic"], p["partition"])
+        for d in described
+        for p in sorted(d["partitions"], key=lambda p: p["partition"])
+    ]
 
 
 def dead_letter_headers(

@@ -1,18 +1,49 @@
-"""`c360`: the operator's command line. `c360 --help` lists the commands."""
+"""`c360`: the operator's command line. `c360 --help` lists the commands.
+
+Every command reads the same C360_* settings as the services, talks to the real broker, store and
+services, and reports a failure as one red line and a non-zero exit, never a traceback.
+"""
 
 import asyncio
+import contextlib
+from collections.abc import Coroutine
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
 
+import httpx
 import typer
 from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
 
+from services.ops import deadletters, health, tail
+from services.projections import rebuild as projection_rebuild
 from shared.kafka import ensure_topics
-from shared.settings import get_settings
+from shared.settings import Settings
 from shared.topics import CATALOG, Topics
 
 app = typer.Typer(
-    help="Operate c360: topics, health, lag, dead letters, rebuilds.", no_args_is_help=True
+    help="Operate c360: health, lag, topics, dead letters, rebuilds, erasure.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+dlq = typer.Typer(help="Inspect dead letters and send them back through ingress.")
+app.add_typer(dlq, name="dlq")
+app.command("rebuild", help="Rebuild the customer-360 projection from the log.")(
+    projection_rebuild.main
 )
 console = Console()
+T = TypeVar("T")
+
+
+def run(work: Coroutine[Any, Any, T], doing: str) -> T:
+    """Run `work`; any failure becomes one readable line and exit code 1."""
+    try:
+        return asyncio.run(work)
+    except Exception as exc:  # the operator gets the reason, not a traceback
+        console.print(f"[red]{doing} failed: {exc or type(exc).__name__}[/]")
+        raise typer.Exit(1) from exc
 
 
 @app.callback()
@@ -23,16 +54,184 @@ def main() -> None:
 @app.command()
 def topics() -> None:
     """Create the catalog's topics that are missing, then list the catalog."""
-    settings = get_settings()
-    try:
-        created = asyncio.run(ensure_topics(settings))
-    except Exception as exc:  # any broker failure becomes one readable line, not a traceback
-        console.print(f"[red]cannot reach Kafka at {settings.kafka_bootstrap}: {exc}[/]")
-        raise typer.Exit(1) from exc
+    settings = Settings()
+    created = run(ensure_topics(settings), f"reaching Kafka at {settings.kafka_bootstrap}")
     names = Topics.from_settings(settings)
     for spec in CATALOG:
         mark = "created" if names.name(spec) in created else "exists"
         console.print(f"  {names.name(spec):<28} {mark:<8} key: {spec.key}")
+
+
+@app.command()
+def status() -> None:
+    """Health of every service, Kafka and the store; consumer-group lag per partition."""
+    settings = Settings()
+    checks = [
+        *asyncio.run(health.probe_services(settings)),
+        asyncio.run(health.probe_store(settings)),
+    ]
+    try:
+        lags = asyncio.run(asyncio.wait_for(health.consumer_lag(settings), 15))
+        checks.append(health.Check("kafka", settings.kafka_bootstrap, True, "answers"))
+    except Exception as exc:  # any client failure: the broker is unusable
+        lags = []
+        detail = f"not reachable ({type(exc).__name__})"
+        checks.append(health.Check("kafka", settings.kafka_bootstrap, False, detail))
+    table = Table(title="c360 health")
+    for column in ("component", "state", "where"):
+        table.add_column(column)
+    for check in checks:
+        state = f"[green]{check.detail}[/]" if check.ok else f"[red]{check.detail}[/]"
+        table.add_row(check.name, state, check.target)
+    console.print(table)
+    console.print(lag_table(lags))
+    if not all(c.ok for c in checks):
+        raise typer.Exit(1)
+
+
+def lag_table(lags: list[health.Lag]) -> Table:
+    table = Table(title="consumer-group lag (records not yet processed)")
+    for column in ("group", "topic", "partition", "committed", "end", "lag"):
+        table.add_column(
+            column, justify="right" if column in ("partition", "end", "lag") else "left"
+        )
+    for lag in lags:
+        colour = "green" if lag.records == 0 else "yellow" if lag.records < 1_000 else "red"
+        committed = "-" if lag.committed is None else str(lag.committed)
+        table.add_row(
+            lag.group,
+            lag.topic,
+            str(lag.partition),
+            committed,
+            str(lag.end),
+            f"[{colour}]{lag.records}[/]",
+        )
+    if not lags:
+        table.caption = "no consumer group has committed yet"
+    return table
+
+
+@dlq.command("list")
+def dlq_list(kind: Annotated[str | None, typer.Option(help="only this error kind")] = None) -> None:
+    """Every dead letter: where it came from and why it was rejected."""
+    settings = Settings()
+    letters = run(deadletters.read_all(settings), "reading the dead-letter topic")
+    table = Table(title=f"dead letters ({Topics.from_settings(settings).deadletter})")
+    for column in ("ref", "at", "from", "kind", "reason"):
+        table.add_column(column)
+    shown = [d for d in letters if kind is None or d.header("error-kind") == kind]
+    for letter in shown:
+        where = f"{letter.header('original-partition')}:{letter.header('original-offset')}"
+        origin = f"{letter.header('original-topic')} {where}"
+        table.add_row(
+            letter.ref,
+            f"{letter.at:%Y-%m-%d %H:%M:%S}",
+            origin,
+            letter.header("error-kind"),
+            letter.header("error-message")[:90],
+        )
+    console.print(table)
+    console.print(f"{len(shown)} dead letter(s)")
+
+
+@dlq.command("show")
+def dlq_show(
+    ref: Annotated[str, typer.Argument(help="partition:offset, as `dlq list` shows")],
+) -> None:
+    """One dead letter: its headers and original bytes."""
+    settings = Settings()
+    letters = run(deadletters.read_all(settings), "reading the dead-letter topic")
+    found = run(_pick_one(letters, ref), "finding the dead letter")
+    for name, value in found.headers:
+        console.print(f"[bold]{name}[/]: {value.decode('utf-8', 'replace')}")
+    console.print(f"[bold]key[/]: {found.key!r}")
+    console.print((found.value or b"").decode("utf-8", "replace"), markup=False, highlight=False)
+
+
+async def _pick_one(letters: list[deadletters.DeadLetter], ref: str) -> deadletters.DeadLetter:
+    chosen = list(deadletters.pick(letters, [ref], None))
+    if not chosen:
+        raise LookupError(f"no dead letter {ref}")
+    return chosen[0]
+
+
+@dlq.command("replay")
+def dlq_replay(
+    refs: Annotated[list[str] | None, typer.Argument(help="partition:offset of each one")] = None,
+    kind: Annotated[str | None, typer.Option(help="every dead letter of this error kind")] = None,
+    fixed: Annotated[
+        Path | None, typer.Option(exists=True, help="send this file's bytes instead (one ref)")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="send again what was replayed before")] = False,
+) -> None:
+    """Send dead letters back to the ingress topic (as they were, or fixed)."""
+    if not refs and kind is None:
+        console.print("[red]name the dead letters (partition:offset) or --kind[/]")
+        raise typer.Exit(2)
+    if fixed is not None and len(refs or []) != 1:
+        console.print("[red]--fixed replaces exactly one dead letter: give one ref[/]")
+        raise typer.Exit(2)
+    settings = Settings()
+    letters = run(deadletters.read_all(settings), "reading the dead-letter topic")
+    chosen = list(deadletters.pick(letters, refs or [], kind))
+    if not chosen:
+        console.print("[yellow]no dead letter matches[/]")
+        raise typer.Exit(1)
+    body = fixed.read_bytes() if fixed is not None else None
+    with Progress(console=console, transient=True) as bar:
+        bar.add_task(f"replaying {len(chosen)} dead letter(s)", total=None)
+        outcomes = run(deadletters.replay(settings, chosen, body, force), "replaying")
+    for letter, outcome in outcomes:
+        console.print(f"  {letter.ref}: {outcome}")
+
+
+@app.command("tail")
+def tail_customer(
+    customer: Annotated[str, typer.Option(help="the customer id")],
+    since: Annotated[
+        datetime | None, typer.Option(help="start at this time (ISO 8601); default: now")
+    ] = None,
+    seconds: Annotated[
+        float | None, typer.Option("--for", help="stop after this many seconds")
+    ] = None,
+) -> None:
+    """Follow one customer's events live (contacts, interactions, notifications)."""
+    settings = Settings()
+
+    async def show() -> None:
+        async for seen in tail.follow(settings, customer, since, tail.deadline(seconds)):
+            console.print(
+                f"{seen.at:%H:%M:%S} [cyan]{seen.type:<24}[/] {seen.event_id}  {seen.summary}",
+                highlight=False,
+            )
+
+    console.print(f"following {customer} (Ctrl-C stops)")
+    with contextlib.suppress(KeyboardInterrupt):
+        run(show(), "following the log")
+
+
+@app.command()
+def erase(
+    customer: Annotated[str, typer.Option(help="the customer id")],
+    reason: Annotated[str, typer.Option(help="why (recorded in contact.erased)")],
+) -> None:
+    """Erase a customer's personal data through the contacts service (right to erasure)."""
+    settings = Settings()
+    url = f"{settings.contacts_url.rstrip('/')}/v1/contacts/{customer}"
+    try:
+        answer = httpx.delete(url, params={"reason": reason}, timeout=30)
+    except httpx.HTTPError as exc:
+        console.print(
+            f"[red]the contacts service at {settings.contacts_url} is not reachable: {exc}[/]"
+        )
+        raise typer.Exit(1) from exc
+    if answer.status_code >= 400:
+        console.print(f"[red]{answer.status_code}: {answer.json().get('title', answer.text)}[/]")
+        raise typer.Exit(1)
+    console.print(
+        f"erased {customer}: contact.erased is published; the views drop the personal data"
+        " as the projector folds it in"
+    )
 
 
 if __name__ == "__main__":

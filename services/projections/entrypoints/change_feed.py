@@ -12,11 +12,11 @@ import time
 
 import orjson
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.projections.adapters.store import ProjectionStore, active_generation
 from services.projections.service_layer.view_cache import Snapshot, ViewCache
+from shared.kafka import partitions_of
 from shared.logging import get_logger
 from shared.mongo import Document
 from shared.settings import Settings
@@ -85,7 +85,7 @@ class ChangeFeed:
         )
         await consumer.start()
         try:
-            partitions = await source_partitions(self.settings, self.topics)
+            partitions = await partitions_of(self.settings, self.topics)
             consumer.assign(partitions)
             generation = ""
             checked = polled = 0.0
@@ -128,21 +128,3 @@ class ChangeFeed:
             (str(d["topic"]), int(d["partition"])): int(d["next_offset"]) async for d in docs
         }
         self.cache.checkpoints_read(Snapshot(checkpoints, taken))
-
-
-async def source_partitions(settings: Settings, topics: list[str]) -> list[TopicPartition]:
-    """Every partition of `topics`, from the broker's metadata."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
-    await admin.start()
-    try:
-        described = await admin.describe_topics(topics)
-    finally:
-        await admin.close()
-    missing = [d["topic"] for d in described if d["error_code"] or not d["partitions"]]
-    if missing:
-        raise RuntimeError(f"topics not found: {', '.join(missing)}")
-    return [
-        TopicPartition(d["topic"], p["partition"])
-        for d in described
-        for p in sorted(d["partitions"], key=lambda p: p["partition"])
-    ]
