@@ -145,7 +145,8 @@ def dlq_show(
     for name, value in found.headers:
         console.print(f"[bold]{name}[/]: {value.decode('utf-8', 'replace')}")
     console.print(f"[bold]key[/]: {found.key!r}")
-    console.print((found.value or b"").decode("utf-8", "replace"), markup=False, highlight=False)
+    # the original bytes exactly, unwrapped: operators copy them into a file to fix them
+    typer.echo((found.value or b"").decode("utf-8", "replace"))
 
 
 async def _pick_one(letters: list[deadletters.DeadLetter], ref: str) -> deadletters.DeadLetter:

@@ -1,0 +1,98 @@
+"""The `c360` command line against the real broker and store, run as operators run it."""
+
+import asyncio
+import sys
+from pathlib import Path
+
+import httpx
+import orjson
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from shared.settings import Settings
+from shared.topics import Topics
+from tests.integration.interactions.conftest import api  # the interactions app, ingress running
+from tests.integration.interactions.log import eventually, ids_of, read_topic
+from tests.processes import free_port, settings_env
+from tests.unit.interactions.samples import note
+
+pytestmark = pytest.mark.integration
+__all__ = ["api"]
+
+
+async def c360(settings: Settings, *args: str, **env: str) -> tuple[int, str]:
+    """Run `c360 ARGS` as a process with the test's settings; (exit code, output)."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "services.ops.cli",
+        *args,
+        env={**settings_env(settings, **env), "COLUMNS": "200"},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await asyncio.wait_for(process.communicate(), 120)
+    return process.returncode or 0, output.decode()
+
+
+async def test_a_dead_letter_is_listed_shown_fixed_and_replayed_once(
+    api: httpx.AsyncClient, settings: Settings, producer: AIOKafkaProducer, tmp_path: Path
+) -> None:
+    topics = Topics.from_settings(settings)
+    broken = note(phone="12", text="call back about the refund")
+    await producer.send_and_wait(topics.ingress, orjson.dumps(broken), key=b"pbx-1")
+
+    async def dead_lettered() -> list[str]:
+        _, listing = await c360(settings, "dlq", "list")
+        return [line for line in listing.splitlines() if "no_usable_identifier" in line]
+
+    lines = await eventually(dead_lettered, "the dead letter in `c360 dlq list`")
+    ref = lines[0].split()[1]
+    code, shown = await c360(settings, "dlq", "show", ref)
+    assert code == 0, shown
+    assert "c360-error-kind: no_usable_identifier" in shown
+    assert "call back about the refund" in shown
+
+    fixed = {**broken, "data": {**broken["data"], "customer": {"phone": "+989121234567"}}}
+    fixed_file = tmp_path / "fixed.json"
+    fixed_file.write_bytes(orjson.dumps(fixed))
+    code, replayed = await c360(settings, "dlq", "replay", ref, "--fixed", str(fixed_file))
+    assert code == 0, replayed
+    assert f"sent to {topics.ingress}" in replayed
+
+    async def logged() -> bool:
+        found = ids_of(await read_topic(settings.kafka_bootstrap, topics.interactions))
+        return found.get(broken["id"], 0) >= 1
+
+    await eventually(logged, "the fixed event on the interactions topic")
+    code, again = await c360(settings, "dlq", "replay", ref, "--fixed", str(fixed_file))
+    assert code == 0, again
+    assert "skipped: replayed before" in again
+    found = ids_of(await read_topic(settings.kafka_bootstrap, topics.interactions))
+    assert found[broken["id"]] == 1
+
+
+async def test_status_names_what_is_down_and_shows_consumer_lag(
+    api: httpx.AsyncClient, settings: Settings, producer: AIOKafkaProducer
+) -> None:
+    topics = Topics.from_settings(settings)
+    await producer.send_and_wait(topics.ingress, orjson.dumps(note()), key=b"pbx-1")
+    nowhere = f"http://127.0.0.1:{free_port()}"
+    down = {
+        f"C360_{name}_URL": nowhere
+        for name in ("CONTACTS", "INTERACTIONS", "PROJECTIONS", "NOTIFIER")
+    }
+
+    async def lag_shown() -> tuple[int, str] | None:
+        code, output = await c360(settings, "status", **down, C360_PROJECTIONS_WORKER_PORT="1")
+        return (code, output) if f"{settings.topic_prefix}c360-interactions" in output else None
+
+    code, output = await eventually(lag_shown, "the ingress group's lag in `c360 status`")
+    assert code == 1  # every service is down
+    assert output.count("not reachable") == 5
+    assert "Traceback" not in output
+    kafka = next(line for line in output.splitlines() if " kafka " in line)
+    store = next(line for line in output.splitlines() if " store " in line)
+    assert "answers" in kafka
+    assert "answers" in store
+    assert topics.ingress in output
