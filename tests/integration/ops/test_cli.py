@@ -2,6 +2,7 @@
 
 import asyncio
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -13,8 +14,10 @@ from shared.settings import Settings
 from shared.topics import Topics
 from tests.integration.interactions.conftest import api  # the interactions app, ingress running
 from tests.integration.interactions.log import eventually, ids_of, read_topic
+from tests.integration.projections.harness import publish
 from tests.processes import free_port, settings_env
 from tests.unit.interactions.samples import note
+from tests.unit.projections import events as ev
 
 pytestmark = pytest.mark.integration
 __all__ = ["api"]
@@ -96,3 +99,22 @@ async def test_status_names_what_is_down_and_shows_consumer_lag(
     assert "answers" in kafka
     assert "answers" in store
     assert topics.ingress in output
+
+
+async def test_tail_follows_one_customer_only(
+    settings: Settings, catalog: Topics, producer: AIOKafkaProducer
+) -> None:
+    since = datetime.now(UTC) - timedelta(seconds=5)
+    mine, other = ev.new_customer_id(), ev.new_customer_id()
+    await publish(producer, catalog.interactions, ev.call(mine, 1))
+    await publish(producer, catalog.interactions, ev.purchase(other, 2, 900))
+    await publish(producer, catalog.interactions, ev.purchase(mine, 3, 500))
+    code, output = await c360(
+        settings, "tail", "--customer", mine, "--since", since.isoformat(), "--for", "4"
+    )
+    assert code == 0, output
+    followed = [line for line in output.splitlines() if "c360.interaction." in line]
+    assert [line.split()[1] for line in followed] == [
+        "c360.interaction.call",
+        "c360.interaction.purchase",
+    ]
