@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 
+from services.projections.entrypoints import console
 from services.projections.entrypoints.change_feed import ChangeFeed
 from services.projections.entrypoints.http import customers
 from services.projections.entrypoints.worker import run_worker, source_topics
@@ -92,12 +93,13 @@ def build_api(settings: Settings) -> FastAPI:
         description=API_DESCRIPTION,
         version="1.0.0",
         lifespan=lifespan,
-        routers=[customers.router],
+        routers=[customers.router, console.router],
         checks={"kafka": kafka_ready, "store": lambda: ping(client)},
         max_body_bytes=settings.max_body_bytes,
     )
     app.state.queries = Queries(db, source_topics(topics), cache)
     app.state.default_region = settings.default_region
+    app.state.interactions_url = settings.interactions_url
     return app
 
 

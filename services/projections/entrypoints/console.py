@@ -1,0 +1,71 @@
+"""The call-center console: the page, a live stream per open customer, and the agent's actions,
+passed on to the interactions service from the same origin (no CORS to configure)."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Annotated
+
+import httpx
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import FileResponse
+from sse_starlette.sse import EventSourceResponse
+
+from services.projections.entrypoints.http.dependencies import QueriesDep
+from shared.http.problems import Problem
+
+PAGE_DIR = Path(__file__).resolve().parents[1] / "console"
+ASSETS = {"console.css": "text/css", "console.js": "text/javascript"}
+LIVE_POLL_S = 0.3  # per open stream; a read of the near cache, not of the store
+FORWARD_TIMEOUT_S = 30.0
+
+router = APIRouter(prefix="/console", tags=["console"])
+
+
+@router.get("", include_in_schema=False)
+async def page() -> FileResponse:
+    return FileResponse(PAGE_DIR / "index.html", media_type="text/html")
+
+
+@router.get("/assets/{name}", include_in_schema=False)
+async def asset(name: str) -> FileResponse:
+    if name not in ASSETS:
+        raise Problem(404, f"no asset {name!r}")
+    return FileResponse(PAGE_DIR / name, media_type=ASSETS[name])
+
+
+@router.post("/api/events", summary="Log a touchpoint through the interactions service")
+async def log_event(request: Request) -> Response:
+    """Passes the CloudEvent on to `POST /v1/events`; its answer (202 with a position, or a
+    problem) comes back unchanged."""
+    target = f"{request.app.state.interactions_url.rstrip('/')}/v1/events"
+    try:
+        async with httpx.AsyncClient(timeout=FORWARD_TIMEOUT_S) as http:
+            answer = await http.post(
+                target, content=await request.body(), headers={"content-type": "application/json"}
+            )
+    except httpx.HTTPError as exc:
+        raise Problem(503, "the interactions service is unavailable", reason=str(exc)) from exc
+    kept = {k: v for k, v in answer.headers.items() if k.lower() in ("content-type", "location")}
+    return Response(answer.content, status_code=answer.status_code, headers=kept)
+
+
+@router.get("/api/customers/{customer_id}/stream", summary="Server-sent events: the view changed")
+async def stream(
+    customer_id: Annotated[str, "customer id"], queries: QueriesDep, request: Request
+) -> EventSourceResponse:
+    """`changed` (data: the view's version) whenever the projection has folded a new event of
+    this customer in; the page then reloads the card and the newest timeline entries."""
+
+    async def changes() -> AsyncIterator[dict[str, str]]:
+        seen: int | None = None
+        while not await request.is_disconnected():
+            view = await queries.view(customer_id)
+            version = None if view is None else view.version
+            if version is not None and version != seen:
+                if seen is not None:
+                    yield {"event": "changed", "data": str(version)}
+                seen = version
+            await asyncio.sleep(LIVE_POLL_S)
+
+    return EventSourceResponse(changes(), ping=15)

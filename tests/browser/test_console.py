@@ -1,0 +1,136 @@
+"""The console in a real browser (Debian's Chromium, driven by Playwright) against the running
+services: find a caller by a number typed differently from how it is stored, log a call, and see
+another client's event arrive live."""
+
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.async_api import Browser, Page, async_playwright, expect
+
+from shared.settings import Settings
+from shared.topics import Topics
+from tests.infra import REPO
+from tests.processes import ServiceProcess, free_port, settings_env
+
+pytestmark = pytest.mark.e2e
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = REPO / ".c360" / "test-artifacts"
+SEEN_WITHIN_MS = 20_000  # a deadline for a loaded machine, not a performance claim
+
+
+@pytest.fixture
+def services(settings: Settings, catalog: Topics) -> Iterator[dict[str, str]]:
+    ports = {name: free_port() for name in ("contacts", "interactions", "projections", "worker")}
+    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    env = settings_env(
+        settings,
+        C360_CONTACTS_PORT=str(ports["contacts"]),
+        C360_INTERACTIONS_PORT=str(ports["interactions"]),
+        C360_PROJECTIONS_PORT=str(ports["projections"]),
+        C360_PROJECTIONS_WORKER_PORT=str(ports["worker"]),
+        C360_INTERACTIONS_URL=urls["interactions"],
+        C360_CONTACTS_URL=urls["contacts"],
+    )
+    modules = {
+        "contacts": "services.contacts",
+        "interactions": "services.interactions",
+        "projections": "services.projections",
+        "worker": "services.projections.worker",
+    }
+    started = []
+    try:
+        for name, module in modules.items():
+            started.append(ServiceProcess(module, env, f"{urls[name]}/readyz", name).start())
+        yield urls
+    finally:
+        for process in started:
+            process.stop()
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        await launched.close()
+
+
+def call_event(customer_id: str, outcome: str) -> dict[str, object]:
+    return {
+        "specversion": "1.0",
+        "id": str(uuid.uuid4()),
+        "source": "urn:c360:pbx",
+        "type": "c360.interaction.purchase",
+        "time": datetime.now(UTC).isoformat(),
+        "data": {
+            "customer": {"customer_id": customer_id},
+            "order_id": f"o-{outcome}",
+            "amount_minor": 125_000,
+            "currency": "EUR",
+        },
+    }
+
+
+async def test_an_agent_finds_the_caller_logs_the_call_and_sees_events_live(
+    services: dict[str, str], browser: Browser
+) -> None:
+    async with httpx.AsyncClient(timeout=30) as http:
+        created = await http.post(
+            f"{services['contacts']}/v1/contacts",
+            json={"name": "سارا احمدی", "phones": ["+98 912 123 4567"], "preferred_channel": "sms"},
+        )
+        assert created.status_code == 201, created.text
+        customer_id, position = created.json()["customer_id"], created.json()["position"]
+        visible = await http.get(
+            f"{services['projections']}/v1/customers/{customer_id}"
+            f"?min_position={position}&timeout_ms=20000"
+        )
+        assert visible.status_code == 200, visible.text
+
+        page: Page = await browser.new_page(viewport={"width": 1400, "height": 900})
+        await page.goto(f"{services['projections']}/console")
+        # typed the way the caller read it out: Persian digits, national format, spaces
+        await page.get_by_label("Phone, email or name").fill("۰۹۱۲ ۱۲۳ ۴۵۶۷")
+        await page.keyboard.press("Enter")
+        await expect(page.locator("#name")).to_have_text("سارا احمدی", timeout=SEEN_WITHIN_MS)
+        assert await page.locator("#name").get_attribute("dir") == "auto"
+        await expect(page.locator("#channel")).to_have_text("sms")
+
+        await page.get_by_label("Notes").fill("asked about the delivery date")
+        await page.get_by_role("button", name="Log call").click()
+        first = page.locator("#timeline li").first
+        await expect(first).to_contain_text("call", timeout=SEEN_WITHIN_MS)
+        await expect(first).to_contain_text("asked about the delivery date")
+
+        # another client (an adapter) publishes a purchase: it appears without a reload
+        sent = await http.post(
+            f"{services['interactions']}/v1/events", json=call_event(customer_id, "live")
+        )
+        assert sent.status_code == 202, sent.text
+        await expect(page.locator("#timeline li").first).to_contain_text(
+            "purchase", timeout=SEEN_WITHIN_MS
+        )
+        await expect(page.locator("#orders")).to_have_text("1", timeout=SEEN_WITHIN_MS)
+
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        shot = ARTIFACTS / "console-card.png"
+        await page.screenshot(path=str(shot), full_page=True)
+        assert shot.stat().st_size > 10_000
+
+
+def test_chromium_is_the_debian_one() -> None:
+    assert Path(CHROMIUM).exists(), "run tests/browser/ensure_chromium.sh (make test does)"
