@@ -6,6 +6,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -95,3 +97,36 @@ class ServiceProcess:
 
     def log_tail(self, chars: int = 4000) -> str:
         return self.log_path.read_text(errors="replace")[-chars:] if self.log_path else ""
+
+
+# Each c360 process: its module and the Settings field of its HTTP port.
+PROCESSES = {
+    "contacts": ("services.contacts", "CONTACTS_PORT"),
+    "interactions": ("services.interactions", "INTERACTIONS_PORT"),
+    "projections": ("services.projections", "PROJECTIONS_PORT"),
+    "worker": ("services.projections.worker", "PROJECTIONS_WORKER_PORT"),
+    "notifier": ("services.notifier", "NOTIFIER_PORT"),
+}
+
+
+@contextmanager
+def running(settings: Settings, *names: str, **extra_env: str) -> Iterator[dict[str, str]]:
+    """Start the named c360 processes (keys of PROCESSES) on free ports with the test's settings,
+    each knowing where the others are; yields their base URLs and stops them afterwards."""
+    ports = {name: free_port() for name in names}
+    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    env = settings_env(
+        settings,
+        **{f"C360_{PROCESSES[n][1]}": str(p) for n, p in ports.items()},
+        **{f"C360_{n.upper()}_URL": u for n, u in urls.items() if n != "worker"},
+        **extra_env,
+    )
+    started: list[ServiceProcess] = []
+    try:
+        for name in names:
+            module = PROCESSES[name][0]
+            started.append(ServiceProcess(module, env, f"{urls[name]}/readyz", name).start())
+        yield urls
+    finally:
+        for process in started:
+            process.stop()

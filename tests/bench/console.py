@@ -16,7 +16,7 @@ from shared.kafka import ensure_topics
 from shared.settings import Settings
 from tests.bench.common import console, percentiles
 from tests.browser.test_console import CHROMIUM, CHROMIUM_ARGS
-from tests.processes import ServiceProcess, free_port, settings_env
+from tests.processes import running
 
 CUSTOMERS = 50
 LOOKUPS = 100
@@ -31,25 +31,7 @@ def national(n: int) -> str:
 
 async def run(settings: Settings) -> dict[str, Any]:
     await ensure_topics(settings)
-    ports = {n: free_port() for n in ("contacts", "projections", "worker")}
-    urls = {n: f"http://127.0.0.1:{p}" for n, p in ports.items()}
-    env = settings_env(
-        settings,
-        C360_CONTACTS_PORT=str(ports["contacts"]),
-        C360_PROJECTIONS_PORT=str(ports["projections"]),
-        C360_PROJECTIONS_WORKER_PORT=str(ports["worker"]),
-        C360_LOG_LEVEL="WARNING",
-    )
-    modules = {
-        "contacts": "services.contacts",
-        "projections": "services.projections",
-        "worker": "services.projections.worker",
-    }
-    started = [
-        ServiceProcess(m, env, f"{urls[n]}/readyz", f"bench-console-{n}").start()
-        for n, m in modules.items()
-    ]
-    try:
+    with running(settings, "contacts", "projections", "worker", C360_LOG_LEVEL="WARNING") as urls:
         async with httpx.AsyncClient(timeout=60) as http:
             last = ""
             for n in range(CUSTOMERS):
@@ -71,9 +53,6 @@ async def run(settings: Settings) -> dict[str, Any]:
                 api_samples.append(time.perf_counter() - began)
                 answer.raise_for_status()
         page_samples = await keypress_to_card(urls["projections"])
-    finally:
-        for process in started:
-            process.stop()
     result = {
         "lookups": LOOKUPS,
         "keypress_to_card": percentiles(page_samples),

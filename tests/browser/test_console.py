@@ -14,7 +14,7 @@ from playwright.async_api import Browser, Page, async_playwright, expect
 from shared.settings import Settings
 from shared.topics import Topics
 from tests.infra import REPO
-from tests.processes import ServiceProcess, free_port, settings_env
+from tests.processes import running
 
 pytestmark = pytest.mark.e2e
 CHROMIUM = "/usr/bin/chromium"
@@ -34,31 +34,8 @@ SEEN_WITHIN_MS = 20_000  # a deadline for a loaded machine, not a performance cl
 
 @pytest.fixture
 def services(settings: Settings, catalog: Topics) -> Iterator[dict[str, str]]:
-    ports = {name: free_port() for name in ("contacts", "interactions", "projections", "worker")}
-    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
-    env = settings_env(
-        settings,
-        C360_CONTACTS_PORT=str(ports["contacts"]),
-        C360_INTERACTIONS_PORT=str(ports["interactions"]),
-        C360_PROJECTIONS_PORT=str(ports["projections"]),
-        C360_PROJECTIONS_WORKER_PORT=str(ports["worker"]),
-        C360_INTERACTIONS_URL=urls["interactions"],
-        C360_CONTACTS_URL=urls["contacts"],
-    )
-    modules = {
-        "contacts": "services.contacts",
-        "interactions": "services.interactions",
-        "projections": "services.projections",
-        "worker": "services.projections.worker",
-    }
-    started = []
-    try:
-        for name, module in modules.items():
-            started.append(ServiceProcess(module, env, f"{urls[name]}/readyz", name).start())
+    with running(settings, "contacts", "interactions", "projections", "worker") as urls:
         yield urls
-    finally:
-        for process in started:
-            process.stop()
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from aiokafka import AIOKafkaProducer
 from shared.settings import Settings
 from shared.topics import Topics
 from tests.integration.projections.harness import publish
-from tests.processes import ServiceProcess, free_port, settings_env
+from tests.processes import running
 from tests.unit.projections import events as ev
 
 pytestmark = pytest.mark.e2e
@@ -24,27 +24,8 @@ WAIT = "timeout_ms=20000"
 
 @pytest.fixture
 def services(settings: Settings, catalog: Topics) -> Iterator[dict[str, str]]:
-    ports = {name: free_port() for name in ("contacts", "projections", "worker")}
-    env = settings_env(
-        settings,
-        C360_CONTACTS_PORT=str(ports["contacts"]),
-        C360_PROJECTIONS_PORT=str(ports["projections"]),
-        C360_PROJECTIONS_WORKER_PORT=str(ports["worker"]),
-    )
-    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
-    modules = {
-        "contacts": "services.contacts",
-        "projections": "services.projections",
-        "worker": "services.projections.worker",
-    }
-    started = []
-    try:
-        for name, module in modules.items():
-            started.append(ServiceProcess(module, env, f"{urls[name]}/readyz", name).start())
+    with running(settings, "contacts", "projections", "worker") as urls:
         yield urls
-    finally:
-        for process in started:
-            process.stop()
 
 
 async def test_a_console_sees_contacts_interactions_and_merges(
