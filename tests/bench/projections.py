@@ -177,7 +177,7 @@ async def run(settings: Settings) -> dict[str, Any]:
         fresh = await freshness(settings, producer, store, ids)
         console.print(f"  freshness {fresh}; at {LIGHT_RATE}/s ...")
         light = await freshness(settings, producer, store, ids, LIGHT_RATE)
-        console.print(f"  freshness {fresh}; queries at {CLIENTS} clients ...")
+        console.print(f"  freshness {light}; queries at {CLIENTS} clients ...")
         api.start()
         rng = random.Random(3)
         picks = [rng.randrange(CUSTOMERS) for _ in range(CLIENTS * REQUESTS_EACH)]
