@@ -2,9 +2,11 @@
 
 from typing import Any
 
+from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pymongo.errors import ConnectionFailure, ExecutionTimeout, PyMongoError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
@@ -60,6 +62,16 @@ def validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     return out
 
 
+RETRY_AFTER_S = 5
+# Infrastructure that did not answer (not bad input, not a bug): 503 with Retry-After.
+OUTAGES: tuple[type[Exception], ...] = (
+    ConnectionFailure,
+    ExecutionTimeout,
+    KafkaConnectionError,
+    KafkaTimeoutError,
+)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     async def on_problem(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, Problem)
@@ -76,6 +88,18 @@ def install_problem_handlers(app: FastAPI) -> None:
         assert isinstance(exc, StarletteHTTPException)
         return problem_response(exc.status_code, str(exc.detail))
 
+    async def on_outage(_: Request, exc: Exception) -> JSONResponse:
+        # The broker or the store did not answer: the request may succeed later, so say so
+        # instead of answering a bare 500.
+        which = "the store" if isinstance(exc, PyMongoError) else "the broker"
+        answer = problem_response(
+            503, f"{which} is unavailable; retry later", reason=str(exc)[:300]
+        )
+        answer.headers["Retry-After"] = str(RETRY_AFTER_S)
+        return answer
+
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
+    for outage in OUTAGES:
+        app.add_exception_handler(outage, on_outage)
