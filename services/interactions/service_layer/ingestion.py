@@ -51,6 +51,8 @@ class Ingestion:
 
     async def accept(self, events: Sequence[InteractionEvent], via: str) -> list[Outcome]:
         """Accept each event once; a copy of an accepted event gets the original answer."""
+        if not events:  # e.g. a Kafka poll in which every record was rejected
+            return []
         prepared = [prepare(e) for e in events]
         groups = group_copies([(p.id, p.fingerprint) for p in prepared])
         firsts = await self._accept_unique([prepared[g.first] for g in groups])

@@ -158,3 +158,15 @@ async def test_an_event_seen_before_has_no_second_effect(
     counts = ids_of(await read_topic(settings.kafka_bootstrap, topics.interactions))
     assert (counts[over_http["id"]], counts[twice["id"]], counts[last["id"]]) == (1, 1, 1)
     assert await read_topic(settings.kafka_bootstrap, topics.deadletter) == []
+
+
+async def test_a_poll_of_nothing_but_poison_is_dead_lettered_and_consuming_goes_on(
+    api: httpx.AsyncClient, settings: Settings, producer: AIOKafkaProducer
+) -> None:
+    topics = Topics.from_settings(settings)
+    await producer.send_and_wait(topics.ingress, b'{"specversion": "1.0", "id": "x"', key=None)
+    letters = await until_on(settings, topics.deadletter, 1)
+    assert letters[0].headers["c360-error-kind"] == b"malformed_json"
+    good = note(text="after the poison")
+    await producer.send_and_wait(topics.ingress, orjson.dumps(good), key=None)
+    await until_logged(settings, good["id"])

@@ -175,3 +175,9 @@ async def test_a_customer_named_many_times_in_a_batch_is_resolved_once(world):
     assert isinstance(rejection, Rejection)
     assert rejection.event_id == events[50].id
     assert len(log.records) == 50
+
+
+async def test_nothing_to_accept_is_no_work(world):
+    ingestion, _, log, _, _ = world
+    assert await ingestion.accept([], "kafka") == []
+    assert log.records == []
