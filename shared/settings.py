@@ -45,6 +45,12 @@ class Settings(BaseSettings):
     projections_worker_port: int = Field(
         default=8013, description="health and metrics of the projection worker"
     )
+    projections_write_concurrency: int = Field(
+        default=16,
+        ge=1,
+        le=256,
+        description="customers the projection worker writes at once (4 suits FerretDB on SQLite)",
+    )
     projections_cache_size: int = Field(
         default=100_000,
         ge=0,

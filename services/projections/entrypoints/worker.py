@@ -32,13 +32,15 @@ def source_topics(topics: Topics) -> list[str]:
 
 
 def make_projector(
-    db: AsyncDatabase[Document], generation: str, producer: AIOKafkaProducer, topics: Topics
+    settings: Settings, db: AsyncDatabase[Document], generation: str, producer: AIOKafkaProducer
 ) -> Projector:
+    topics = Topics.from_settings(settings)
     return Projector(
         ProjectionStore(db, generation),
         DeadLetters(producer, topics.deadletter),
         topics,
         between_writes=pause_from_env(),
+        concurrency=settings.projections_write_concurrency,
     )
 
 
@@ -50,7 +52,7 @@ async def run_worker(
     while True:
         generation = await active_generation(db)
         log.info("projection worker folding", generation=generation)
-        projector = make_projector(db, generation, producer, topics)
+        projector = make_projector(settings, db, generation, producer)
         consumer = ProjectionConsumer(
             settings, group_id(settings, generation), source_topics(topics), projector.handle
         )

@@ -33,9 +33,10 @@ from shared.events.notifications import NotificationEvent
 from shared.mongo import VersionConflict
 from shared.topics import Topics
 
-# SQLite (FerretDB's backend) has one writer at a time: more concurrent writers only queue,
-# and past a few they fail with "database is locked". A few hide the round-trip latency.
-CUSTOMER_CONCURRENCY = 4
+# Customers written at once per batch (`C360_PROJECTIONS_WRITE_CONCURRENCY`). MongoDB and
+# FerretDB on PostgreSQL take many concurrent writers; FerretDB on SQLite has one writer at a
+# time, so there a few (4) hide the round-trip latency and more only queue or fail as busy.
+DEFAULT_CONCURRENCY = 16
 MAX_RETRIES = 8
 BACKOFF_S = 0.05
 
@@ -75,11 +76,12 @@ class Projector:
         dead_letters: DeadLetters,
         topics: Topics,
         between_writes: BetweenWrites | None = None,
+        concurrency: int = DEFAULT_CONCURRENCY,
     ) -> None:
         self.store = store
         self.dead_letters = dead_letters
         self.topics = topics
-        self.limit = asyncio.Semaphore(CUSTOMER_CONCURRENCY)
+        self.limit = asyncio.Semaphore(concurrency)
         self.between_writes = between_writes  # a test's fault point, None in production
 
     def catalog_name(self, topic: str) -> str:
