@@ -94,24 +94,32 @@ async def freshness(
     ids: list[str],
     rate: int = STEADY_RATE,
 ) -> dict[str, float]:
-    """Accepted (acknowledged by Kafka) -> visible, at a steady `rate` events/s."""
+    """Accepted (acknowledged by Kafka) -> visible, at a steady `rate` events/s. The checkpoints
+    are polled while the events are being sent, so each is timed when it becomes visible."""
     topic = Topics.from_settings(settings).interactions
     accepted: list[tuple[int, int, float]] = []
     rng = random.Random(2)
+    total = rate * STEADY_SECONDS
 
     async def one(n: int) -> None:
         meta = await (await send(producer, topic, interaction(rng.choice(ids), n)))
         accepted.append((meta.partition, meta.offset, time.perf_counter()))
 
-    sends = []
-    started = time.perf_counter()
-    for n in range(rate * STEADY_SECONDS):
-        sends.append(asyncio.create_task(one(n)))
-        await asyncio.sleep(max(0.0, started + (n + 1) / rate - time.perf_counter()))
-    await asyncio.gather(*sends)
-    pending = sorted(accepted, key=lambda a: a[2])
+    async def sender() -> None:
+        sends = []
+        started = time.perf_counter()
+        for n in range(total):
+            sends.append(asyncio.create_task(one(n)))
+            await asyncio.sleep(max(0.0, started + (n + 1) / rate - time.perf_counter()))
+        await asyncio.gather(*sends)
+
+    sending = asyncio.create_task(sender())
     samples: list[float] = []
-    while pending:
+    seen = 0  # how many of `accepted` were taken into `pending`
+    pending: list[tuple[int, int, float]] = []
+    while len(samples) < total:
+        pending += accepted[seen:]
+        seen = len(accepted)
         now = time.perf_counter()
         # one small query for every checkpoint: the poller must not load the store it measures
         docs = store.checkpoints.find({"topic": topic})
@@ -123,7 +131,10 @@ async def freshness(
             else:
                 still.append((partition, offset, at))
         pending = still
+        if sending.done() and sending.exception() is not None:
+            raise sending.exception()  # type: ignore[misc]
         await asyncio.sleep(0.05)
+    await sending
     return percentiles(samples)
 
 
