@@ -1,7 +1,6 @@
 """The notifier's admin API on a running process: notifications, rules, validation, health."""
 
 import uuid
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
@@ -23,20 +22,6 @@ from tests.e2e.notifier.harness import (
 from tests.integration.notifier.receivers import HttpReceiver, SmtpReceiver, eventually
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[HttpReceiver]:
-    receiver = await HttpReceiver().start()
-    yield receiver
-    await receiver.stop()
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpReceiver]:
-    receiver = SmtpReceiver().start()
-    yield receiver
-    receiver.stop()
 
 
 async def test_admin_api(

@@ -5,7 +5,6 @@ import subprocess
 import sys
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -34,20 +33,6 @@ from tests.integration.notifier.receivers import HttpReceiver, SmtpReceiver, eve
 from tests.processes import settings_env
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[HttpReceiver]:
-    receiver = await HttpReceiver().start()
-    yield receiver
-    await receiver.stop()
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpReceiver]:
-    receiver = SmtpReceiver().start()
-    yield receiver
-    receiver.stop()
 
 
 def ids(prefix: str) -> dict[str, str]:

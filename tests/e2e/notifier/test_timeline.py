@@ -1,7 +1,6 @@
 """Notification outcomes reach the customer's timeline: notifier and projections, end to end."""
 
 import uuid
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
@@ -25,20 +24,6 @@ from tests.integration.notifier.receivers import HttpReceiver, SmtpReceiver, eve
 from tests.processes import ServiceProcess, free_port, settings_env
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[HttpReceiver]:
-    receiver = await HttpReceiver().start()
-    yield receiver
-    await receiver.stop()
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpReceiver]:
-    receiver = SmtpReceiver().start()
-    yield receiver
-    receiver.stop()
 
 
 def projections(settings: Settings) -> tuple[ServiceProcess, ServiceProcess, str]:

@@ -5,7 +5,6 @@ with `uv run pytest tests/fault/notifier/faust_evidence.py`."""
 import sys
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -23,13 +22,6 @@ from tests.integration.notifier.receivers import HttpReceiver, eventually
 from tests.processes import ServiceProcess, free_port, settings_env
 
 pytestmark = pytest.mark.fault
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[HttpReceiver]:
-    receiver = await HttpReceiver().start()
-    yield receiver
-    await receiver.stop()
 
 
 async def test_faust_worker_under_kill9(

@@ -2,7 +2,6 @@
 
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -42,20 +41,6 @@ rules:
     when: {event: c360.interaction.purchase}
     action: {template: order, target: "team:support"}
 """
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[HttpReceiver]:
-    receiver = await HttpReceiver().start()
-    yield receiver
-    await receiver.stop()
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpReceiver]:
-    receiver = SmtpReceiver().start()
-    yield receiver
-    receiver.stop()
 
 
 async def statuses(db: AsyncDatabase[Document]) -> dict[str, str]:

@@ -7,13 +7,14 @@
 import asyncio
 import email
 import email.policy
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from typing import Any
 
 import orjson
+import pytest
 from aiohttp import web
 from aiosmtpd.controller import Controller
 
@@ -121,3 +122,19 @@ async def eventually(check: Callable[[], Any], what: str, timeout_s: float = 120
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         await asyncio.sleep(0.2)
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[HttpReceiver]:
+    """A local HTTP receiver (webhooks, the SMS provider), one per test."""
+    receiver = await HttpReceiver().start()
+    yield receiver
+    await receiver.stop()
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpReceiver]:
+    """A local SMTP server (aiosmtpd), one per test."""
+    receiver = SmtpReceiver().start()
+    yield receiver
+    receiver.stop()

@@ -2,7 +2,7 @@
 
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -45,20 +45,6 @@ rules:
     when: {{event: c360.interaction.purchase}}
     action: {{template: t, target: customer}}
 """
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[HttpReceiver]:
-    receiver = await HttpReceiver().start()
-    yield receiver
-    await receiver.stop()
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpReceiver]:
-    receiver = SmtpReceiver().start()
-    yield receiver
-    receiver.stop()
 
 
 def notification(target: str = "team:support", customer: str = "c1") -> Notification:
