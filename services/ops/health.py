@@ -12,6 +12,7 @@ from shared.mongo import make_client, ping
 from shared.settings import Settings
 
 PROBE_TIMEOUT_S = 2.0
+KAFKA_TIMEOUT_S = 15.0
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,24 @@ async def probe_store(settings: Settings) -> Check:
         return Check("store", settings.mongodb_uri, False, f"not reachable ({type(exc).__name__})")
     finally:
         await client.close()
+
+
+async def probe_kafka(settings: Settings) -> tuple[Check, list[Lag]]:
+    """The broker answers when the lag of every group can be read from it."""
+    try:
+        lags = await asyncio.wait_for(consumer_lag(settings), KAFKA_TIMEOUT_S)
+    except Exception as exc:  # any client failure: the broker is unusable
+        detail = f"not reachable ({type(exc).__name__})"
+        return Check("kafka", settings.kafka_bootstrap, False, detail), []
+    return Check("kafka", settings.kafka_bootstrap, True, "answers"), lags
+
+
+async def survey(settings: Settings) -> tuple[list[Check], list[Lag]]:
+    """Every probe at once: services, store, broker (with the consumer-group lag)."""
+    services, store, (kafka, lags) = await asyncio.gather(
+        probe_services(settings), probe_store(settings), probe_kafka(settings)
+    )
+    return [*services, store, kafka], lags
 
 
 async def consumer_lag(settings: Settings) -> list[Lag]:

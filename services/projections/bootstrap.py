@@ -11,6 +11,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+import httpx
 from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 
@@ -57,6 +58,7 @@ def build_api(settings: Settings) -> FastAPI:
     topics = Topics.from_settings(settings)
     cache = ViewCache(capacity=settings.projections_cache_size)
     feed = ChangeFeed(settings, db, source_topics(topics), topics.contacts, cache)
+    interactions = httpx.AsyncClient(base_url=settings.interactions_url, timeout=30.0)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -72,6 +74,7 @@ def build_api(settings: Settings) -> FastAPI:
                     await following
             if runtime.producer is not None:
                 await runtime.producer.stop()
+            await interactions.aclose()
             await client.close()
 
     async def kafka_ready() -> None:
@@ -99,7 +102,8 @@ def build_api(settings: Settings) -> FastAPI:
     )
     app.state.queries = Queries(db, source_topics(topics), cache)
     app.state.default_region = settings.default_region
-    app.state.interactions_url = settings.interactions_url
+    # one pooled client for the console's actions (connects on first use)
+    app.state.interactions = interactions
     return app
 
 

@@ -17,7 +17,6 @@ from shared.http.problems import Problem
 PAGE_DIR = Path(__file__).resolve().parents[1] / "console"
 ASSETS = {"console.css": "text/css", "console.js": "text/javascript"}
 LIVE_POLL_S = 0.3  # per open stream; a read of the near cache, not of the store
-FORWARD_TIMEOUT_S = 30.0
 
 router = APIRouter(prefix="/console", tags=["console"])
 
@@ -38,12 +37,11 @@ async def asset(name: str) -> FileResponse:
 async def log_event(request: Request) -> Response:
     """Passes the CloudEvent on to `POST /v1/events`; its answer (202 with a position, or a
     problem) comes back unchanged."""
-    target = f"{request.app.state.interactions_url.rstrip('/')}/v1/events"
+    interactions: httpx.AsyncClient = request.app.state.interactions
     try:
-        async with httpx.AsyncClient(timeout=FORWARD_TIMEOUT_S) as http:
-            answer = await http.post(
-                target, content=await request.body(), headers={"content-type": "application/json"}
-            )
+        answer = await interactions.post(
+            "/v1/events", content=await request.body(), headers={"content-type": "application/json"}
+        )
     except httpx.HTTPError as exc:
         raise Problem(503, "the interactions service is unavailable", reason=str(exc)) from exc
     kept = {k: v for k, v in answer.headers.items() if k.lower() in ("content-type", "location")}
