@@ -1,7 +1,9 @@
 # c360 — one command each. `make help` lists them.
 SHELL := /bin/bash
 UV_VERSION := 0.13.8
-UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+# Before the first `make setup` there is no uv on the PATH: pip installs it as a module of the same
+# Python, so `python3 -m uv` finds it wherever pip put the binary.
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 STACK := deploy/local/stack.sh
 SERVICES := deploy/local/services.sh
 PYTEST_ARGS ?=
@@ -12,7 +14,7 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 setup: ## install uv (if missing) and the locked Python dependencies
-	@command -v uv >/dev/null 2>&1 || [ -x "$(UV)" ] || python3 -m pip install --quiet "uv==$(UV_VERSION)"
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet --root-user-action=ignore "uv==$(UV_VERSION)"
 	@$(UV) sync --frozen --quiet
 
 infra: setup ## start only Kafka and the Mongo-protocol store (provisioned on first use)
