@@ -23,6 +23,16 @@ class DeadLetterSink(Protocol):
     async def reject(self, record: Record, kind: str, message: str) -> None: ...
 
 
+class QueuedDeadLetters(DeadLetterSink, Protocol):
+    """The runner's side: copies are queued while a batch runs and flushed before the commit."""
+
+    def mark(self) -> int: ...
+
+    def rollback(self, mark: int = 0) -> None: ...
+
+    async def flush(self) -> None: ...
+
+
 @dataclass(frozen=True)
 class Rejection:
     record: Record

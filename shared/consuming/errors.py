@@ -48,7 +48,7 @@ def is_dependency_down(exc: BaseException) -> bool:
         if id(current) in seen:
             continue
         seen.add(id(current))
-        if isinstance(current, DependencyDown | OUTAGE_ERRORS):
+        if isinstance(current, (DependencyDown, *OUTAGE_ERRORS)):
             return True
         if isinstance(current, BaseExceptionGroup):
             pending.extend(current.exceptions)

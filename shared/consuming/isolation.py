@@ -5,7 +5,7 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from shared.consuming.deadletters import KafkaDeadLetters
+from shared.consuming.deadletters import QueuedDeadLetters
 from shared.consuming.errors import DependencyDown, PoisonRecord, error_text, is_dependency_down
 from shared.consuming.handler import BatchHandler, Record
 from shared.logging import get_logger
@@ -22,7 +22,7 @@ class RetryPolicy:
 
 class Isolation:
     def __init__(
-        self, name: str, handler: BatchHandler, dead_letters: KafkaDeadLetters, policy: RetryPolicy
+        self, name: str, handler: BatchHandler, dead_letters: QueuedDeadLetters, policy: RetryPolicy
     ) -> None:
         self.name, self.handler, self.dead_letters = name, handler, dead_letters
         self.policy = policy

@@ -19,7 +19,7 @@ from aiokafka.coordinator.assignors.range import RangePartitionAssignor
 from aiokafka.errors import CommitFailedError
 
 from shared.consuming import metrics
-from shared.consuming.deadletters import DeadLetterUnavailable, KafkaDeadLetters
+from shared.consuming.deadletters import DeadLetterUnavailable, QueuedDeadLetters
 from shared.consuming.errors import DependencyDown, error_text, is_dependency_down
 from shared.consuming.handler import BatchHandler, Record
 from shared.consuming.health import ConsumerHealth
@@ -59,13 +59,15 @@ class BatchRunner:
         settings: Settings,
         options: RunnerOptions,
         handler: BatchHandler,
-        dead_letters: KafkaDeadLetters,
+        dead_letters: QueuedDeadLetters,
         on_assigned: Callable[[], None] | None = None,
+        health: ConsumerHealth | None = None,
     ) -> None:
         self.settings, self.options, self.dead_letters = settings, options, dead_letters
         self.name = options.name
         self.isolation = Isolation(self.name, handler, dead_letters, options.policy)
-        self.health = ConsumerHealth(self.name, options.stall_after_s)
+        # a health that outlives this runner (a worker moving to a new generation) may be given
+        self.health = health or ConsumerHealth(self.name, options.stall_after_s)
         self.on_assigned = on_assigned
         self.lock = asyncio.Lock()
         self.done: dict[TopicPartition, int] = {}  # next offset to do, per partition in hand

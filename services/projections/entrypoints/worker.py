@@ -1,5 +1,6 @@
 """The stream worker: folds `c360.interactions`, `c360.contacts` and `c360.notifications` into
-the active generation, and moves to a new generation when a rebuild activates one."""
+the active generation, and moves to a new generation when a rebuild activates one. It is a
+`Projector` handler in the shared batch runner (polling, commits, poison, health)."""
 
 import time
 from collections.abc import Awaitable, Callable
@@ -7,11 +8,12 @@ from collections.abc import Awaitable, Callable
 from aiokafka import AIOKafkaProducer
 from pymongo.asynchronous.database import AsyncDatabase
 
-from services.projections.adapters.consumer import ProjectionConsumer
-from services.projections.adapters.deadletters import DeadLetters
 from services.projections.adapters.fault_points import pause_from_env
 from services.projections.adapters.store import ProjectionStore, active_generation
 from services.projections.service_layer.projector import Projector
+from shared.consuming import BatchRunner, ConsumerHealth, RunnerOptions
+from shared.consuming.deadletters import KafkaDeadLetters
+from shared.kafka import MAX_RECORD_BYTES
 from shared.logging import get_logger
 from shared.mongo import Document
 from shared.settings import Settings
@@ -19,6 +21,8 @@ from shared.topics import Topics
 
 log = get_logger(__name__)
 GENERATION_CHECK_S = 2.0
+CONSUMER = "projections"
+MAX_RECORDS = 5000
 
 
 def group_id(settings: Settings, generation: str) -> str:
@@ -31,32 +35,51 @@ def source_topics(topics: Topics) -> list[str]:
     return [topics.interactions, topics.contacts, topics.notifications]
 
 
-def make_projector(
-    settings: Settings, db: AsyncDatabase[Document], generation: str, producer: AIOKafkaProducer
-) -> Projector:
+def make_runner(
+    settings: Settings,
+    db: AsyncDatabase[Document],
+    generation: str,
+    producer: AIOKafkaProducer,
+    health: ConsumerHealth | None = None,
+) -> BatchRunner:
+    """The projection of one generation, as a handler in the shared batch runner."""
     topics = Topics.from_settings(settings)
-    return Projector(
+    dead_letters = KafkaDeadLetters(producer, topics.deadletter, CONSUMER, MAX_RECORD_BYTES)
+    projector = Projector(
         ProjectionStore(db, generation),
-        DeadLetters(producer, topics.deadletter),
+        dead_letters,
         topics,
         between_writes=pause_from_env(),
         concurrency=settings.projections_write_concurrency,
     )
+    options = RunnerOptions(
+        name=CONSUMER,
+        group_id=group_id(settings, generation),
+        topics=source_topics(topics),
+        max_records=MAX_RECORDS,
+        poll_ms=200,
+        stall_after_s=settings.stall_after_s,
+    )
+    return BatchRunner(settings, options, projector, dead_letters, health=health)
+
+
+def worker_health(settings: Settings) -> ConsumerHealth:
+    return ConsumerHealth(CONSUMER, settings.stall_after_s)
 
 
 async def run_worker(
-    settings: Settings, db: AsyncDatabase[Document], producer: AIOKafkaProducer
+    settings: Settings,
+    db: AsyncDatabase[Document],
+    producer: AIOKafkaProducer,
+    health: ConsumerHealth | None = None,
 ) -> None:
     """Run for ever, switching generations when the active one changes."""
-    topics = Topics.from_settings(settings)
+    health = health or worker_health(settings)
     while True:
         generation = await active_generation(db)
         log.info("projection worker folding", generation=generation)
-        projector = make_projector(settings, db, generation, producer)
-        consumer = ProjectionConsumer(
-            settings, group_id(settings, generation), source_topics(topics), projector.handle
-        )
-        await consumer.run(still_active(db, generation))
+        runner = make_runner(settings, db, generation, producer, health)
+        await runner.run(still_active(db, generation))
 
 
 def still_active(db: AsyncDatabase[Document], generation: str) -> Callable[[], Awaitable[bool]]:
