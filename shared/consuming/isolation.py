@@ -2,7 +2,7 @@
 that still fail and dead-letter those, so every other record is applied."""
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from shared.consuming.deadletters import QueuedDeadLetters
@@ -11,6 +11,7 @@ from shared.consuming.handler import BatchHandler, Record
 from shared.logging import get_logger
 
 log = get_logger(__name__)
+Probe = Callable[[], Awaitable[object]]
 
 
 @dataclass(frozen=True)
@@ -22,10 +23,15 @@ class RetryPolicy:
 
 class Isolation:
     def __init__(
-        self, name: str, handler: BatchHandler, dead_letters: QueuedDeadLetters, policy: RetryPolicy
+        self,
+        name: str,
+        handler: BatchHandler,
+        dead_letters: QueuedDeadLetters,
+        policy: RetryPolicy,
+        probe: Probe | None = None,
     ) -> None:
         self.name, self.handler, self.dead_letters = name, handler, dead_letters
-        self.policy = policy
+        self.policy, self.probe = policy, probe
         self.last_error: Exception = RuntimeError("no failure yet")
 
     async def apply(self, records: Sequence[Record]) -> bool:
@@ -67,6 +73,7 @@ class Isolation:
         for _ in range(self.policy.record_attempts):
             if await self._try([record]):
                 return
+        await self._dependencies_answer()
         error = self.last_error
         kind = error.kind if isinstance(error, PoisonRecord) else "handler_error"
         log.error(
@@ -79,3 +86,12 @@ class Isolation:
             error=error_text(error, 300),
         )
         await self.dead_letters.reject(record, kind, error_text(error))
+
+    async def _dependencies_answer(self) -> None:
+        """Before blaming a record, ask the store: a failure it explains is an outage."""
+        if self.probe is None:
+            return
+        try:
+            await self.probe()
+        except Exception as exc:
+            raise DependencyDown(f"store: {error_text(exc)}") from exc

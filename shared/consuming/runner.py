@@ -23,7 +23,7 @@ from shared.consuming.deadletters import DeadLetterUnavailable, QueuedDeadLetter
 from shared.consuming.errors import DependencyDown, error_text, is_dependency_down
 from shared.consuming.handler import BatchHandler, Record
 from shared.consuming.health import ConsumerHealth
-from shared.consuming.isolation import Isolation, RetryPolicy
+from shared.consuming.isolation import Isolation, Probe, RetryPolicy
 from shared.consuming.ordering import hold_back_until_drained
 from shared.kafka import make_consumer
 from shared.logging import get_logger
@@ -62,10 +62,13 @@ class BatchRunner:
         dead_letters: QueuedDeadLetters,
         on_assigned: Callable[[], None] | None = None,
         health: ConsumerHealth | None = None,
+        probe: Probe | None = None,
     ) -> None:
+        """`probe` (e.g. a store ping) is asked before a record is blamed: if it fails, the
+        failure is an outage and nothing is dead-lettered."""
         self.settings, self.options, self.dead_letters = settings, options, dead_letters
         self.name = options.name
-        self.isolation = Isolation(self.name, handler, dead_letters, options.policy)
+        self.isolation = Isolation(self.name, handler, dead_letters, options.policy, probe)
         # a health that outlives this runner (a worker moving to a new generation) may be given
         self.health = health or ConsumerHealth(self.name, options.stall_after_s)
         self.on_assigned = on_assigned

@@ -19,6 +19,7 @@ from services.notifier.service_layer.timers import TimerRunner
 from shared.consuming import BatchRunner, DeadLetterSink, Record, RunnerOptions
 from shared.consuming.deadletters import KafkaDeadLetters
 from shared.consuming.errors import error_text
+from shared.consuming.isolation import Probe
 from shared.events import CONTACT_TYPES, INTERACTION_TYPES, Event, InvalidEvent, decode_kafka_record
 from shared.kafka import MAX_RECORD_BYTES
 from shared.logging import get_logger
@@ -80,7 +81,11 @@ class NotifierHandler:
 
 
 def notifier_runner(
-    settings: Settings, notifier: Notifier, timers: TimerRunner, producer: AIOKafkaProducer
+    settings: Settings,
+    notifier: Notifier,
+    timers: TimerRunner,
+    producer: AIOKafkaProducer,
+    probe: Probe | None = None,
 ) -> BatchRunner:
     topics = Topics.from_settings(settings)
     dead_letters = KafkaDeadLetters(producer, topics.deadletter, CONSUMER, MAX_RECORD_BYTES)
@@ -92,7 +97,9 @@ def notifier_runner(
         stall_after_s=settings.stall_after_s,
     )
     handler = NotifierHandler(notifier, dead_letters, topics)
-    return BatchRunner(settings, options, handler, dead_letters, on_assigned=timers.forget)
+    return BatchRunner(
+        settings, options, handler, dead_letters, on_assigned=timers.forget, probe=probe
+    )
 
 
 async def run_timers(runner: BatchRunner, timers: TimerRunner, interval_s: float) -> None:

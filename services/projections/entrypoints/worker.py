@@ -2,6 +2,7 @@
 the active generation, and moves to a new generation when a rebuild activates one. It is a
 `Projector` handler in the shared batch runner (polling, commits, poison, health)."""
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 
@@ -13,6 +14,7 @@ from services.projections.adapters.store import ProjectionStore, active_generati
 from services.projections.service_layer.projector import Projector
 from shared.consuming import BatchRunner, ConsumerHealth, RunnerOptions
 from shared.consuming.deadletters import KafkaDeadLetters
+from shared.consuming.errors import error_text, is_dependency_down
 from shared.kafka import MAX_RECORD_BYTES
 from shared.logging import get_logger
 from shared.mongo import Document
@@ -21,6 +23,7 @@ from shared.topics import Topics
 
 log = get_logger(__name__)
 GENERATION_CHECK_S = 2.0
+STORE_RETRY_S = 2.0
 CONSUMER = "projections"
 MAX_RECORDS = 5000
 
@@ -60,11 +63,17 @@ def make_runner(
         poll_ms=200,
         stall_after_s=settings.stall_after_s,
     )
-    return BatchRunner(settings, options, projector, dead_letters, health=health)
+    return BatchRunner(
+        settings, options, projector, dead_letters, health=health, probe=lambda: ping(db)
+    )
 
 
 def worker_health(settings: Settings) -> ConsumerHealth:
     return ConsumerHealth(CONSUMER, settings.stall_after_s)
+
+
+async def ping(db: AsyncDatabase[Document]) -> None:
+    await db.command("ping")
 
 
 async def run_worker(
@@ -76,7 +85,14 @@ async def run_worker(
     """Run for ever, switching generations when the active one changes."""
     health = health or worker_health(settings)
     while True:
-        generation = await active_generation(db)
+        try:
+            generation = await active_generation(db)
+        except Exception as exc:
+            if not is_dependency_down(exc):
+                raise
+            health.block(f"store: {error_text(exc, 300)}")
+            await asyncio.sleep(STORE_RETRY_S)
+            continue
         log.info("projection worker folding", generation=generation)
         runner = make_runner(settings, db, generation, producer, health)
         await runner.run(still_active(db, generation))
@@ -90,6 +106,11 @@ def still_active(db: AsyncDatabase[Document], generation: str) -> Callable[[], A
         if time.monotonic() - checked["at"] < GENERATION_CHECK_S:
             return True
         checked["at"] = time.monotonic()
-        return await active_generation(db) == generation
+        try:
+            return await active_generation(db) == generation
+        except Exception as exc:  # the batches meet the outage too, and pause
+            if not is_dependency_down(exc):
+                raise
+            return True
 
     return check
