@@ -11,15 +11,29 @@ from typing import Any
 from pydantic.json_schema import models_json_schema
 
 from shared.events import EVENT_CLASSES, EventType
-from shared.topics import CONTACTS, DEADLETTER, INGRESS, INTERACTIONS, NOTIFICATIONS, TopicSpec
+from shared.topics import (
+    ANALYTICS,
+    CONTACTS,
+    DEADLETTER,
+    INGRESS,
+    INTERACTIONS,
+    NOTIFICATIONS,
+    TopicSpec,
+)
 
-_FAMILY_TOPIC = {"interaction": INTERACTIONS, "contact": CONTACTS, "notification": NOTIFICATIONS}
+_FAMILY_TOPIC = {
+    "interaction": INTERACTIONS,
+    "contact": CONTACTS,
+    "notification": NOTIFICATIONS,
+    "analytics": ANALYTICS,
+}
 _DESCRIPTIONS = {
     INGRESS.base_name: "Raw adapter events in CloudEvents structured or binary (`ce_` headers) "
     "mode; validated and re-published to c360.interactions, rejects go to c360.deadletter.",
     INTERACTIONS.base_name: "Accepted touchpoints, ordered per customer.",
     CONTACTS.base_name: "Customer master-data changes (a merge is keyed by the survivor).",
     NOTIFICATIONS.base_name: "Notification outcomes.",
+    ANALYTICS.base_name: "Per-customer RFM and lifetime-value scores, one event when they change.",
     DEADLETTER.base_name: "Rejected records: original bytes; headers c360-original-topic, "
     "c360-original-partition, c360-original-offset, c360-error-kind, c360-error-message.",
 }
