@@ -19,13 +19,22 @@ INGRESS = TopicSpec("c360.ingress", "any (adapter's choice)", {"retention.ms": W
 INTERACTIONS = TopicSpec("c360.interactions", "customer id", {"retention.ms": INFINITE})
 CONTACTS = TopicSpec("c360.contacts", "customer id", {"retention.ms": INFINITE})
 NOTIFICATIONS = TopicSpec("c360.notifications", "customer id", {"retention.ms": INFINITE})
+ANALYTICS = TopicSpec("c360.analytics", "customer id", {"retention.ms": INFINITE})
 DEADLETTER = TopicSpec("c360.deadletter", "original key", {"retention.ms": INFINITE})
 # Notifications whose delivery failed for good: not records any consumer refused, so kept apart
 # from `c360.deadletter`, whose records `c360 dlq replay` sends back through the ingress.
 NOTIFICATIONS_FAILED = TopicSpec(
     "c360.notifications.failed", "customer id", {"retention.ms": INFINITE}
 )
-CATALOG = (INGRESS, INTERACTIONS, CONTACTS, NOTIFICATIONS, DEADLETTER, NOTIFICATIONS_FAILED)
+CATALOG = (
+    INGRESS,
+    INTERACTIONS,
+    CONTACTS,
+    NOTIFICATIONS,
+    ANALYTICS,
+    DEADLETTER,
+    NOTIFICATIONS_FAILED,
+)
 COMMON_CONFIG = {"cleanup.policy": "delete", "min.insync.replicas": "1"}
 
 
@@ -53,6 +62,10 @@ class Topics:
     @property
     def notifications(self) -> str:
         return self.name(NOTIFICATIONS)
+
+    @property
+    def analytics(self) -> str:
+        return self.name(ANALYTICS)
 
     @property
     def deadletter(self) -> str:
