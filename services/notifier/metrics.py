@@ -39,6 +39,3 @@ TRIGGER_TO_DELIVERY = Histogram(
 BATCH_SECONDS = Histogram(
     "c360_notifier_batch_seconds", "Processing one consumed batch", buckets=LATENCY_BUCKETS
 )
-ASSIGNED_PARTITIONS = Gauge(
-    "c360_notifier_assigned_partitions", "Partitions this worker owns (per topic)"
-)
