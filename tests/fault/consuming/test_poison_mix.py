@@ -29,7 +29,7 @@ from tests.fault.consuming.poison import (
     year_one,
 )
 
-pytestmark = pytest.mark.fault
+pytestmark = [pytest.mark.fault, pytest.mark.timeout(900)]
 GOOD_EVENTS = 10_000
 CUSTOMERS = 500
 POISON_EACH = 5  # records of every poison kind
