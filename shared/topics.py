@@ -19,8 +19,9 @@ INGRESS = TopicSpec("c360.ingress", "any (adapter's choice)", {"retention.ms": W
 INTERACTIONS = TopicSpec("c360.interactions", "customer id", {"retention.ms": INFINITE})
 CONTACTS = TopicSpec("c360.contacts", "customer id", {"retention.ms": INFINITE})
 NOTIFICATIONS = TopicSpec("c360.notifications", "customer id", {"retention.ms": INFINITE})
+SEGMENTS = TopicSpec("c360.segments", "customer id", {"retention.ms": INFINITE})
 DEADLETTER = TopicSpec("c360.deadletter", "original key", {"retention.ms": INFINITE})
-CATALOG = (INGRESS, INTERACTIONS, CONTACTS, NOTIFICATIONS, DEADLETTER)
+CATALOG = (INGRESS, INTERACTIONS, CONTACTS, NOTIFICATIONS, SEGMENTS, DEADLETTER)
 COMMON_CONFIG = {"cleanup.policy": "delete", "min.insync.replicas": "1"}
 
 
@@ -48,6 +49,10 @@ class Topics:
     @property
     def notifications(self) -> str:
         return self.name(NOTIFICATIONS)
+
+    @property
+    def segments(self) -> str:
+        return self.name(SEGMENTS)
 
     @property
     def deadletter(self) -> str:

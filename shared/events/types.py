@@ -29,9 +29,12 @@ class EventType(StrEnum):
     NOTIFICATION_FAILED = "c360.notification.failed"
     NOTIFICATION_SUPPRESSED = "c360.notification.suppressed"
 
+    SEGMENT_ENTERED = "c360.segment.entered"
+    SEGMENT_EXITED = "c360.segment.exited"
+
     @property
     def family(self) -> str:
-        """`interaction`, `contact` or `notification`."""
+        """`interaction`, `contact`, `notification`, `segment`..."""
         return self.value.split(".")[1]
 
     @property
@@ -43,3 +46,4 @@ class EventType(StrEnum):
 INTERACTION_TYPES = frozenset(t for t in EventType if t.family == "interaction")
 CONTACT_TYPES = frozenset(t for t in EventType if t.family == "contact")
 NOTIFICATION_TYPES = frozenset(t for t in EventType if t.family == "notification")
+SEGMENT_TYPES = frozenset(t for t in EventType if t.family == "segment")

@@ -78,6 +78,29 @@ class Kpis(Model):
     notifications: dict[str, int] = Field(default_factory=dict)
 
 
+class Rfm(Model):
+    recency: int
+    frequency: int
+    monetary: int
+    cell: str
+
+
+class Clv(Model):
+    p_alive: float
+    expected_purchases_90d: float
+    clv_12m_minor: int
+    currency: str
+
+
+class Analytics(Model):
+    """The latest `c360.analytics.scored` of the customer (scores may be null until fitted)."""
+
+    rfm: Rfm | None = None
+    clv: Clv | None = None
+    model_id: str | None = None
+    scored_at: datetime
+
+
 class CustomerState(Model):
     """The stored document. `version` counts the events applied (the same after a rebuild);
     `revision` counts writes and guards them; `positions` is the tracking record: per topic and
@@ -92,6 +115,10 @@ class CustomerState(Model):
     complaints: tuple[Complaint, ...] = ()
     recent: tuple[Recent, ...] = ()
     merged_from: tuple[str, ...] = ()
+    analytics: Analytics | None = None
+    segments: tuple[str, ...] = Field(
+        default=(), description="ids of the segments this customer (with its merges) is in"
+    )
     version: int = 0
     created_at: datetime | None = None
     updated_at: datetime | None = None

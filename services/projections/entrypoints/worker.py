@@ -10,8 +10,15 @@ from pymongo.asynchronous.database import AsyncDatabase
 from services.projections.adapters.consumer import ProjectionConsumer
 from services.projections.adapters.deadletters import DeadLetters
 from services.projections.adapters.fault_points import pause_from_env
+from services.projections.adapters.segments import (
+    CatalogCache,
+    KafkaSegmentEvents,
+    Memberships,
+    SegmentDefinitions,
+)
 from services.projections.adapters.store import ProjectionStore, active_generation
 from services.projections.service_layer.projector import Projector
+from services.projections.service_layer.segmenting import SegmentEvents, SegmentTracker
 from shared.logging import get_logger
 from shared.mongo import Document
 from shared.settings import Settings
@@ -31,16 +38,36 @@ def source_topics(topics: Topics) -> list[str]:
     return [topics.interactions, topics.contacts, topics.notifications]
 
 
+class Unannounced:
+    """A rebuild recomputes memberships without announcing them again: they were announced
+    when the log was first folded."""
+
+    async def publish(self, events: object) -> None:
+        return None
+
+
 def make_projector(
-    settings: Settings, db: AsyncDatabase[Document], generation: str, producer: AIOKafkaProducer
+    settings: Settings,
+    db: AsyncDatabase[Document],
+    generation: str,
+    producer: AIOKafkaProducer,
+    announce_segments: bool = True,
 ) -> Projector:
     topics = Topics.from_settings(settings)
+    store = ProjectionStore(db, generation)
+    events: SegmentEvents = (
+        KafkaSegmentEvents(producer, topics.segments) if announce_segments else Unannounced()
+    )
+    tracker = SegmentTracker(
+        CatalogCache(SegmentDefinitions(db)), events, Memberships(store), store
+    )
     return Projector(
-        ProjectionStore(db, generation),
+        store,
         DeadLetters(producer, topics.deadletter),
         topics,
         between_writes=pause_from_env(),
         concurrency=settings.projections_write_concurrency,
+        segments=tracker,
     )
 
 

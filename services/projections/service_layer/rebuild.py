@@ -47,7 +47,7 @@ async def rebuild(
     generation = await next_generation(db)
     topics = Topics.from_settings(settings)
     await record_generation(db, generation, status="building", started_at=_now())
-    projector = make_projector(settings, db, generation, producer)
+    projector = make_projector(settings, db, generation, producer, announce_segments=False)
     consumer = ProjectionConsumer(
         settings, group_id(settings, generation), source_topics(topics), projector.handle
     )
