@@ -180,16 +180,22 @@ def depth(condition: Condition) -> int:
     return 1
 
 
-def fields_of(condition: Condition) -> Iterator[str]:
-    """Every field path the condition reads."""
+def field_paths(condition: Condition, at: str = "") -> Iterator[tuple[str, str]]:
+    """(where in the condition, field path) of every field it reads: `("all.1.field", "a.b")`."""
     match condition:
         case AllOf(all=parts) | AnyOf(any=parts):
-            for part in parts:
-                yield from fields_of(part)
+            key = "all" if isinstance(condition, AllOf) else "any"
+            for i, part in enumerate(parts):
+                yield from field_paths(part, f"{at}{key}.{i}.")
         case NotOf(not_=inner):
-            yield from fields_of(inner)
+            yield from field_paths(inner, f"{at}not.")
         case FieldCondition(field=name):
-            yield name
+            yield f"{at}field", name
+
+
+def fields_of(condition: Condition) -> Iterator[str]:
+    """Every field path the condition reads."""
+    return (name for _, name in field_paths(condition))
 
 
 def lookup(document: Document, path: tuple[str, ...]) -> Any:

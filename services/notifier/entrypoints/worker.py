@@ -1,7 +1,8 @@
 """The notifier's stream worker: a plain aiokafka consumer group with manual commits.
 
-It reads `c360.contacts` and `c360.interactions` (co-partitioned by customer id; the range
-assignor gives partition n of both topics to the same member, so one worker owns a customer),
+It reads `c360.contacts`, `c360.interactions` and `c360.segments` (co-partitioned by customer
+id; the range assignor gives partition n of each topic to the same member, so one worker owns a
+customer),
 processes a batch, commits its offsets, and between batches fires the due timers of the
 partitions it owns. A rebalance waits for the batch in hand (one owner at a time).
 """
@@ -21,7 +22,14 @@ from services.notifier import metrics
 from services.notifier.adapters.outcomes import Outcomes
 from services.notifier.service_layer.processing import Item, Notifier
 from services.notifier.service_layer.timers import TimerRunner
-from shared.events import CONTACT_TYPES, INTERACTION_TYPES, Event, InvalidEvent, decode_kafka_record
+from shared.events import (
+    CONTACT_TYPES,
+    INTERACTION_TYPES,
+    SEGMENT_TYPES,
+    Event,
+    InvalidEvent,
+    decode_kafka_record,
+)
 from shared.kafka import make_consumer
 from shared.logging import get_logger
 from shared.settings import Settings
@@ -84,7 +92,7 @@ class NotifierWorker:
             partition_assignment_strategy=(RangePartitionAssignor,),
         )
         consumer.subscribe(
-            [self.topics.contacts, self.topics.interactions],
+            [self.topics.contacts, self.topics.interactions, self.topics.segments],
             listener=OneOwner(self.lock, self.timers.forget),
         )
         try:
@@ -124,7 +132,8 @@ class NotifierWorker:
         """
         owned = consumer.assignment()
         contacts = [tp for tp in owned if tp.topic == self.topics.contacts]
-        interactions = [tp for tp in owned if tp.topic == self.topics.interactions]
+        held_back = (self.topics.interactions, self.topics.segments)
+        interactions = [tp for tp in owned if tp.topic in held_back]
         if not contacts or not (consumer.paused() or any(tp in batch for tp in interactions)):
             return batch
         ends = await consumer.end_offsets(contacts)
@@ -168,7 +177,7 @@ class NotifierWorker:
         except InvalidEvent as exc:
             await self._reject(record, exc.kind, str(exc))
             return None
-        if event.type not in INTERACTION_TYPES | CONTACT_TYPES:
+        if event.type not in INTERACTION_TYPES | CONTACT_TYPES | SEGMENT_TYPES:
             return None
         customer_id = customer_of(event, record)
         if not customer_id:
