@@ -23,7 +23,7 @@ from services.projections.adapters.segments import (
 from services.projections.entrypoints import console
 from services.projections.entrypoints.change_feed import ChangeFeed
 from services.projections.entrypoints.http import customers, segments
-from services.projections.entrypoints.worker import run_worker, source_topics
+from services.projections.entrypoints.worker import run_worker, source_topics, worker_health
 from services.projections.service_layer.queries import Queries
 from services.projections.service_layer.segment_admin import SegmentAdmin
 from services.projections.service_layer.segmenting import SegmentEvents
@@ -130,13 +130,14 @@ def build_worker(settings: Settings) -> FastAPI:
     client = make_client(settings)
     db = database(client, settings)
     runtime = Runtime()
+    health = worker_health(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         producer = runtime.producer = make_producer(settings)
         await producer.start()
         runtime.worker_task = asyncio.create_task(
-            run_worker(settings, db, producer), name="projection-worker"
+            run_worker(settings, db, producer, health), name="projection-worker"
         )
         runtime.worker_task.add_done_callback(_log_worker_exit)
         try:
@@ -159,6 +160,7 @@ def build_worker(settings: Settings) -> FastAPI:
             "kafka": runtime.kafka_ready,
             "store": lambda: ping(client),
             "worker": runtime.worker_alive,
+            "consumer": health.check,
         },
         max_body_bytes=settings.max_body_bytes,
     )

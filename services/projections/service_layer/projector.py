@@ -9,14 +9,11 @@ import asyncio
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import orjson
 from pymongo.errors import OperationFailure
 
 from services.projections import metrics
-from services.projections.adapters.deadletters import DeadLetters, RawRecord
 from services.projections.adapters.directory import apply_effects
 from services.projections.adapters.fault_points import BetweenWrites
 from services.projections.adapters.store import ProjectionStore
@@ -29,6 +26,7 @@ from services.projections.domain.records import (
 )
 from services.projections.domain.state import CustomerState
 from services.projections.service_layer.segmenting import SegmentTracker
+from shared.consuming import DeadLetterSink, Record
 from shared.events import Event, InvalidEvent, decode_kafka_record
 from shared.events.contacts import ContactEvent
 from shared.events.notifications import NotificationEvent
@@ -64,18 +62,11 @@ def customer_of(event: Event, key: bytes | None) -> str | None:
     return key.decode("utf-8", "replace") if key else None
 
 
-@dataclass
-class BatchResult:
-    applied: int = 0
-    duplicates: int = 0
-    rejected: int = 0
-
-
 class Projector:
     def __init__(
         self,
         store: ProjectionStore,
-        dead_letters: DeadLetters,
+        dead_letters: DeadLetterSink,
         topics: Topics,
         between_writes: BetweenWrites | None = None,
         concurrency: int = DEFAULT_CONCURRENCY,
@@ -92,30 +83,24 @@ class Projector:
         """`interactions`, `contacts` or `notifications`: positions survive a prefix change."""
         return topic.removeprefix(self.topics.prefix).removeprefix("c360.")
 
-    async def handle(self, records: Sequence[RawRecord]) -> BatchResult:
+    async def handle(self, records: Sequence[Record]) -> None:
+        """Fold the batch; rejects what cannot be read, raises if any customer fails."""
         started = time.perf_counter()
-        result = BatchResult()
         by_customer: dict[str, list[SourceRecord]] = defaultdict(list)
         for raw in records:
             metrics.EVENTS_CONSUMED.labels(raw.topic).inc()
             decoded = await self._decode(raw)
-            if decoded is None:
-                result.rejected += 1
-                continue
-            by_customer[decoded[0]].append(decoded[1])
-        counts = await asyncio.gather(*(self._customer(c, rs) for c, rs in by_customer.items()))
-        result.applied = sum(a for a, _ in counts)
-        result.duplicates = sum(d for _, d in counts)
-        await self.dead_letters.flush()
+            if decoded is not None:
+                by_customer[decoded[0]].append(decoded[1])
+        await asyncio.gather(*(self._customer(c, rs) for c, rs in by_customer.items()))
         next_offsets: dict[tuple[str, int], int] = {}
         for raw in records:
             tp = (raw.topic, raw.partition)
             next_offsets[tp] = max(next_offsets.get(tp, 0), raw.offset + 1)
         await self.store.save_checkpoints(next_offsets)
         metrics.BATCH_SECONDS.observe(time.perf_counter() - started)
-        return result
 
-    async def _decode(self, raw: RawRecord) -> tuple[str, SourceRecord] | None:
+    async def _decode(self, raw: Record) -> tuple[str, SourceRecord] | None:
         try:
             event = decode_kafka_record(raw.value, raw.headers)
         except InvalidEvent as exc:
@@ -127,7 +112,8 @@ class Projector:
             return None
         data = orjson.dumps(event.data.model_dump(mode="json")).decode()
         name = self.catalog_name(raw.topic)
-        return customer_id, SourceRecord(name, raw.partition, raw.offset, event, data)
+        source = SourceRecord(name, raw.partition, raw.offset, event, data, raw.timestamp)
+        return customer_id, source
 
     async def _customer(self, customer_id: str, records: list[SourceRecord]) -> tuple[int, int]:
         """Fold one customer's records, redoing it (it is idempotent) after a lost race or a
@@ -161,8 +147,9 @@ class Projector:
         if self.between_writes is not None:
             await self.between_writes()
         await self.store.save_state(new_state, state.revision)
-        now = datetime.now(UTC)
+        now_ms = time.time() * 1000
         for record in records:
-            metrics.EVENT_AGE.observe(max(0.0, (now - record.event.time).total_seconds()))
+            # accepted -> visible: from the broker's timestamp, not the event's business time
+            metrics.EVENT_AGE.observe(max(0.0, (now_ms - record.logged_at_ms) / 1000))
             metrics.EVENTS_APPLIED.labels(record.topic).inc()
         return folded.applied, folded.duplicates
