@@ -11,6 +11,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.projections.domain.timeline import Entry
+from shared.events.analytics import ClvScores, RfmScores
 from shared.events.customer import Profile
 
 RECENT_INTERACTIONS = 10
@@ -78,27 +79,15 @@ class Kpis(Model):
     notifications: dict[str, int] = Field(default_factory=dict)
 
 
-class Rfm(Model):
-    recency: int
-    frequency: int
-    monetary: int
-    cell: str
-
-
-class Clv(Model):
-    p_alive: float
-    expected_purchases_90d: float
-    clv_12m_minor: int
-    currency: str
-
-
 class Analytics(Model):
-    """The latest `c360.analytics.scored` of the customer (scores may be null until fitted)."""
+    """The latest `c360.analytics.scored` of the customer (scores may be null until fitted);
+    latest by (scored_at, event id), so the order the topics interleave in does not matter."""
 
-    rfm: Rfm | None = None
-    clv: Clv | None = None
+    rfm: RfmScores | None = None
+    clv: ClvScores | None = None
     model_id: str | None = None
     scored_at: datetime
+    event_id: str
 
 
 class CustomerState(Model):

@@ -7,7 +7,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.projections.domain.classify import Lifecycle, Satisfaction, lifecycle, satisfaction
 from services.projections.domain.complaints import is_open, overdue
-from services.projections.domain.state import Analytics, CustomerState, Recent
+from services.projections.domain.state import CustomerState, Recent
+from shared.events.analytics import ClvScores, RfmScores
 from shared.events.customer import Profile
 
 
@@ -43,6 +44,13 @@ class ViewKpis(Public):
     notifications: dict[str, int]
 
 
+class ViewAnalytics(Public):
+    rfm: RfmScores | None = Field(description="recency, frequency, monetary 1-5 and the cell")
+    clv: ClvScores | None = Field(description="p_alive, expected purchases, 12-month CLV")
+    model_id: str | None
+    scored_at: datetime
+
+
 class Customer360(Public):
     customer_id: str = Field(description="the survivor when the requested id was merged")
     requested_id: str
@@ -54,7 +62,7 @@ class Customer360(Public):
     satisfaction: Satisfaction
     lifecycle_stage: Lifecycle
     recent_interactions: list[Recent]
-    analytics: Analytics | None = Field(description="RFM and CLV scores, once scored")
+    analytics: ViewAnalytics | None = Field(description="RFM and CLV scores, once scored")
     segments: list[str] = Field(description="ids of the segments the customer is in")
     version: int = Field(description="events folded into this view (all members)")
     created_at: datetime | None
@@ -120,7 +128,9 @@ def present(
         satisfaction=feeling,
         lifecycle_stage=lifecycle(composed.kpis, feeling, now),
         recent_interactions=list(composed.recent),
-        analytics=composed.analytics,
+        analytics=None
+        if composed.analytics is None
+        else ViewAnalytics.model_validate(composed.analytics.model_dump(exclude={"event_id"})),
         segments=list(composed.segments),
         version=composed.version,
         created_at=composed.created_at,

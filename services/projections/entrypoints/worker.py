@@ -1,6 +1,7 @@
-"""The stream worker: folds `c360.interactions`, `c360.contacts` and `c360.notifications` into
-the active generation, and moves to a new generation when a rebuild activates one. It is a
-`Projector` handler in the shared batch runner (polling, commits, poison, health)."""
+"""The stream worker: folds `c360.interactions`, `c360.contacts`, `c360.notifications` and
+`c360.analytics` into the active generation, and moves to a new generation when a rebuild
+activates one. It is a `Projector` handler in the shared batch runner (polling, commits, poison,
+health)."""
 
 import asyncio
 import time
@@ -42,7 +43,7 @@ def group_id(settings: Settings, generation: str) -> str:
 
 
 def source_topics(topics: Topics) -> list[str]:
-    return [topics.interactions, topics.contacts, topics.notifications]
+    return [topics.interactions, topics.contacts, topics.notifications, topics.analytics]
 
 
 class Unannounced:

@@ -28,6 +28,7 @@ from services.projections.domain.state import CustomerState
 from services.projections.service_layer.segmenting import SegmentTracker
 from shared.consuming import DeadLetterSink, Record
 from shared.events import Event, InvalidEvent, decode_kafka_record
+from shared.events.analytics import AnalyticsScored
 from shared.events.contacts import ContactEvent
 from shared.events.notifications import NotificationEvent
 from shared.mongo import VersionConflict
@@ -52,7 +53,7 @@ def customer_of(event: Event, key: bytes | None) -> str | None:
     if event.subject:
         return event.subject
     data = event.data
-    if isinstance(event, NotificationEvent):
+    if isinstance(event, NotificationEvent | AnalyticsScored):
         return data.customer_id  # type: ignore[union-attr]
     if isinstance(event, ContactEvent):
         return getattr(data, "survivor_id", None) or getattr(data, "customer_id", None)

@@ -2,6 +2,7 @@
 membership and the `segment.entered` event appear), and a segment defined after the fact
 back-fills to the same members that incremental evaluation produced."""
 
+from datetime import timedelta
 from typing import Any
 
 import orjson
@@ -148,3 +149,50 @@ async def test_the_segment_api_answers_problems_naming_the_bad_part(
         assert (await http.delete("/v1/segments/vip")).status_code == 204
         assert (await http.get("/v1/segments/vip")).status_code == 404
         assert (await http.get("/v1/segments")).json() == []
+
+
+async def test_analytics_scores_fold_into_the_view_and_move_customers_out_of_a_segment(
+    settings: Settings, catalog: Topics, producer: AIOKafkaProducer, db: AsyncDatabase[Document]
+) -> None:
+    cid = ev.new_customer_id()
+    rule = {"field": "analytics.rfm.cell", "op": "in", "value": ["at_risk", "cannot_lose"]}
+    positions = [await publish(producer, catalog.analytics, scored(cid, "at_risk", 1))]
+    consumer = make_consumer(settings, f"{settings.topic_prefix}segments-test", catalog.segments)
+    await consumer.start()
+    seen: list[Any] = []
+    try:
+        async with worker(settings, db, producer), api_client(settings) as http:
+            store = await store_of(db)
+            await eventually(lambda: caught_up(store, positions), bool, "catch up")
+            body = {"id": "at-risk", "name": "At risk", "rule": rule}
+            assert (await http.post("/v1/segments", json=body)).status_code == 201
+            await eventually(lambda: all_members(http, "at-risk"), lambda m: m == [cid], "fill")
+
+            await publish(producer, catalog.analytics, scored(cid, "champions", 2))
+            await eventually(lambda: all_members(http, "at-risk"), lambda m: m == [], "leaving")
+            view = (await http.get(f"/v1/customers/{cid}")).json()
+            assert view["analytics"]["rfm"]["cell"] == "champions"
+            assert view["segments"] == []
+            changes = await eventually(
+                lambda: segment_events(consumer, seen), lambda s: len(s) >= 2, "events"
+            )
+            assert [e.type for e in changes] == [
+                EventType.SEGMENT_ENTERED,
+                EventType.SEGMENT_EXITED,
+            ]
+            assert changes[0].data.cause.startswith("backfill:")
+            assert changes[1].data.cause.startswith("analytics:")
+    finally:
+        await consumer.stop()
+
+
+def scored(customer_id: str, cell: str, hours: int) -> Any:
+    at = ev.T0 + timedelta(hours=hours)
+    data = {
+        "customer_id": customer_id,
+        "rfm": {"recency": 2, "frequency": 3, "monetary": 5, "cell": cell},
+        "clv": None,
+        "model_id": "m-1",
+        "scored_at": at.isoformat(),
+    }
+    return ev.make_event(EventType.ANALYTICS_SCORED, data, subject=customer_id, time=at.isoformat())
