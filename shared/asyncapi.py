@@ -19,6 +19,7 @@ from shared.topics import (
     INTERACTIONS,
     NOTIFICATIONS,
     NOTIFICATIONS_FAILED,
+    SEGMENTS,
     TopicSpec,
 )
 
@@ -27,6 +28,7 @@ _FAMILY_TOPIC = {
     "contact": CONTACTS,
     "notification": NOTIFICATIONS,
     "analytics": ANALYTICS,
+    "segment": SEGMENTS,
 }
 _DESCRIPTIONS = {
     INGRESS.base_name: "Raw adapter events in CloudEvents structured or binary (`ce_` headers) "
@@ -34,6 +36,7 @@ _DESCRIPTIONS = {
     INTERACTIONS.base_name: "Accepted touchpoints, ordered per customer.",
     CONTACTS.base_name: "Customer master-data changes (a merge is keyed by the survivor).",
     NOTIFICATIONS.base_name: "Notification outcomes.",
+    SEGMENTS.base_name: "A customer entered or left a segment (published by projections).",
     ANALYTICS.base_name: "Per-customer RFM and lifetime-value scores, one event when they change.",
     DEADLETTER.base_name: "Records a consumer could not apply: original key, bytes and headers; "
     "headers c360-original-topic, c360-original-partition, c360-original-offset, "

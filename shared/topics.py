@@ -20,6 +20,7 @@ INTERACTIONS = TopicSpec("c360.interactions", "customer id", {"retention.ms": IN
 CONTACTS = TopicSpec("c360.contacts", "customer id", {"retention.ms": INFINITE})
 NOTIFICATIONS = TopicSpec("c360.notifications", "customer id", {"retention.ms": INFINITE})
 ANALYTICS = TopicSpec("c360.analytics", "customer id", {"retention.ms": INFINITE})
+SEGMENTS = TopicSpec("c360.segments", "customer id", {"retention.ms": INFINITE})
 DEADLETTER = TopicSpec("c360.deadletter", "original key", {"retention.ms": INFINITE})
 # Notifications whose delivery failed for good: not records any consumer refused, so kept apart
 # from `c360.deadletter`, whose records `c360 dlq replay` sends back through the ingress.
@@ -32,6 +33,7 @@ CATALOG = (
     CONTACTS,
     NOTIFICATIONS,
     ANALYTICS,
+    SEGMENTS,
     DEADLETTER,
     NOTIFICATIONS_FAILED,
 )
@@ -66,6 +68,10 @@ class Topics:
     @property
     def analytics(self) -> str:
         return self.name(ANALYTICS)
+
+    @property
+    def segments(self) -> str:
+        return self.name(SEGMENTS)
 
     @property
     def deadletter(self) -> str:

@@ -17,11 +17,13 @@ from shared.events.customer import *  # noqa: F403
 from shared.events.envelope import Envelope, Payload, schema_uri
 from shared.events.interactions import *  # noqa: F403
 from shared.events.notifications import *  # noqa: F403
+from shared.events.segments import *  # noqa: F403
 from shared.events.types import (
     ANALYTICS_TYPES,
     CONTACT_TYPES,
     INTERACTION_TYPES,
     NOTIFICATION_TYPES,
+    SEGMENT_TYPES,
     EventType,
 )
 
@@ -31,6 +33,7 @@ __all__ = [
     "EVENT_CLASSES",
     "INTERACTION_TYPES",
     "NOTIFICATION_TYPES",
+    "SEGMENT_TYPES",
     "STRUCTURED_HEADERS",
     "Envelope",
     "Event",

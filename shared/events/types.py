@@ -31,9 +31,12 @@ class EventType(StrEnum):
 
     ANALYTICS_SCORED = "c360.analytics.scored"
 
+    SEGMENT_ENTERED = "c360.segment.entered"
+    SEGMENT_EXITED = "c360.segment.exited"
+
     @property
     def family(self) -> str:
-        """`interaction`, `contact`, `notification` or `analytics`."""
+        """`interaction`, `contact`, `notification`, `analytics` or `segment`."""
         return self.value.split(".")[1]
 
     @property
@@ -46,3 +49,4 @@ INTERACTION_TYPES = frozenset(t for t in EventType if t.family == "interaction")
 CONTACT_TYPES = frozenset(t for t in EventType if t.family == "contact")
 NOTIFICATION_TYPES = frozenset(t for t in EventType if t.family == "notification")
 ANALYTICS_TYPES = frozenset(t for t in EventType if t.family == "analytics")
+SEGMENT_TYPES = frozenset(t for t in EventType if t.family == "segment")

@@ -22,10 +22,13 @@ from services.projections.domain.records import (
     bucket_writes,
     days_to_load,
     fold_records,
+    pending,
 )
 from services.projections.domain.state import CustomerState
+from services.projections.service_layer.segmenting import SegmentTracker
 from shared.consuming import DeadLetterSink, Record
 from shared.events import Event, InvalidEvent, decode_kafka_record
+from shared.events.analytics import AnalyticsScored
 from shared.events.contacts import ContactEvent
 from shared.events.notifications import NotificationEvent
 from shared.mongo import VersionConflict
@@ -50,7 +53,7 @@ def customer_of(event: Event, key: bytes | None) -> str | None:
     if event.subject:
         return event.subject
     data = event.data
-    if isinstance(event, NotificationEvent):
+    if isinstance(event, NotificationEvent | AnalyticsScored):
         return data.customer_id  # type: ignore[union-attr]
     if isinstance(event, ContactEvent):
         return getattr(data, "survivor_id", None) or getattr(data, "customer_id", None)
@@ -68,12 +71,14 @@ class Projector:
         topics: Topics,
         between_writes: BetweenWrites | None = None,
         concurrency: int = DEFAULT_CONCURRENCY,
+        segments: SegmentTracker | None = None,
     ) -> None:
         self.store = store
         self.dead_letters = dead_letters
         self.topics = topics
         self.limit = asyncio.Semaphore(concurrency)
         self.between_writes = between_writes  # a test's fault point, None in production
+        self.segments = segments
 
     def catalog_name(self, topic: str) -> str:
         """`interactions`, `contacts` or `notifications`: positions survive a prefix change."""
@@ -130,14 +135,19 @@ class Projector:
     async def _fold(self, customer_id: str, records: list[SourceRecord]) -> tuple[int, int]:
         state = await self.store.load_state(customer_id) or CustomerState(customer_id=customer_id)
         days = await self.store.load_days(state, days_to_load(state, records))
+        first = pending(state, records)[:1]
         folded = fold_records(state, days, records)
         if not folded.changed:
             return 0, 0
         await self.store.save_buckets(customer_id, bucket_writes(state, folded.state, days))
         await apply_effects(self.store, folded.effects)
+        new_state = folded.state
+        if self.segments is not None and folded.applied:
+            # the cause is the first record folded: a redelivery after a crash names it again
+            new_state = await self.segments.settle(new_state, first[0].pos)
         if self.between_writes is not None:
             await self.between_writes()
-        await self.store.save_state(folded.state, state.revision)
+        await self.store.save_state(new_state, state.revision)
         now_ms = time.time() * 1000
         for record in records:
             # accepted -> visible: from the broker's timestamp, not the event's business time
