@@ -129,11 +129,15 @@ async def _ends(settings: Settings, topics: list[str]) -> dict[TopicPartition, i
 
 
 async def _timeline_ids(db: AsyncDatabase[Document]) -> dict[str, int]:
-    """How many times each event id appears in any timeline bucket (a test may scan)."""
+    """How many times each event id appears in the timelines: the bucket documents and the
+    newest part kept inline in each customer's state (a test may scan)."""
     store = ProjectionStore(db, await active_generation(db))
     counts: dict[str, int] = {}
     async for bucket in store.timeline.find({}):
         for entry in bucket.get("entries", []):
+            counts[entry["id"]] = counts.get(entry["id"], 0) + 1
+    async for state in store.customers.find({}, {"head": 1}):
+        for entry in state.get("head") or []:
             counts[entry["id"]] = counts.get(entry["id"], 0) + 1
     return counts
 
