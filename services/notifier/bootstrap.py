@@ -31,6 +31,10 @@ from shared.mongo import database, make_client, ping
 from shared.settings import Settings
 from shared.topics import Topics
 
+# The projections API is a fallback for customers the notifier has not folded: a slow answer
+# delays one delivery, so it gets little time.
+PROJECTIONS_TIMEOUT_S = 5.0
+
 log = get_logger(__name__)
 
 
@@ -75,12 +79,17 @@ def build_app(settings: Settings) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         timeout = ruleset.channels.webhook.timeout_s
-        async with httpx.AsyncClient(timeout=timeout) as http:
+        async with (
+            httpx.AsyncClient(timeout=timeout) as http,
+            httpx.AsyncClient(
+                base_url=settings.projections_url, timeout=PROJECTIONS_TIMEOUT_S
+            ) as projections,
+        ):
             producer = runtime.producer = make_producer(settings)
             await producer.start()
             outcomes = Outcomes(producer, topics)
 
-            contacts = ContactDirectory(store, database(client, settings))
+            contacts = ContactDirectory(store, projections)
             deliverer = Deliverer(
                 ruleset, store, make_channels(ruleset, settings, http), outcomes, contacts, utc_now
             )

@@ -12,9 +12,9 @@ from typing import Any
 
 import httpx
 
+from services.contacts.adapters.store import ContactStore
+from services.contacts.service_layer.resolver import MongoIdentityResolver
 from shared.events.customer import CustomerRef
-from shared.identity.resolver import MongoIdentityResolver
-from shared.identity.store import ContactStore
 from shared.kafka import ensure_topics, make_producer
 from shared.mongo import database, make_client
 from shared.settings import Settings

@@ -4,9 +4,9 @@ import asyncio
 
 import pytest
 
+from services.contacts.adapters.store import ContactStore
+from services.contacts.service_layer.resolver import MongoIdentityResolver
 from shared.events.customer import CustomerRef
-from shared.identity.resolver import MongoIdentityResolver
-from shared.identity.store import ContactStore
 from shared.settings import Settings
 from tests.integration.contacts.log import contact_records
 

@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as examples
 from hypothesis import strategies as st
 
+from services.contacts.adapters.store import ContactStore
+from services.contacts.service_layer.resolver import MongoIdentityResolver
 from shared.events.customer import CustomerRef
-from shared.identity.resolver import MongoIdentityResolver
-from shared.identity.store import ContactStore
 from shared.kafka import make_producer
 from shared.mongo import database, make_client
 from shared.settings import Settings

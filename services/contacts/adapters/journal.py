@@ -24,10 +24,10 @@ from prometheus_client import Counter, Histogram
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from services.contacts.adapters.outbox import Outbox, Placement
+from services.contacts.domain.commands import Commit
+from services.contacts.domain.contact import ContactState
 from shared.events import encode_event
-from shared.identity.commands import Commit
-from shared.identity.contact import ContactState
-from shared.identity.outbox import Outbox, Placement
 from shared.mongo import Document
 from shared.position import Position
 
