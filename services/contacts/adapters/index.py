@@ -7,9 +7,9 @@ of any number of concurrent first sightings exactly one wins and the rest read t
 from collections.abc import Mapping
 
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.errors import DuplicateKeyError
 
-from shared.mongo import Document
+from shared.mongo import Document, insert_new, read_by_ids
 
 
 class IdentityIndex:
@@ -21,31 +21,22 @@ class IdentityIndex:
         return None if doc is None else str(doc["customer_id"])
 
     async def owners(self, keys: list[str]) -> dict[str, str | None]:
-        """Each key's owner, in one read by `_id`."""
-        return dict.fromkeys(keys) | {
-            str(doc["_id"]): str(doc["customer_id"])
-            async for doc in self.entries.find({"_id": {"$in": list(set(keys))}})
-        }
+        """Each key's owner, in one read (see `read_by_ids` for FerretDB)."""
+        found = await read_by_ids(self.entries, keys)
+        return {key: str(found[key]["customer_id"]) if key in found else None for key in keys}
 
     async def claim_many(self, claims: Mapping[str, str]) -> dict[str, str]:
         """`claim` for many keys (key -> would-be owner) in one unordered bulk insert; returns
         each key's owner. A duplicate key is a lost race: the winner is read back."""
-        if not claims:
-            return {}
-        docs = [{"_id": key, "customer_id": owner} for key, owner in claims.items()]
-        try:
-            await self.entries.insert_many(docs, ordered=False)
-        except BulkWriteError as exc:
-            lost = [
-                docs[e["index"]]["_id"] for e in exc.details["writeErrors"] if e["code"] == 11000
-            ]
-            if len(lost) != len(exc.details["writeErrors"]):
-                raise
-            owners = await self.owners(lost)
-            for key in lost:  # released between our insert and read: claim it alone
-                owners[key] = owners[key] or await self.claim(key, claims[key])
-            return dict(claims) | {key: str(owner) for key, owner in owners.items()}
-        return dict(claims)
+        keys = list(claims)
+        existed = await insert_new(
+            self.entries, [{"_id": k, "customer_id": claims[k]} for k in keys]
+        )
+        lost = [key for key, taken in zip(keys, existed, strict=True) if taken]
+        owners = await self.owners(lost)
+        for key in lost:  # released between our insert and read: claim it alone
+            owners[key] = owners[key] or await self.claim(key, claims[key])
+        return dict(claims) | {key: str(owner) for key, owner in owners.items()}
 
     async def claim(self, key: str, customer_id: str) -> str:
         """Make `customer_id` the owner unless someone already is; returns the owner."""

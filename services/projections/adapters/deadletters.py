@@ -1,24 +1,12 @@
 """Rejected records go to `c360.deadletter`, unchanged, with where they came from and why."""
 
 import asyncio
-from typing import Protocol
 
 from aiokafka import AIOKafkaProducer
 
 from services.projections import metrics
+from services.projections.service_layer.ports import RawRecord
 from shared.kafka import dead_letter_headers
-
-
-class RawRecord(Protocol):
-    """What the projection needs of a consumed Kafka record."""
-
-    topic: str
-    partition: int
-    offset: int
-    key: bytes | None
-    value: bytes | None
-    headers: "list[tuple[str, bytes]] | tuple[tuple[str, bytes], ...]"
-    timestamp: int
 
 
 class DeadLetters:

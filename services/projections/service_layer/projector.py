@@ -16,21 +16,25 @@ import orjson
 from pymongo.errors import OperationFailure
 
 from services.projections import metrics
-from services.projections.adapters.deadletters import DeadLetters, RawRecord
-from services.projections.adapters.directory import apply_effects
 from services.projections.adapters.fault_points import BetweenWrites
-from services.projections.adapters.store import ProjectionStore
 from services.projections.domain.records import (
     SourceRecord,
+    assemble_days,
     bucket_writes,
     days_to_load,
     fold_records,
+    stored_parts,
 )
 from services.projections.domain.state import CustomerState
+from services.projections.service_layer.ports import (
+    ProjectionDocuments,
+    RawRecord,
+    RejectedRecords,
+)
 from shared.events import Event, InvalidEvent, decode_kafka_record
 from shared.events.contacts import ContactEvent
 from shared.events.notifications import NotificationEvent
-from shared.mongo import VersionConflict
+from shared.mongo import VersionConflict, is_busy_writer
 from shared.topics import Topics
 
 # Customers written at once per batch (`C360_PROJECTIONS_WRITE_CONCURRENCY`). MongoDB and
@@ -39,12 +43,6 @@ from shared.topics import Topics
 DEFAULT_CONCURRENCY = 16
 MAX_RETRIES = 8
 BACKOFF_S = 0.05
-
-
-def transient(exc: OperationFailure) -> bool:
-    """A failure that a retry of the same idempotent writes can get past."""
-    text = str(exc)
-    return "SQLITE_BUSY" in text or "database is locked" in text
 
 
 def customer_of(event: Event, key: bytes | None) -> str | None:
@@ -72,8 +70,8 @@ class BatchResult:
 class Projector:
     def __init__(
         self,
-        store: ProjectionStore,
-        dead_letters: DeadLetters,
+        store: ProjectionDocuments,
+        dead_letters: RejectedRecords,
         topics: Topics,
         between_writes: BetweenWrites | None = None,
         concurrency: int = DEFAULT_CONCURRENCY,
@@ -135,7 +133,7 @@ class Projector:
                 except VersionConflict:  # another writer got there first: reload and redo
                     metrics.CONFLICTS.inc()
                 except OperationFailure as exc:
-                    if not transient(exc):
+                    if not is_busy_writer(exc):  # worth retrying the same idempotent writes
                         raise
                     metrics.STORE_RETRIES.inc()
                     await asyncio.sleep(BACKOFF_S * 2**attempt)
@@ -143,12 +141,14 @@ class Projector:
 
     async def _fold(self, customer_id: str, records: list[SourceRecord]) -> tuple[int, int]:
         state = await self.store.load_state(customer_id) or CustomerState(customer_id=customer_id)
-        days = await self.store.load_days(state, days_to_load(state, records))
+        wanted = days_to_load(state, records)
+        stored = await self.store.load_parts(customer_id, stored_parts(state, wanted))
+        days = assemble_days(state, wanted, stored)
         folded = fold_records(state, days, records)
         if not folded.changed:
             return 0, 0
         await self.store.save_buckets(customer_id, bucket_writes(state, folded.state, days))
-        await apply_effects(self.store, folded.effects)
+        await self.store.apply_effects(folded.effects)
         if self.between_writes is not None:
             await self.between_writes()
         await self.store.save_state(folded.state, state.revision)
