@@ -22,7 +22,7 @@ from typing import Any
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError, DuplicateKeyError, PyMongoError
+from pymongo.errors import BulkWriteError, DuplicateKeyError, OperationFailure, PyMongoError
 
 from shared.settings import Settings
 
@@ -116,10 +116,11 @@ async def read_by_ids(
     return {doc["_id"]: doc for doc in found if doc is not None}
 
 
-def is_busy_writer(exc: PyMongoError) -> bool:
+def is_busy_writer(exc: BaseException) -> bool:
     """FerretDB on SQLite refused a write because another writer held the lock."""
     text = str(exc)
-    return "SQLITE_BUSY" in text or "database is locked" in text
+    busy = "SQLITE_BUSY" in text or "database is locked" in text
+    return isinstance(exc, OperationFailure) and busy
 
 
 async def insert_new(collection: AsyncCollection[Document], docs: list[Document]) -> list[bool]:

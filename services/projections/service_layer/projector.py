@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import orjson
-from pymongo.errors import OperationFailure
 
 from services.projections import metrics
 from services.projections.adapters.fault_points import BetweenWrites
@@ -132,7 +131,7 @@ class Projector:
                     return await self._fold(customer_id, records)
                 except VersionConflict:  # another writer got there first: reload and redo
                     metrics.CONFLICTS.inc()
-                except OperationFailure as exc:
+                except Exception as exc:
                     if not is_busy_writer(exc):  # worth retrying the same idempotent writes
                         raise
                     metrics.STORE_RETRIES.inc()

@@ -69,3 +69,4 @@ def test_only_a_busy_sqlite_writer_counts_as_busy() -> None:
     assert is_busy_writer(OperationFailure("SQLITE_BUSY: database is locked (5)"))
     assert is_busy_writer(OperationFailure("database is locked"))
     assert not is_busy_writer(OperationFailure("E11000 duplicate key error", code=11000))
+    assert not is_busy_writer(ValueError("SQLITE_BUSY"))  # only the store's own refusal
