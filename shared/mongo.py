@@ -7,7 +7,7 @@ two stores differ, the work-around lives here, named for what it works around:
 - `read_by_ids`: FerretDB v1 pushes no `$in` down (it scans the collection), so there a read of
   many ids is many `_id` reads at once; MongoDB gets one `$in` read. `store_dialect` tells which.
 - `is_busy_writer`: FerretDB on SQLite refuses a concurrent writer (`SQLITE_BUSY`, "database is
-  locked") where MongoDB would wait; such a write is safe to retry.
+  locked") where MongoDB would wait; such a write is safe to retry (`store_may_answer_at_once`).
 - `insert_new`: insert-if-absent for many documents in one unordered bulk insert (an insert of
   a new `_id` is the one write atomic on both); other refusals, such as a busy writer, are sent
   again with backoff.
@@ -22,7 +22,13 @@ from typing import Any
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError, DuplicateKeyError, OperationFailure, PyMongoError
+from pymongo.errors import (
+    AutoReconnect,
+    BulkWriteError,
+    DuplicateKeyError,
+    OperationFailure,
+    PyMongoError,
+)
 
 from shared.settings import Settings
 
@@ -121,6 +127,11 @@ def is_busy_writer(exc: BaseException) -> bool:
     text = str(exc)
     busy = "SQLITE_BUSY" in text or "database is locked" in text
     return isinstance(exc, OperationFailure) and busy
+
+
+def store_may_answer_at_once(exc: BaseException) -> bool:
+    """A lost connection (the driver reconnects) or a busy writer: worth an immediate retry."""
+    return isinstance(exc, AutoReconnect) or is_busy_writer(exc)
 
 
 async def insert_new(collection: AsyncCollection[Document], docs: list[Document]) -> list[bool]:

@@ -13,7 +13,7 @@ import httpx
 from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 
-from services.notifier.adapters.channels import Channel, EmailChannel, SmsChannel, WebhookChannel
+from services.notifier.adapters.channels import EmailChannel, SmsChannel, WebhookChannel
 from services.notifier.adapters.contacts import ContactDirectory
 from services.notifier.adapters.outcomes import Outcomes
 from services.notifier.adapters.rules_file import read_rules, rules_path
@@ -22,6 +22,7 @@ from services.notifier.domain.rules import RulesFile
 from services.notifier.entrypoints.http import notifications, rules
 from services.notifier.entrypoints.worker import NotifierWorker
 from services.notifier.service_layer.delivery import Deliverer, utc_now
+from services.notifier.service_layer.ports import Channel
 from services.notifier.service_layer.processing import Notifier
 from services.notifier.service_layer.timers import TimerRunner
 from shared.http.app import create_app
