@@ -64,6 +64,11 @@ class Settings(BaseSettings):
     interactions_claim_takeover_seconds: float = Field(
         default=35.0, gt=0, description="an unfinished ingestion claim is taken over after this"
     )
+    stall_after_s: float = Field(
+        default=60.0,
+        gt=0,
+        description="a consumer with lag that commits nothing for this long is not ready",
+    )
     notifier_rules_path: str | None = Field(
         default=None, description="notifier rules file; default: services/notifier/rules.yaml"
     )

@@ -1,4 +1,6 @@
-"""What the projector needs from the outside world; the store adapter and test fakes both fit."""
+"""What the projector needs from the outside world; the store adapter and test fakes both fit.
+
+(Records and the dead letter sink are the batch runner's: `shared.consuming`.)"""
 
 from collections.abc import Sequence
 from typing import Protocol
@@ -6,25 +8,6 @@ from typing import Protocol
 from services.projections.domain.effects import Effect
 from services.projections.domain.state import CustomerState
 from services.projections.domain.timeline import Entry
-
-
-class RawRecord(Protocol):
-    """What the projection reads of a consumed Kafka record (aiokafka's `ConsumerRecord`)."""
-
-    @property
-    def topic(self) -> str: ...
-    @property
-    def partition(self) -> int: ...
-    @property
-    def offset(self) -> int: ...
-    @property
-    def key(self) -> bytes | None: ...
-    @property
-    def value(self) -> bytes | None: ...
-    @property
-    def headers(self) -> Sequence[tuple[str, bytes]]: ...
-    @property
-    def timestamp(self) -> int: ...
 
 
 class ProjectionDocuments(Protocol):
@@ -53,14 +36,4 @@ class ProjectionDocuments(Protocol):
 
     async def save_checkpoints(self, next_offsets: dict[tuple[str, int], int]) -> None:
         """Move each (topic, partition)'s next offset forward, never back."""
-        ...
-
-
-class RejectedRecords(Protocol):
-    async def reject(self, record: RawRecord, kind: str, reason: str) -> None:
-        """Queue the record for the dead letter topic with why it was refused."""
-        ...
-
-    async def flush(self) -> None:
-        """Return once the broker has every queued record."""
         ...

@@ -3,30 +3,18 @@ over them, so properties can redeliver, re-batch and crash between writes at wil
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+
+from aiokafka.structs import ConsumerRecord
 
 from services.projections.domain.effects import Effect
 from services.projections.domain.state import CustomerState
 from services.projections.domain.timeline import Entry, bucket_id, head_bucket
-from services.projections.service_layer.ports import RawRecord
 from services.projections.service_layer.projector import Projector
+from shared.consuming import Record
 from shared.events import Event, encode_event
 from shared.events.codec import STRUCTURED_HEADERS
 from shared.mongo import VersionConflict
 from shared.topics import Topics
-
-
-@dataclass(frozen=True)
-class Record:
-    """A consumed Kafka record as the projector sees it."""
-
-    topic: str
-    partition: int
-    offset: int
-    key: bytes | None
-    value: bytes | None
-    headers: list[tuple[str, bytes]] = field(default_factory=lambda: list(STRUCTURED_HEADERS))
-    timestamp: int = 0
 
 
 class FakeDocuments:
@@ -70,15 +58,13 @@ class FakeDocuments:
 
 
 class FakeDeadLetters:
+    """`DeadLetterSink`: what the projector refused, and why."""
+
     def __init__(self) -> None:
-        self.queued: list[tuple[RawRecord, str]] = []
-        self.sent: list[tuple[RawRecord, str]] = []
+        self.rejected: list[tuple[Record, str]] = []
 
-    async def reject(self, record: RawRecord, kind: str, reason: str) -> None:
-        self.queued.append((record, kind))
-
-    async def flush(self) -> None:
-        self.sent, self.queued = self.sent + self.queued, []
+    async def reject(self, record: Record, kind: str, message: str) -> None:
+        self.rejected.append((record, kind))
 
 
 class Crash(Exception):
@@ -92,7 +78,7 @@ class Projection(FakeDocuments):
         super().__init__()
         self.dead_letters = FakeDeadLetters()
 
-    def deliver(self, records: Sequence[RawRecord], crash_before_state: bool = False) -> None:
+    def deliver(self, records: Sequence[Record], crash_before_state: bool = False) -> None:
         """One batch; with `crash_before_state` the buckets are written and the states are not
         (the batch fails, as when the process is killed there)."""
 
@@ -134,6 +120,18 @@ def records(
 ) -> list[Record]:
     """Events as consecutive records of one topic-partition (`interactions`, `contacts`...)."""
     return [
-        Record(topic, partition, first + n, (e.subject or "").encode(), encode_event(e))
+        ConsumerRecord(
+            topic,
+            partition,
+            first + n,
+            0,  # the broker's timestamp
+            0,
+            (e.subject or "").encode(),
+            encode_event(e),
+            None,
+            0,
+            0,
+            list(STRUCTURED_HEADERS),
+        )
         for n, e in enumerate(events)
     ]

@@ -8,10 +8,11 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from shared.consuming import Record
 from shared.events import Event, EventType
 from tests.factories import make_event
 from tests.unit.projections.events import T0
-from tests.unit.projections.fakes import Projection, Record, records
+from tests.unit.projections.fakes import Projection, records
 
 CID = "c_property"
 KINDS = [
