@@ -19,7 +19,7 @@ from services.contacts.service_layer.batch_resolution import BatchResolution
 from services.contacts.service_layer.contacts import Contacts
 from services.contacts.service_layer.identities import Identities
 from services.contacts.service_layer.merges import Merges
-from services.contacts.service_layer.resolver import MongoIdentityResolver
+from services.contacts.service_layer.resolver import IdentityResolver
 from shared.http.app import create_app
 from shared.kafka import check_producer, ensure_topics, make_producer
 from shared.mongo import database, make_client, ping
@@ -57,7 +57,7 @@ def build_app(settings: Settings) -> FastAPI:
         app.state.contacts = Contacts(store)
         app.state.identities = Identities(app.state.contacts)
         app.state.merges = Merges(store)
-        app.state.resolver = MongoIdentityResolver(store)
+        app.state.resolver = IdentityResolver(store)
         app.state.batch_resolution = BatchResolution(app.state.resolver)
         app.state.duplicates = store.duplicates
         try:

@@ -17,7 +17,7 @@ from services.contacts.entrypoints.schemas import (
     ResolveBatchPublic,
 )
 from services.contacts.service_layer.batch_resolution import Answer, BatchResolution
-from services.contacts.service_layer.resolver import MongoIdentityResolver
+from services.contacts.service_layer.resolver import IdentityResolver
 from shared.events.customer import CustomerRef
 
 router = APIRouter(tags=["identities"])
@@ -55,7 +55,7 @@ async def resolve_identity(
 async def resolve_customer(ref: CustomerRef, request: Request) -> ResolvedCustomer:
     """For other services: an interaction's `customer` block -> one customer, created if new
     (`contact.created`, origin `auto`). Conflicting identifiers are recorded, never merged."""
-    resolver: MongoIdentityResolver = request.app.state.resolver
+    resolver: IdentityResolver = request.app.state.resolver
     return await resolver.resolve(ref)
 
 

@@ -5,7 +5,6 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from pymongo.errors import PyMongoError
 
-from services.contacts.adapters.journal import Conflict
 from services.contacts.adapters.outbox import Fenced
 from services.contacts.domain.errors import (
     ContactErasedError,
@@ -15,6 +14,7 @@ from services.contacts.domain.errors import (
     RuleViolation,
     VersionMismatch,
 )
+from services.contacts.service_layer.ports import Conflict
 from shared.http.problems import problem_response
 from shared.identity.normalise import InvalidIdentifier
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from services.contacts.domain.ids import new_customer_id
 from services.contacts.domain.resolution import ResolvedCustomer
-from services.contacts.service_layer.resolver import MongoIdentityResolver, strength
+from services.contacts.service_layer.resolver import IdentityResolver, strength
 from shared.events.contacts import Identity
 from shared.events.customer import CustomerRef
 from shared.identity.normalise import InvalidIdentifier, ref_identities
@@ -35,7 +35,7 @@ class Block:
 
 
 class BatchResolution:
-    def __init__(self, resolver: MongoIdentityResolver) -> None:
+    def __init__(self, resolver: IdentityResolver) -> None:
         self.resolver = resolver
         self.index = resolver.store.index
 

@@ -5,7 +5,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from services.contacts.adapters.history import contact_history
-from services.contacts.adapters.journal import Conflict
 from services.contacts.adapters.store import ContactStore
 from services.contacts.domain import changes, commands
 from services.contacts.domain.contact import ContactState
@@ -17,6 +16,7 @@ from services.contacts.domain.errors import (
     VersionMismatch,
 )
 from services.contacts.domain.ids import new_customer_id
+from services.contacts.service_layer.ports import Conflict
 from services.contacts.service_layer.retries import retry_on_conflict
 from shared.events.contacts import Identity, Origin
 from shared.events.customer import Channel, Consent, Profile, ProfileChanges

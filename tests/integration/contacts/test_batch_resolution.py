@@ -9,7 +9,7 @@ import pytest
 from services.contacts.adapters.store import ContactStore
 from services.contacts.domain.resolution import ResolvedCustomer
 from services.contacts.service_layer.batch_resolution import BatchResolution
-from services.contacts.service_layer.resolver import MongoIdentityResolver
+from services.contacts.service_layer.resolver import IdentityResolver
 from shared.events.customer import CustomerRef
 from shared.settings import Settings
 from tests.integration.contacts.api import create
@@ -43,7 +43,7 @@ async def test_batches_racing_over_the_same_first_sightings_make_one_customer_ea
         ]
 
     batches = [batch(seed) for seed in range(8)]
-    resolvers = [BatchResolution(MongoIdentityResolver(store)) for _ in batches]
+    resolvers = [BatchResolution(IdentityResolver(store)) for _ in batches]
     answers = await asyncio.gather(
         *(r.resolve_many([ref for _, ref in b]) for r, b in zip(resolvers, batches, strict=True))
     )
