@@ -3,7 +3,7 @@
 import orjson
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from shared.identity.outbox import Placement
+from services.contacts.adapters.outbox import Placement
 from shared.position import Position
 from shared.settings import Settings
 

@@ -15,9 +15,9 @@ from datetime import UTC, datetime, timedelta
 import orjson
 from pymongo.errors import DuplicateKeyError
 
-from shared.identity.journal import ContactJournal
-from shared.identity.log_scan import find_published
-from shared.identity.outbox import Outbox, Placement
+from services.contacts.adapters.journal import ContactJournal
+from services.contacts.adapters.log_scan import find_published
+from services.contacts.adapters.outbox import Outbox, Placement
 from shared.logging import get_logger
 from shared.mongo import Document
 

@@ -15,16 +15,15 @@ import asyncio
 import contextlib
 import dataclasses
 
+from services.contacts.domain.commands import create, link, profile_with
+from services.contacts.domain.contact import ContactState
+from services.contacts.domain.ids import new_customer_id
+from services.contacts.domain.resolution import ResolvedCustomer
+from services.contacts.service_layer.ports import Conflict, IdentityStore
+from shared.caching import SingleFlight, TtlCache
 from shared.events.contacts import Identity, Origin
 from shared.events.customer import CustomerRef
-from shared.identity import ResolvedCustomer
-from shared.identity.cache import SingleFlight, TtlCache
-from shared.identity.commands import create, link, profile_with
-from shared.identity.contact import ContactState
-from shared.identity.ids import new_customer_id
-from shared.identity.journal import Conflict
 from shared.identity.normalise import EMAIL, PHONE, InvalidIdentifier, ref_identities
-from shared.identity.store import ContactStore
 
 MAX_ATTEMPTS = 8
 MAX_MERGE_HOPS = 16
@@ -37,10 +36,11 @@ def strength(identity: Identity) -> tuple[int, str]:
     return rank, identity.key
 
 
-class MongoIdentityResolver:
-    """`IdentityResolver` on the contact store. See `ContactStore` for wiring and lifecycle."""
+class IdentityResolver:
+    """Identifiers in, one customer out, on the identity store's ports (`ContactStore` in
+    production: see it for wiring and lifecycle)."""
 
-    def __init__(self, store: ContactStore, adopt_after_s: float = 2.0) -> None:
+    def __init__(self, store: IdentityStore, adopt_after_s: float = 2.0) -> None:
         self.store = store
         self.region = store.settings.default_region
         self.adopt_after_s = adopt_after_s
@@ -101,6 +101,21 @@ class MongoIdentityResolver:
             self.owners.put(identity.key, survivor)
         return survivor
 
+    async def known_owners(self, identities: list[Identity]) -> dict[str, str | None]:
+        """Each identifier's customer now (merges followed), the index read once by `_id`."""
+        unknown = [i for i in identities if self.owners.get(i.key) is None]
+        owners = await self.store.index.owners([i.key for i in unknown])
+        found = await asyncio.gather(
+            *(self._survivor(i, owners[i.key]) for i in unknown if owners[i.key] is not None)
+        )
+        return {i.key: self.owners.get(i.key) for i in identities} | dict(found)
+
+    async def _survivor(self, identity: Identity, owner: str | None) -> tuple[str, str | None]:
+        survivor = None if owner is None else await self.follow(owner, adopt_with=identity)
+        if survivor is not None:
+            self.owners.put(identity.key, survivor)
+        return identity.key, survivor
+
     async def follow(self, customer_id: str, adopt_with: Identity | None = None) -> str | None:
         """The customer that `customer_id` is now (its survivor if merged), or None if unknown.
 
@@ -152,6 +167,12 @@ class MongoIdentityResolver:
                 won.append(identity)
             else:
                 others.add(await self.follow(owner, adopt_with=identity) or owner)
+        return await self.commit_new(customer_id, won, others, identities)
+
+    async def commit_new(
+        self, customer_id: str, won: list[Identity], others: set[str], identities: list[Identity]
+    ) -> ResolvedCustomer:
+        """Create the contact whose identifiers `won` were just claimed for `customer_id`."""
         created = True
         try:
             await self.store.journal.append(create(customer_id, Origin.AUTO, profile_with(won)))

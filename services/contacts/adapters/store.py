@@ -11,11 +11,11 @@ import contextlib
 from aiokafka import AIOKafkaProducer
 from pymongo.asynchronous.database import AsyncDatabase
 
-from shared.identity.duplicates import PossibleDuplicates
-from shared.identity.index import IdentityIndex
-from shared.identity.journal import ContactJournal
-from shared.identity.outbox import Outbox
-from shared.identity.recovery import OutboxRecovery
+from services.contacts.adapters.duplicates import PossibleDuplicates
+from services.contacts.adapters.index import IdentityIndex
+from services.contacts.adapters.journal import ContactJournal
+from services.contacts.adapters.outbox import Outbox
+from services.contacts.adapters.recovery import OutboxRecovery
 from shared.mongo import Document
 from shared.settings import Settings
 

@@ -6,6 +6,7 @@ journal. Nothing here does I/O.
 
 from dataclasses import dataclass
 
+from services.contacts.domain.contact import ContactState, apply, new_event
 from shared.events.contacts import (
     ContactCreated,
     ContactCreatedData,
@@ -17,7 +18,7 @@ from shared.events.contacts import (
 )
 from shared.events.customer import Profile
 from shared.events.types import EventType
-from shared.identity.contact import ContactState, apply, new_event, with_identities
+from shared.identity.profiles import with_identities
 
 
 @dataclass(frozen=True)

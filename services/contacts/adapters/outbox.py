@@ -22,8 +22,8 @@ from aiokafka.partitioner import DefaultPartitioner
 from prometheus_client import Counter
 from pymongo.asynchronous.database import AsyncDatabase
 
+from services.contacts.domain.ids import new_event_id
 from shared.events import STRUCTURED_HEADERS
-from shared.identity.ids import new_event_id
 from shared.logging import get_logger
 from shared.mongo import Document
 from shared.position import Position

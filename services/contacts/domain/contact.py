@@ -1,8 +1,8 @@
 """A contact's state as a pure fold of its events: `apply(state, event) -> state`.
 
-The contacts service and the identity resolver (which runs inside the interactions service) both
-change contacts, so the state and its fold live here, next to the identity index they keep
-consistent. A merge or unmerge event is applied to both customers' streams: the survivor's (where
+Only the contacts service changes contacts (the interactions service asks its resolve endpoint),
+so the state and its fold live here, next to the identity index they keep consistent. A merge or
+unmerge event is applied to both customers' streams: the survivor's (where
 it is published) and the merged customer's (where it is recorded for history and routing).
 """
 
@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
+from services.contacts.domain.ids import new_event_id
 from shared.events.contacts import (
     ConsentChanged,
     ContactCreated,
@@ -26,8 +27,7 @@ from shared.events.contacts import (
 from shared.events.customer import Profile
 from shared.events.envelope import Envelope, Payload
 from shared.events.types import EventType
-from shared.identity.ids import new_event_id
-from shared.identity.normalise import EMAIL, PHONE
+from shared.identity.profiles import profile_identities, with_identities, without_identities
 
 SOURCE = "services/contacts"
 E = TypeVar("E", bound=Envelope)
@@ -55,37 +55,6 @@ class ContactState(BaseModel):
 
 class ContactMissing(LookupError):
     """The event does not apply to an absent contact (or `created` to an existing one)."""
-
-
-def profile_identities(profile: Profile) -> list[Identity]:
-    found = [Identity(kind=EMAIL, value=e) for e in profile.emails]
-    found += [Identity(kind=PHONE, value=p) for p in profile.phones]
-    return found + [Identity(kind=k, value=v) for k, v in profile.external_ids.items()]
-
-
-def with_identities(profile: Profile, identities: tuple[Identity, ...] | list[Identity]) -> Profile:
-    """The profile with identifiers added (external ids replace the same system's value)."""
-    emails, phones = list(profile.emails), list(profile.phones)
-    external = dict(profile.external_ids)
-    for identity in identities:
-        if identity.kind == EMAIL and identity.value not in emails:
-            emails.append(identity.value)
-        elif identity.kind == PHONE and identity.value not in phones:
-            phones.append(identity.value)
-        elif identity.kind not in (EMAIL, PHONE):
-            # One value per system in a profile; a second one (brought by a merge) stays in the
-            # index only, so an unmerge never removes the survivor's own.
-            external.setdefault(identity.kind, identity.value)
-    return profile.model_copy(
-        update={"emails": tuple(emails), "phones": tuple(phones), "external_ids": external}
-    )
-
-
-def without_identities(profile: Profile, identities: tuple[Identity, ...]) -> Profile:
-    keys = {i.key for i in identities}
-    keep = [i for i in profile_identities(profile) if i.key not in keys]
-    bare = profile.model_copy(update={"emails": (), "phones": (), "external_ids": {}})
-    return with_identities(bare, keep)
 
 
 def new_event(cls: type[E], event_type: EventType, subject: str, data: Payload) -> E:

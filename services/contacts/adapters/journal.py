@@ -24,10 +24,11 @@ from prometheus_client import Counter, Histogram
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from services.contacts.adapters.outbox import Outbox, Placement
+from services.contacts.domain.commands import Commit
+from services.contacts.domain.contact import ContactState
+from services.contacts.service_layer.ports import Conflict
 from shared.events import encode_event
-from shared.identity.commands import Commit
-from shared.identity.contact import ContactState
-from shared.identity.outbox import Outbox, Placement
 from shared.mongo import Document
 from shared.position import Position
 
@@ -39,10 +40,6 @@ COMMIT_SECONDS = Histogram(
     "Claim, commit, publish and apply of one contact change",
     buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
 )
-
-
-class Conflict(Exception):
-    """Another writer changed one of the customers first; read again and retry."""
 
 
 def stream_id(state: ContactState) -> str:

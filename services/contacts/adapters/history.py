@@ -2,8 +2,8 @@
 
 from typing import Any
 
-from shared.identity.contact import ContactState
-from shared.identity.journal import ContactJournal
+from services.contacts.adapters.journal import ContactJournal
+from services.contacts.domain.contact import ContactState
 from shared.mongo import Document
 
 
