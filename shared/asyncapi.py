@@ -11,15 +11,29 @@ from typing import Any
 from pydantic.json_schema import models_json_schema
 
 from shared.events import EVENT_CLASSES, EventType
-from shared.topics import CONTACTS, DEADLETTER, INGRESS, INTERACTIONS, NOTIFICATIONS, TopicSpec
+from shared.topics import (
+    CONTACTS,
+    DEADLETTER,
+    INGRESS,
+    INTERACTIONS,
+    MARKETING,
+    NOTIFICATIONS,
+    TopicSpec,
+)
 
-_FAMILY_TOPIC = {"interaction": INTERACTIONS, "contact": CONTACTS, "notification": NOTIFICATIONS}
+_FAMILY_TOPIC = {
+    "interaction": INTERACTIONS,
+    "contact": CONTACTS,
+    "notification": NOTIFICATIONS,
+    "marketing": MARKETING,
+}
 _DESCRIPTIONS = {
     INGRESS.base_name: "Raw adapter events in CloudEvents structured or binary (`ce_` headers) "
     "mode; validated and re-published to c360.interactions, rejects go to c360.deadletter.",
     INTERACTIONS.base_name: "Accepted touchpoints, ordered per customer.",
     CONTACTS.base_name: "Customer master-data changes (a merge is keyed by the survivor).",
     NOTIFICATIONS.base_name: "Notification outcomes.",
+    MARKETING.base_name: "Marketing spend per channel and campaign (no customer).",
     DEADLETTER.base_name: "Rejected records: original bytes; headers c360-original-topic, "
     "c360-original-partition, c360-original-offset, c360-error-kind, c360-error-message.",
 }

@@ -20,7 +20,8 @@ INTERACTIONS = TopicSpec("c360.interactions", "customer id", {"retention.ms": IN
 CONTACTS = TopicSpec("c360.contacts", "customer id", {"retention.ms": INFINITE})
 NOTIFICATIONS = TopicSpec("c360.notifications", "customer id", {"retention.ms": INFINITE})
 DEADLETTER = TopicSpec("c360.deadletter", "original key", {"retention.ms": INFINITE})
-CATALOG = (INGRESS, INTERACTIONS, CONTACTS, NOTIFICATIONS, DEADLETTER)
+MARKETING = TopicSpec("c360.marketing", "channel", {"retention.ms": INFINITE})
+CATALOG = (INGRESS, INTERACTIONS, CONTACTS, NOTIFICATIONS, DEADLETTER, MARKETING)
 COMMON_CONFIG = {"cleanup.policy": "delete", "min.insync.replicas": "1"}
 
 
@@ -52,6 +53,10 @@ class Topics:
     @property
     def deadletter(self) -> str:
         return self.name(DEADLETTER)
+
+    @property
+    def marketing(self) -> str:
+        return self.name(MARKETING)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Topics":

@@ -15,13 +15,21 @@ from shared.events.contacts import *  # noqa: F403
 from shared.events.customer import *  # noqa: F403
 from shared.events.envelope import Envelope, Payload, schema_uri
 from shared.events.interactions import *  # noqa: F403
+from shared.events.marketing import *  # noqa: F403
 from shared.events.notifications import *  # noqa: F403
-from shared.events.types import CONTACT_TYPES, INTERACTION_TYPES, NOTIFICATION_TYPES, EventType
+from shared.events.types import (
+    CONTACT_TYPES,
+    INTERACTION_TYPES,
+    MARKETING_TYPES,
+    NOTIFICATION_TYPES,
+    EventType,
+)
 
 __all__ = [
     "CONTACT_TYPES",
     "EVENT_CLASSES",
     "INTERACTION_TYPES",
+    "MARKETING_TYPES",
     "NOTIFICATION_TYPES",
     "STRUCTURED_HEADERS",
     "Envelope",

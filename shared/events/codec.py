@@ -10,11 +10,12 @@ from pydantic import Field, TypeAdapter, ValidationError
 from shared.events.contacts import ContactEvent
 from shared.events.envelope import CLOUDEVENTS_CONTENT_TYPE, Envelope, schema_uri, schema_version
 from shared.events.interactions import InteractionEvent
+from shared.events.marketing import MarketingEvent
 from shared.events.notifications import NotificationEvent
 from shared.events.types import EventType
 from shared.events.upcasting import upcast_data
 
-Event = InteractionEvent | ContactEvent | NotificationEvent
+Event = InteractionEvent | ContactEvent | NotificationEvent | MarketingEvent
 MAX_EVENT_BYTES = 256 * 1024
 
 EVENT_CLASSES: dict[EventType, type[Envelope]] = {

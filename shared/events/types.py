@@ -29,9 +29,11 @@ class EventType(StrEnum):
     NOTIFICATION_FAILED = "c360.notification.failed"
     NOTIFICATION_SUPPRESSED = "c360.notification.suppressed"
 
+    MARKETING_SPEND = "c360.marketing.spend"
+
     @property
     def family(self) -> str:
-        """`interaction`, `contact` or `notification`."""
+        """`interaction`, `contact`, `notification` or `marketing`."""
         return self.value.split(".")[1]
 
     @property
@@ -43,3 +45,4 @@ class EventType(StrEnum):
 INTERACTION_TYPES = frozenset(t for t in EventType if t.family == "interaction")
 CONTACT_TYPES = frozenset(t for t in EventType if t.family == "contact")
 NOTIFICATION_TYPES = frozenset(t for t in EventType if t.family == "notification")
+MARKETING_TYPES = frozenset(t for t in EventType if t.family == "marketing")

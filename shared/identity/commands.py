@@ -7,6 +7,7 @@ journal. Nothing here does I/O.
 from dataclasses import dataclass
 
 from shared.events.contacts import (
+    Acquisition,
     ContactCreated,
     ContactCreatedData,
     ContactEvent,
@@ -34,9 +35,13 @@ class Commit:
         return self.states[0].customer_id
 
 
-def create(customer_id: str, origin: Origin, profile: Profile) -> Commit:
+def create(
+    customer_id: str, origin: Origin, profile: Profile, acquisition: Acquisition | None = None
+) -> Commit:
     """A new contact. Its identifiers must already be claimed in the index for `customer_id`."""
-    data = ContactCreatedData(customer_id=customer_id, origin=origin, profile=profile)
+    data = ContactCreatedData(
+        customer_id=customer_id, origin=origin, profile=profile, acquisition=acquisition
+    )
     event = new_event(ContactCreated, EventType.CONTACT_CREATED, customer_id, data)
     return Commit(event, (apply(None, event),))
 

@@ -92,4 +92,12 @@ SAMPLE_DATA: dict[EventType, dict[str, Any]] = {
     EventType.NOTIFICATION_SENT: NOTIFICATION,
     EventType.NOTIFICATION_FAILED: {**NOTIFICATION, "attempts": 5, "error": "HTTP 500"},
     EventType.NOTIFICATION_SUPPRESSED: {**NOTIFICATION, "reason": "no consent for sms"},
+    EventType.MARKETING_SPEND: {
+        "channel": "paid_search",
+        "campaign": "spring-sale",
+        "amount_minor": 250_000,
+        "currency": "USD",
+        "period_start": "2026-03-01",
+        "period_end": "2026-03-31",
+    },
 }
