@@ -64,6 +64,11 @@ class Settings(BaseSettings):
     interactions_claim_takeover_seconds: float = Field(
         default=35.0, gt=0, description="an unfinished ingestion claim is taken over after this"
     )
+    kpis_host: str = "127.0.0.1"
+    kpis_port: int = 8006
+    kpis_churn_below: float = Field(
+        default=0.3, gt=0, lt=1, description="a customer whose p_alive falls below this churned"
+    )
     notifier_rules_path: str | None = Field(
         default=None, description="notifier rules file; default: services/notifier/rules.yaml"
     )
