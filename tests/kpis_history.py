@@ -202,3 +202,85 @@ def check_quarter(answer: Any) -> None:
     pareto = answer("pareto")
     assert {k: pareto[k] for k in EXPECTED["pareto"]} == EXPECTED["pareto"]
     assert pareto["curve"][-1]["revenue_share"] == 1.0
+
+
+CHANNELS = (("paid_search", "always-on"), ("instagram", "spring"), ("referral", None))
+
+
+def synthetic_year(seed: int, customers: int, year: int = 2025) -> list[Entry]:
+    """A year of a small shop: spend every month, customers acquired through the channels, repeat
+    purchases, surveys, complaints and falling scores. Deterministic for a seed."""
+    import random
+    from datetime import UTC, datetime, timedelta
+
+    rng = random.Random(seed)
+    start = datetime(year, 1, 1, 9, tzinfo=UTC)
+    end = datetime(year, 12, 31, 18, tzinfo=UTC)
+    entries: list[Entry] = []
+
+    def at(moment: datetime) -> str:
+        return min(moment, end).isoformat()
+
+    for month in range(1, 13):
+        for channel, campaign in CHANNELS:
+            first = datetime(year, month, 1)
+            last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+            amount = rng.randint(20, 80) * 1000
+            entries.append(
+                _spend(channel, campaign, first.date().isoformat(), last.date().isoformat(), amount)
+            )
+    for n in range(customers):
+        customer = f"s{seed}-{n:04d}"
+        created = start + timedelta(days=rng.randint(0, 330), minutes=rng.randint(0, 600))
+        channel, campaign = rng.choice(CHANNELS)
+        acquisition = {"channel": channel, **({"campaign": campaign} if campaign else {})}
+        entries.append(
+            _created(customer, at(created), acquisition if rng.random() < 0.85 else None)
+        )
+        if rng.random() < 0.2:
+            continue  # a lead that never buys
+        moment = created + timedelta(days=rng.randint(0, 25), hours=rng.randint(1, 8))
+        while moment < end:
+            entries.append(_purchase(customer, at(moment), rng.randint(5, 300) * 100))
+            if rng.random() < 0.35:
+                entries.append(
+                    _survey(
+                        customer,
+                        at(moment + timedelta(days=2)),
+                        csat=rng.choice((2, 3, 4, 4, 5, 5)),
+                        nps=rng.choice((3, 6, 7, 8, 9, 10, 10)),
+                    )
+                )
+            if rng.random() < 0.55:
+                break
+            moment += timedelta(days=rng.randint(10, 90))
+        if rng.random() < 0.25:
+            opened = created + timedelta(days=rng.randint(1, 30))
+            complaint = f"k-{customer}"
+            entries.append(
+                _interaction(
+                    customer,
+                    EventType.COMPLAINT_OPENED,
+                    at(opened),
+                    "adapters/desk",
+                    complaint_id=complaint,
+                    severity=rng.choice(("low", "medium", "high")),
+                    subject="delivery",
+                )
+            )
+            entries.append(
+                _interaction(
+                    customer,
+                    EventType.COMPLAINT_RESOLVED,
+                    at(opened + timedelta(hours=rng.randint(2, 200))),
+                    "adapters/desk",
+                    complaint_id=complaint,
+                    resolution="resolved",
+                )
+            )
+        p_alive = rng.uniform(0.5, 1.0)
+        for month in (6, 9, 12):
+            p_alive *= rng.uniform(0.4, 1.0)
+            scored = datetime(year, month, 1, tzinfo=UTC).isoformat()
+            entries.append(_scored(customer, scored, round(p_alive, 3), rng.randint(0, 3000) * 100))
+    return entries

@@ -16,6 +16,7 @@ from fastapi import FastAPI
 
 from services.kpis.adapters.consumer import KpiConsumer
 from services.kpis.adapters.deadletters import KafkaDeadLetters
+from services.kpis.adapters.fault_points import pause_from_env
 from services.kpis.adapters.records import SourceTopics
 from services.kpis.adapters.store import MongoKpiStore
 from services.kpis.entrypoints import http
@@ -52,7 +53,15 @@ def group_id(settings: Settings) -> str:
 
 @dataclass
 class Runtime:
+    """What exists only while the app runs (aiokafka needs a running loop to be created)."""
+
+    producer: AIOKafkaProducer | None = None
     worker: asyncio.Task[None] | None = None
+
+    async def kafka_ready(self) -> None:
+        if self.producer is None:
+            raise RuntimeError("the Kafka producer is not started")
+        await check_producer(self.producer)
 
     async def worker_alive(self) -> None:
         if self.worker is None or self.worker.done():
@@ -63,10 +72,10 @@ def build_app(settings: Settings, *, with_worker: bool = True) -> FastAPI:
     client = make_client(settings)
     store = MongoKpiStore(database(client, settings))
     runtime = Runtime()
-    producer = make_producer(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        producer = runtime.producer = make_producer(settings)
         await producer.start()
         if with_worker:
             await ensure_topics(settings, [INTERACTIONS, CONTACTS, ANALYTICS, MARKETING])
@@ -82,7 +91,7 @@ def build_app(settings: Settings, *, with_worker: bool = True) -> FastAPI:
             await client.close()
 
     checks: dict[str, ReadinessCheck] = {
-        "kafka": lambda: check_producer(producer),
+        "kafka": runtime.kafka_ready,
         "store": lambda: ping(client),
     }
     if with_worker:
@@ -105,7 +114,9 @@ def build_app(settings: Settings, *, with_worker: bool = True) -> FastAPI:
 async def _run_worker(settings: Settings, store: MongoKpiStore, producer: AIOKafkaProducer) -> None:
     topics = source_topics(settings)
     dead_letters = KafkaDeadLetters(producer, Topics.from_settings(settings).deadletter)
-    folder = KpiFolder(store, topics, dead_letters, settings.kpis_churn_below)
+    folder = KpiFolder(
+        store, topics, dead_letters, settings.kpis_churn_below, between_writes=pause_from_env()
+    )
     consumer = KpiConsumer(settings, group_id(settings), topics.all(), folder)
     try:
         await consumer.run()

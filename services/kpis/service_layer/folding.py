@@ -9,7 +9,7 @@ counted, so the aggregate always reflects each customer's facts up to its positi
 """
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 from services.kpis.adapters.records import Read, Record, SourceTopics, read
 from services.kpis.domain.cells import Cells, added, difference
@@ -24,12 +24,18 @@ class KpiFolder:
     """A `BatchHandler`: `handle(records)` raises if the batch could not be applied."""
 
     def __init__(
-        self, store: KpiStore, topics: SourceTopics, dead_letters: DeadLetters, churn_below: float
+        self,
+        store: KpiStore,
+        topics: SourceTopics,
+        dead_letters: DeadLetters,
+        churn_below: float,
+        between_writes: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.store = store
         self.topics = topics
         self.dead_letters = dead_letters
         self.churn_below = churn_below
+        self.between_writes = between_writes  # a test's fault point, None in production
 
     async def handle(self, records: Sequence[Record]) -> None:
         reads, unreadable = read(records, self.topics)
@@ -66,6 +72,8 @@ class KpiFolder:
             delta.update(difference(contributions(after), contributions(as_counted)))
             changed.append(StoredFacts(after, _advanced(before.positions, fresh)))
         await self._save_aggregate(aggregate, delta, reads)
+        if self.between_writes is not None and changed:
+            await self.between_writes()
         await self.store.save_facts(changed)
 
     async def _fold_spend(self, aggregate_id: str, reads: list[Read]) -> None:
