@@ -30,6 +30,7 @@ up: infra ## start Kafka, the Mongo-protocol store and every c360 service; print
 	@echo "  interactions API   http://127.0.0.1:8002/docs"
 	@echo "  projections API    http://127.0.0.1:8003/docs"
 	@echo "  notifier admin     http://127.0.0.1:8004/docs"
+	@echo "  KPI dashboard      http://127.0.0.1:8006/dashboard"
 	@echo "  Kafka              127.0.0.1:9092"
 	@echo "  Mongo-protocol     mongodb://127.0.0.1:27017/"
 	@echo "  stop with: make down    health: make status"

@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     interactions_url: str = "http://127.0.0.1:8002"
     projections_url: str = "http://127.0.0.1:8003"
     notifier_url: str = "http://127.0.0.1:8004"
+    kpis_url: str = "http://127.0.0.1:8006"
 
     log_level: str = "INFO"
     log_format: Literal["json", "console"] = "json"

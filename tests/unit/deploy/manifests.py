@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from services.interactions.entrypoints import ingress
+from services.kpis import bootstrap as kpis
 from services.notifier.entrypoints import worker as notifier_worker
 from services.projections.adapters.store import FIRST_GENERATION
 from services.projections.entrypoints import worker as projection_worker
@@ -73,6 +74,7 @@ def consumer_groups() -> dict[str, set[str]]:
     return {
         "services.interactions": {ingress.consumer_group(settings)},
         "services.notifier": {notifier_worker.consumer_group(settings)},
+        "services.kpis": {kpis.group_id(settings)},
         "services.projections.worker": {projection_worker.group_id(settings, FIRST_GENERATION)},
     }
 
@@ -83,6 +85,7 @@ def consumed_topics() -> dict[str, set[str]]:
     return {
         "services.interactions": {topics.ingress},
         "services.notifier": {topics.contacts, topics.interactions},
+        "services.kpis": set(kpis.source_topics(Settings(topic_prefix="")).all()),
         "services.projections.worker": set(projection_worker.source_topics(topics)),
     }
 
