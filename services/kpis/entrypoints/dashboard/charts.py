@@ -3,13 +3,24 @@
 from typing import Any
 
 from services.kpis.entrypoints.dashboard import svg
-from services.kpis.entrypoints.dashboard.i18n import Lang, digits, money, percent, text
+from services.kpis.entrypoints.dashboard.i18n import Lang, digits, money, signed, text
 
 KPI = dict[str, Any]
 
 
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def short(period: str, lang: Lang) -> str:
+    """`2025-03` as `Mar 25` (`۰۳/۲۵` in Persian), `2025-03-07` as `03-07`: axis labels fit."""
+    year, month = period[2:4], period[5:7]
+    if len(period) > 7:
+        return digits(period[5:], lang)
+    return digits(f"{month}/{year}", lang) if lang == "fa" else f"{MONTHS[int(month) - 1]} {year}"
+
+
 def periods(kpi: KPI, lang: Lang) -> list[str]:
-    return [digits(p["period"], lang) for p in kpi["series"]]
+    return [short(p["period"], lang) for p in kpi["series"]]
 
 
 def new_and_repeat(kpi: KPI, lang: Lang) -> str:
@@ -39,7 +50,8 @@ def satisfaction(kpi: KPI, lang: Lang) -> str:
     csat = [p["csat_mean"] for p in kpi["series"]]
     nps = [None if p["nps"] is None else (p["nps"] + 100) / 50 + 1 for p in kpi["series"]]
     ticks = [(v, digits(v, lang)) for v in (1, 2, 3, 4, 5)]
-    return svg.lines(periods(kpi, lang), [csat, nps], 1, 5, ticks)
+    nps_ticks = [((v + 100) / 50 + 1, signed(v, lang)) for v in (-100, -50, 0, 50, 100)]
+    return svg.lines(periods(kpi, lang), [csat, nps], 1, 5, ticks, nps_ticks)
 
 
 def pareto(kpi: KPI, lang: Lang) -> str:
@@ -69,12 +81,12 @@ def clv(kpi: KPI, lang: Lang) -> str:
 def retention(kpi: KPI, lang: Lang) -> str:
     cohorts = kpi["cohorts"]
     width = max((len(c["rates"]) for c in cohorts), default=0)
-    columns = [digits(f"{text('month_n', lang)} {k}", lang) for k in range(width)]
+    columns = [digits(f"+{k}", lang) for k in range(width)]
     rows = [
         (
             digits(f"{c['cohort']} ({c['customers']})", lang),
             c["rates"],
-            [percent(r, lang) if r is not None else "" for r in c["rates"]],
+            [digits(f"{round(r * 100)}%", lang) if r is not None else "" for r in c["rates"]],
         )
         for c in cohorts
     ]

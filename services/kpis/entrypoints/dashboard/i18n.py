@@ -23,7 +23,13 @@ LABELS: dict[str, dict[Lang, str]] = {
     "top20": {"en": "Revenue from top 20 %", "fa": "سهم درآمد ۲۰٪ برتر"},
     "retention": {"en": "Retention by monthly cohort", "fa": "نگهداشت مشتری به تفکیک ماه جذب"},
     "cohort": {"en": "cohort", "fa": "ماه جذب"},
-    "month_n": {"en": "month", "fa": "ماه"},
+    "months_since": {
+        "en": "rows: month of first purchase (customers); columns: months since",
+        "fa": "سطرها: ماه نخستین خرید (تعداد مشتری)؛ ستون‌ها: ماه‌های پس از آن",
+    },
+    "equal": {"en": "equal shares", "fa": "سهم برابر"},
+    "revenue_share": {"en": "share of revenue", "fa": "سهم از درآمد"},
+    "nps_right": {"en": "NPS (right scale)", "fa": "NPS (محور راست)"},
     "new_vs_repeat": {"en": "New and repeat customers", "fa": "مشتریان جدید و تکرارکننده"},
     "satisfaction": {"en": "CSAT and NPS over time", "fa": "رضایت و NPS در طول زمان"},
     "cac": {"en": "Acquisition cost per channel", "fa": "هزینه جذب به تفکیک کانال"},
@@ -53,6 +59,12 @@ def digits(value: object, lang: Lang) -> str:
     """A number or label with Persian digits (and decimal and percent signs) in Persian."""
     shown = str(value)
     return shown.translate(_PERSIAN_DIGITS) if lang == "fa" else shown
+
+
+def signed(value: float, lang: Lang) -> str:
+    """A signed number; in Persian a left-to-right mark keeps the sign before the digits."""
+    shown = digits(f"{value:+.0f}", lang)
+    return f"\u200e{shown}" if lang == "fa" else shown
 
 
 def percent(rate: float | None, lang: Lang) -> str:

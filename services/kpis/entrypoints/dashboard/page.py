@@ -4,7 +4,7 @@ from html import escape
 from typing import Any
 
 from services.kpis.entrypoints.dashboard import charts, svg
-from services.kpis.entrypoints.dashboard.i18n import Lang, digits, money, percent, text
+from services.kpis.entrypoints.dashboard.i18n import Lang, digits, money, percent, signed, text
 
 STYLE = """
 body{font-family:system-ui,'Vazirmatn','Noto Sans Arabic',Tahoma,sans-serif;margin:0;
@@ -15,7 +15,8 @@ form{display:flex;gap:8px;align-items:center}input,button{font:inherit;padding:4
 .tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(170px,1fr));gap:12px;
 padding:16px 20px}
 .tile{background:#fff;border-radius:8px;padding:10px 14px;box-shadow:0 1px 2px #0002}
-.tile b{display:block;font-size:22px;margin-top:4px}.tile span{color:#475569;font-size:13px}
+.tile b{display:block;font-size:21px;margin-top:4px;white-space:nowrap}
+#retention{grid-column:span 2}.tile span{color:#475569;font-size:13px}
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(440px,1fr));gap:16px;
 padding:0 20px 24px}section{background:#fff;border-radius:8px;padding:10px 14px;
 box-shadow:0 1px 2px #0002}section h2{font-size:15px;margin:4px 0 8px}
@@ -60,7 +61,7 @@ def _tiles(k: dict[str, Any], lang: Lang, currency: str) -> str:
         ("repeat_rate", percent(k["repeat-purchase"]["rate"], lang)),
         ("conversion", percent(k["conversion"]["rate"], lang)),
         ("csat", "–" if csat is None else digits(f"{csat:.2f}", lang)),
-        ("nps", "–" if nps is None else digits(f"{nps:+.0f}", lang)),
+        ("nps", "–" if nps is None else signed(nps, lang)),
         ("sla", percent(k["complaints-sla"]["rate"], lang)),
         ("churned", digits(k["churn"]["churned"], lang)),
         ("clv_mean", money(k["clv"]["mean_clv_minor"], currency, lang)),
@@ -81,9 +82,13 @@ def _legend(lang: Lang, *keys: str) -> str:
     return f'<div class="legend">{items}</div>'
 
 
+def _note(lang: Lang, key: str) -> str:
+    return f'<div class="legend">{text(key, lang)}</div>'
+
+
 def _charts(k: dict[str, Any], lang: Lang, currency: str) -> str:
     sections = [
-        ("retention", charts.retention(k["retention"], lang), ""),
+        ("retention", charts.retention(k["retention"], lang), _note(lang, "months_since")),
         (
             "new_vs_repeat",
             charts.new_and_repeat(k["repeat-purchase"], lang),
@@ -92,11 +97,11 @@ def _charts(k: dict[str, Any], lang: Lang, currency: str) -> str:
         (
             "satisfaction",
             charts.satisfaction(k["satisfaction"], lang),
-            _legend(lang, "csat", "nps"),
+            _legend(lang, "csat", "nps_right"),
         ),
         ("cac", charts.acquisition_cost(k["acquisition-cost"], lang, currency), ""),
         ("clv", charts.clv(k["clv"], lang), ""),
-        ("pareto", charts.pareto(k["pareto"], lang), _legend(lang, "revenue", "customers")),
+        ("pareto", charts.pareto(k["pareto"], lang), _legend(lang, "revenue_share", "equal")),
         (
             "complaints",
             charts.complaints(k["complaints-sla"], lang),

@@ -10,6 +10,11 @@ W, H, PAD, BOTTOM = 460, 220, 34, 40
 COLORS = ("#2563eb", "#f59e0b", "#10b981", "#ef4444")
 
 
+def _label_step(count: int) -> int:
+    """Label every bar up to 8, every other one up to 16, then about 8 labels in all."""
+    return 1 if count <= 8 else 2 if count <= 16 else count // 8
+
+
 def _frame(body: str, width: int = W, height: int = H) -> str:
     return (
         f'<svg viewBox="0 0 {width} {height}" width="100%" role="img" '
@@ -34,7 +39,7 @@ def bars(
     parts = [
         f'<line x1="{PAD}" y1="{H - BOTTOM}" x2="{W - PAD}" y2="{H - BOTTOM}" stroke="#cbd5e1"/>'
     ]
-    every = max(1, len(labels) // 12)
+    every = _label_step(len(labels))
     for i, label in enumerate(labels):
         x0 = PAD + i * group + group * 0.1
         for j, values in enumerate(series):
@@ -57,8 +62,10 @@ def lines(
     low: float,
     high: float,
     ticks: Sequence[tuple[float, str]],
+    right_ticks: Sequence[tuple[float, str]] = (),
 ) -> str:
-    """Lines over the labels, between `low` and `high`; gaps where a value is None."""
+    """Lines over the labels, between `low` and `high`; gaps where a value is None. Ticks are
+    (value, label) on the left axis; `right_ticks` label a second scale on the right."""
     plot_w, plot_h = W - 2 * PAD, H - PAD - BOTTOM
     step = plot_w / max(len(labels) - 1, 1)
 
@@ -72,6 +79,8 @@ def lines(
             'stroke="#e2e8f0"/>'
         )
         parts.append(_label(PAD - 4, y(value) + 4, text, "end"))
+    for value, text in right_ticks:
+        parts.append(_label(W - PAD + 4, y(value) + 4, text, "start", COLORS[1]))
     for j, values in enumerate(series):
         points = [(PAD + i * step, y(v)) for i, v in enumerate(values) if v is not None]
         path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
@@ -82,7 +91,7 @@ def lines(
             f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{COLORS[j % 4]}"/>'
             for px, py in points
         )
-    every = max(1, len(labels) // 8)
+    every = _label_step(len(labels))
     parts.extend(
         _label(PAD + i * step, H - BOTTOM + 14, t) for i, t in enumerate(labels) if i % every == 0
     )
@@ -96,7 +105,7 @@ def horizontal_bars(rows: Sequence[tuple[str, float, str]]) -> str:
     parts = []
     for i, (label, value, shown) in enumerate(rows):
         y = 14 + i * 28
-        width = (W - 190) * value / top
+        width = (W - 260) * value / top
         parts.append(_label(150, y + 13, label, "end", "#0f172a"))
         parts.append(
             f'<rect x="158" y="{y}" width="{width:.1f}" height="18" fill="{COLORS[0]}" rx="2"/>'
@@ -109,7 +118,8 @@ def heat_map(
     rows: Sequence[tuple[str, Sequence[float | None], Sequence[str]]], columns: Sequence[str]
 ) -> str:
     """A cohort triangle: one row per cohort, a cell per month since; darker = higher rate."""
-    cell_w = min(56.0, (W - 110) / max(len(columns), 1))
+    cell_w = 46.0
+    width = max(W, int(110 + cell_w * len(columns)))
     height = 30 + 24 * len(rows)
     parts = [_label(104 + cell_w * (i + 0.5), 16, c) for i, c in enumerate(columns)]
     for r, (label, rates, shown) in enumerate(rows):
@@ -123,4 +133,4 @@ def heat_map(
             )
             ink = "#ffffff" if (rate or 0) > 0.5 else "#0f172a"
             parts.append(_label(104 + c * cell_w + cell_w / 2 - 1, y + 15, shown[c], fill=ink))
-    return _frame("".join(parts), height=max(height, 60))
+    return _frame("".join(parts), width=width, height=max(height, 60))
