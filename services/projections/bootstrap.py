@@ -102,6 +102,7 @@ def build_api(settings: Settings) -> FastAPI:
     )
     app.state.queries = Queries(db, source_topics(topics), cache)
     app.state.default_region = settings.default_region
+    app.state.kpis_url = settings.kpis_url
     # one pooled client for the console's actions (connects on first use)
     app.state.interactions = interactions
     return app
