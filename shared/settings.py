@@ -65,6 +65,11 @@ class Settings(BaseSettings):
     interactions_claim_takeover_seconds: float = Field(
         default=35.0, gt=0, description="an unfinished ingestion claim is taken over after this"
     )
+    stall_after_s: float = Field(
+        default=60.0,
+        gt=0,
+        description="a consumer with lag that commits nothing for this long is not ready",
+    )
     kpis_host: str = "127.0.0.1"
     kpis_port: int = 8006
     kpis_churn_below: float = Field(

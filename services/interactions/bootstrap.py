@@ -14,16 +14,17 @@ from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 
 from services.interactions.adapters.coalescing import CoalescingLedger
-from services.interactions.adapters.kafka_log import DeadLetters, KafkaInteractionLog
+from services.interactions.adapters.kafka_log import KafkaInteractionLog
 from services.interactions.adapters.ledger import MongoLedger
 from services.interactions.entrypoints import events
 from services.interactions.entrypoints.housekeeping import prune_receipts
-from services.interactions.entrypoints.ingress import IngressAgent, consumer_group
+from services.interactions.entrypoints.ingress import ingress_runner, run_until
 from services.interactions.service_layer.ingestion import Ingestion
+from shared.consuming import BatchRunner
 from shared.http.app import create_app
 from shared.identity.resolver import MongoIdentityResolver
 from shared.identity.store import ContactStore
-from shared.kafka import check_producer, ensure_topics, make_consumer, make_producer
+from shared.kafka import check_producer, ensure_topics, make_producer
 from shared.mongo import database, make_client, ping
 from shared.settings import Settings
 from shared.topics import CONTACTS, DEADLETTER, INGRESS, INTERACTIONS, Topics
@@ -39,7 +40,7 @@ STOP_TIMEOUT_S = 10.0
 @dataclass
 class Runtime:
     producer: AIOKafkaProducer | None = None
-    agent: IngressAgent | None = None
+    agent: BatchRunner | None = None
 
     async def kafka_ready(self) -> None:
         if self.producer is None:
@@ -49,7 +50,7 @@ class Runtime:
     async def ingress_ready(self) -> None:
         if self.agent is None:
             raise RuntimeError("the ingress agent is not started")
-        await self.agent.ready()
+        await self.agent.health.check()
 
 
 def build_app(settings: Settings) -> FastAPI:
@@ -73,14 +74,10 @@ def build_app(settings: Settings) -> FastAPI:
             grouped,
             takeover_after_s=settings.interactions_claim_takeover_seconds,
         )
-        agent = runtime.agent = IngressAgent(
-            lambda: make_consumer(settings, consumer_group(settings), topics.ingress),
-            ingestion,
-            DeadLetters(producer, topics.deadletter),
-        )
+        agent = runtime.agent = ingress_runner(settings, ingestion, producer)
         stop = asyncio.Event()
         tasks = [
-            asyncio.create_task(agent.run_forever(stop), name="ingress-agent"),
+            asyncio.create_task(run_until(agent, stop), name="ingress-agent"),
             asyncio.create_task(
                 prune_receipts(ledger, settings.interactions_receipt_days, stop), name="prune"
             ),

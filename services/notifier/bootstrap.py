@@ -20,10 +20,11 @@ from services.notifier.adapters.rules_file import read_rules, rules_path
 from services.notifier.adapters.store import NotifierStore
 from services.notifier.domain.rules import RulesFile
 from services.notifier.entrypoints.http import notifications, rules
-from services.notifier.entrypoints.worker import NotifierWorker
+from services.notifier.entrypoints.worker import notifier_runner, run_worker
 from services.notifier.service_layer.delivery import Deliverer, utc_now
 from services.notifier.service_layer.processing import Notifier
 from services.notifier.service_layer.timers import TimerRunner
+from shared.consuming import BatchRunner
 from shared.http.app import create_app
 from shared.kafka import check_producer, make_producer
 from shared.logging import get_logger
@@ -53,6 +54,7 @@ class Runtime:
 
     producer: AIOKafkaProducer | None = None
     worker_task: asyncio.Task[None] | None = None
+    runner: BatchRunner | None = None
 
     async def kafka_ready(self) -> None:
         if self.producer is None:
@@ -62,6 +64,11 @@ class Runtime:
     async def worker_alive(self) -> None:
         if self.worker_task is None or self.worker_task.done():
             raise RuntimeError("the notifier stream worker is not running")
+
+    async def consumer_ready(self) -> None:
+        if self.runner is None:
+            raise RuntimeError("the notifier consumer is not started")
+        await self.runner.health.check()
 
 
 def build_app(settings: Settings) -> FastAPI:
@@ -87,8 +94,12 @@ def build_app(settings: Settings) -> FastAPI:
             notifier = Notifier(ruleset, store, deliverer, utc_now)
             timers = TimerRunner(ruleset, store, notifier, deliverer, utc_now, topics.interactions)
             interval = ruleset.delivery.timer_scan_interval.total_seconds()
-            worker = NotifierWorker(settings, notifier, timers, outcomes, interval)
-            runtime.worker_task = asyncio.create_task(worker.run(), name="notifier-worker")
+            runner = runtime.runner = notifier_runner(
+                settings, notifier, timers, producer, probe=lambda: ping(client)
+            )
+            runtime.worker_task = asyncio.create_task(
+                run_worker(runner, timers, interval), name="notifier-worker"
+            )
             runtime.worker_task.add_done_callback(_log_worker_exit)
             try:
                 yield
@@ -110,6 +121,7 @@ def build_app(settings: Settings) -> FastAPI:
             "kafka": runtime.kafka_ready,
             "store": lambda: ping(client),
             "worker": runtime.worker_alive,
+            "consumer": runtime.consumer_ready,
         },
         max_body_bytes=settings.max_body_bytes,
     )

@@ -1,26 +1,16 @@
-"""Kafka records in, what the KPI fold reads out: the customer, the event, its position.
-
-`c360.analytics.scored` is read from its JSON here (only the fields the KPIs use), so this
-service does not depend on the analytics service's code.
-"""
+"""Kafka records in, what the KPI fold reads out: the customer, the event, its position."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, TypeAlias
-
-import orjson
-from aiokafka.structs import ConsumerRecord
 
 from services.kpis.domain.fold import CustomerEvent, Scored
+from shared.consuming import Record
 from shared.events import InvalidEvent, decode_kafka_record
+from shared.events.analytics import AnalyticsScored
 from shared.events.contacts import ContactCreated
 from shared.events.interactions import InteractionEvent
 from shared.events.marketing import MarketingSpendReported
 from shared.events.types import INTERACTION_TYPES
-
-SCORED = "c360.analytics.scored"
-Record: TypeAlias = "ConsumerRecord[bytes, bytes]"
 
 
 @dataclass(frozen=True)
@@ -69,9 +59,6 @@ def read(records: Sequence[Record], topics: SourceTopics) -> tuple[list[Read], l
         except InvalidEvent as invalid:
             bad.append(Unreadable(record, invalid.kind, str(invalid)))
             continue
-        except (ValueError, KeyError, TypeError) as exc:
-            bad.append(Unreadable(record, "schema_violation", f"{type(exc).__name__}: {exc}"))
-            continue
         if found is not None:
             customer, event = found
             reads.append(Read(kind, record.partition, record.offset, customer, event))
@@ -81,9 +68,9 @@ def read(records: Sequence[Record], topics: SourceTopics) -> tuple[list[Read], l
 def _event(
     kind: str, record: Record
 ) -> tuple[str | None, CustomerEvent | MarketingSpendReported] | None:
-    if kind == "analytics":
-        return _scored(record.value)
     event = decode_kafka_record(record.value, list(record.headers or ()))
+    if isinstance(event, AnalyticsScored):
+        return _scored(event)
     if isinstance(event, MarketingSpendReported):
         return None, event
     if isinstance(event, ContactCreated):
@@ -95,22 +82,15 @@ def _event(
     return None
 
 
-def _scored(value: bytes | None) -> tuple[str, Scored] | None:
-    if value is None:
-        raise ValueError("record has no value")
-    envelope: dict[str, Any] = orjson.loads(value)
-    if envelope.get("type") != SCORED:
-        return None
-    data = envelope["data"]
-    clv = data.get("clv") or {}
+def _scored(event: AnalyticsScored) -> tuple[str, Scored]:
+    """Only what the KPIs use of the scores: p_alive and the 12-month CLV."""
+    clv = event.data.clv
     scored = Scored(
-        event_id=str(envelope["id"]),
-        customer_id=str(data["customer_id"]),
-        scored_at=datetime.fromisoformat(data["scored_at"]),
-        p_alive=None if clv.get("p_alive") is None else float(clv["p_alive"]),
-        clv_minor=None if clv.get("clv_12m_minor") is None else int(clv["clv_12m_minor"]),
-        currency=clv.get("currency"),
+        event_id=event.id,
+        customer_id=event.data.customer_id,
+        scored_at=event.data.scored_at,
+        p_alive=None if clv is None else clv.p_alive,
+        clv_minor=None if clv is None else clv.clv_12m_minor,
+        currency=None if clv is None else clv.currency,
     )
-    if scored.scored_at.tzinfo is None:
-        raise ValueError("scored_at needs a timezone")
     return scored.customer_id, scored

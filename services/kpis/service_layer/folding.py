@@ -11,12 +11,13 @@ counted, so the aggregate always reflects each customer's facts up to its positi
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 
-from services.kpis.adapters.records import Read, Record, SourceTopics, read
+from services.kpis.adapters.records import Read, SourceTopics, read
 from services.kpis.domain.cells import Cells, added, difference
 from services.kpis.domain.contributions import contributions, spend_cells
 from services.kpis.domain.facts import CustomerFacts
 from services.kpis.domain.fold import CustomerEvent, apply
-from services.kpis.service_layer.ports import Aggregate, DeadLetters, KpiStore, StoredFacts
+from services.kpis.service_layer.ports import Aggregate, KpiStore, StoredFacts
+from shared.consuming import DeadLetterSink, Record
 from shared.events.marketing import MarketingSpendReported
 
 
@@ -27,7 +28,7 @@ class KpiFolder:
         self,
         store: KpiStore,
         topics: SourceTopics,
-        dead_letters: DeadLetters,
+        dead_letters: DeadLetterSink,
         churn_below: float,
         between_writes: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
@@ -39,8 +40,8 @@ class KpiFolder:
 
     async def handle(self, records: Sequence[Record]) -> None:
         reads, unreadable = read(records, self.topics)
-        if unreadable:
-            await self.dead_letters.send(unreadable)
+        for bad in unreadable:
+            await self.dead_letters.reject(bad.record, bad.kind, bad.message)
         groups: defaultdict[str, list[Read]] = defaultdict(list)
         for r in reads:
             group = "marketing" if r.kind == "marketing" else "customers"

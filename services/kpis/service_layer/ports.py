@@ -5,7 +5,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from services.kpis.adapters.records import Unreadable
 from services.kpis.domain.facts import CustomerFacts, Purchase
 
 
@@ -43,7 +42,3 @@ class KpiStore(Protocol):
     async def all_aggregates(self) -> list[Aggregate]: ...
 
     async def all_purchases(self) -> list[tuple[Purchase, ...]]: ...
-
-
-class DeadLetters(Protocol):
-    async def send(self, unreadable: Sequence[Unreadable]) -> None: ...

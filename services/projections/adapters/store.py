@@ -5,6 +5,7 @@ while reads stay on the active one (`projection_generations`, `_id` "active").
 """
 
 import asyncio
+from collections.abc import AsyncIterator
 
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
@@ -27,6 +28,7 @@ class ProjectionStore:
         self.identities = db[f"identity_lookup_{generation}"]
         self.names = db[f"name_directory_{generation}"]
         self.checkpoints = db[f"checkpoints_{generation}"]
+        self.segment_members = db[f"segment_members_{generation}"]
         self._written: dict[tuple[str, int], int] = {}  # checkpoints this process wrote
 
     def collections(self) -> list[str]:
@@ -39,6 +41,7 @@ class ProjectionStore:
                 self.identities,
                 self.names,
                 self.checkpoints,
+                self.segment_members,
             )
         ]
 
@@ -68,6 +71,24 @@ class ProjectionStore:
             raise VersionConflict(state.customer_id, expected_revision)
         await self.customers.replace_one({"_id": state.customer_id}, doc)
         return saved
+
+    async def save_segments(
+        self, customer_id: str, segments: tuple[str, ...], expected_revision: int
+    ) -> None:
+        """Set only the membership list, guarded like `save_state` (a back-fill's write)."""
+        current = await self.customers.find_one({"_id": customer_id}, {"revision": 1})
+        if current is None or current.get("revision") != expected_revision:
+            raise VersionConflict(customer_id, expected_revision)
+        await self.customers.update_one(
+            {"_id": customer_id},
+            {"$set": {"segments": list(segments), "revision": expected_revision + 1}},
+        )
+
+    async def scan_states(self, batch_size: int = 1000) -> AsyncIterator[CustomerState]:
+        """Every customer's state, without its timeline (a back-fill's full scan)."""
+        docs = self.customers.find({}, {"head": 0, "timeline": 0}, batch_size=batch_size)
+        async for doc in docs:
+            yield CustomerState.model_validate(_without_id(doc))
 
     async def load_days(self, state: CustomerState, parts: dict[str, int]) -> dict[str, Day]:
         """The buckets of each day (`parts[day]` of them; a missing one is an empty part); the

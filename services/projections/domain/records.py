@@ -37,6 +37,7 @@ class SourceRecord:
     offset: int
     event: Event
     data_json: str | None = None
+    logged_at_ms: int = 0  # the Kafka record's timestamp: when the log accepted it
 
     @property
     def pos(self) -> str:

@@ -7,11 +7,12 @@ import orjson
 from aiokafka import AIOKafkaProducer
 from pymongo.asynchronous.database import AsyncDatabase
 
-from services.kpis.bootstrap import ANALYTICS, source_topics
+from services.kpis.entrypoints.worker import source_topics
 from shared.events import STRUCTURED_HEADERS
 from shared.kafka import ensure_topics
 from shared.mongo import Document
 from shared.settings import Settings
+from shared.topics import ANALYTICS
 from tests.kpis_history import Entry
 
 DEADLINE_S = 90.0

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from services.interactions.entrypoints import ingress
-from services.kpis import bootstrap as kpis
+from services.kpis.entrypoints import worker as kpis
 from services.notifier.entrypoints import worker as notifier_worker
 from services.projections.adapters.store import FIRST_GENERATION
 from services.projections.entrypoints import worker as projection_worker

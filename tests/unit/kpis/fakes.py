@@ -5,9 +5,10 @@ from collections.abc import Sequence
 import orjson
 from aiokafka.structs import ConsumerRecord
 
-from services.kpis.adapters.records import Record, SourceTopics, Unreadable
+from services.kpis.adapters.records import SourceTopics
 from services.kpis.domain.facts import Purchase
 from services.kpis.service_layer.ports import Aggregate, StoredFacts
+from shared.consuming import Record
 from shared.mongo import VersionConflict
 from tests.kpis_history import Entry
 
@@ -44,10 +45,10 @@ class FakeStore:
 
 class FakeDeadLetters:
     def __init__(self) -> None:
-        self.sent: list[Unreadable] = []
+        self.sent: list[tuple[Record, str]] = []
 
-    async def send(self, unreadable: Sequence[Unreadable]) -> None:
-        self.sent.extend(unreadable)
+    async def reject(self, record: Record, kind: str, message: str) -> None:
+        self.sent.append((record, kind))
 
 
 def as_records(history: Sequence[Entry], partitions: int = 2) -> list[Record]:

@@ -6,13 +6,13 @@ from collections import Counter
 import pytest
 from aiokafka.structs import ConsumerRecord
 
-from services.kpis.adapters.records import Record
 from services.kpis.domain.cells import summed
 from services.kpis.domain.contributions import contributions
 from services.kpis.domain.ranges import DateRange
 from services.kpis.service_layer.folding import KpiFolder
 from services.kpis.service_layer.ports import StoredFacts
 from services.kpis.service_layer.queries import KPI_NAMES, KpiQueries
+from shared.consuming import Record
 from tests.kpis_history import CHURN_BELOW, HISTORY, QUARTER, check_quarter
 from tests.unit.kpis.fakes import TOPICS, FakeDeadLetters, FakeStore, as_records
 
@@ -105,5 +105,5 @@ async def test_an_unreadable_record_goes_to_the_dead_letter_and_the_rest_counts(
     bad: Record = ConsumerRecord(TOPICS.interactions, 0, 99, 0, 0, b"k", b"{nope", None, 0, 0, [])
     store, dead = FakeStore(), FakeDeadLetters()
     await folder(store, dead).handle([*RECORDS, bad])
-    assert [(u.record.offset, u.kind) for u in dead.sent] == [(99, "malformed_json")]
+    assert [(record.offset, kind) for record, kind in dead.sent] == [(99, "malformed_json")]
     check_quarter((await answers(store)).__getitem__)
