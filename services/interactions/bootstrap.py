@@ -9,6 +9,7 @@ import contextlib
 import gc
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
@@ -57,6 +58,7 @@ def build_app(settings: Settings) -> FastAPI:
     db = database(client, settings)
     topics = Topics.from_settings(settings)
     runtime = Runtime()
+    max_future_skew = timedelta(seconds=settings.event_max_future_skew_seconds)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -67,6 +69,7 @@ def build_app(settings: Settings) -> FastAPI:
         await store.start()
         ledger = MongoLedger(db)
         grouped = CoalescingLedger(ledger)
+        app.state.max_future_skew = max_future_skew
         ingestion = app.state.ingestion = Ingestion(
             MongoIdentityResolver(store),
             KafkaInteractionLog(producer, topics.interactions),
@@ -77,6 +80,7 @@ def build_app(settings: Settings) -> FastAPI:
             lambda: make_consumer(settings, consumer_group(settings), topics.ingress),
             ingestion,
             DeadLetters(producer, topics.deadletter),
+            max_future_skew,
         )
         stop = asyncio.Event()
         tasks = [

@@ -8,6 +8,7 @@ from services.contacts.entrypoints.contacts import CustomerId, answer
 from services.contacts.entrypoints.dependencies import IdentitiesDep
 from services.contacts.entrypoints.schemas import ContactPublic, IdentityLink, IdentityPublic
 from shared.events.customer import CustomerRef
+from shared.events.text import SafeText
 from shared.identity import ResolvedCustomer
 from shared.identity.resolver import MongoIdentityResolver
 
@@ -27,8 +28,8 @@ async def link_identity(
 
 @router.get("/v1/identities/{kind}/{value}")
 async def resolve_identity(
-    kind: Annotated[str, Path(max_length=32)],
-    value: Annotated[str, Path(max_length=320)],
+    kind: Annotated[SafeText, Path(max_length=32)],
+    value: Annotated[SafeText, Path(max_length=320)],
     identities: IdentitiesDep,
 ) -> IdentityPublic:
     """Which customer an identifier belongs to (any spelling; merges are followed)."""

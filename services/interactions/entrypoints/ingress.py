@@ -10,6 +10,7 @@ the second attempt one effect. A poison record is classified, dead-lettered, and
 import asyncio
 import contextlib
 from collections.abc import Callable
+from datetime import timedelta
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.errors import CommitFailedError
@@ -21,6 +22,7 @@ from services.interactions.domain.intake import read_record
 from services.interactions.domain.rejection import Rejected, Rejection
 from services.interactions.service_layer.ingestion import Ingestion
 from shared.events.interactions import InteractionEvent
+from shared.events.text import DEFAULT_MAX_FUTURE_SKEW, door_context
 from shared.logging import get_logger
 from shared.settings import Settings
 
@@ -44,8 +46,10 @@ class IngressAgent:
         consumer_factory: Callable[[], AIOKafkaConsumer],
         ingestion: Ingestion,
         dead_letters: DeadLetters,
+        max_future_skew: timedelta = DEFAULT_MAX_FUTURE_SKEW,
     ) -> None:
         self.consumer_factory = consumer_factory
+        self.max_future_skew = max_future_skew
         self.ingestion = ingestion
         self.dead_letters = dead_letters
         self.running = False
@@ -100,9 +104,10 @@ class IngressAgent:
         metrics.INGRESS_CONSUMED.inc(len(records))
         valid: list[tuple[ConsumerRecord, InteractionEvent]] = []
         rejected: list[RejectedRecord] = []
+        door = door_context(self.max_future_skew)
         for record in records:
             try:
-                valid.append((record, read_record(record.value, record.headers)))
+                valid.append((record, read_record(record.value, record.headers, door)))
             except Rejected as exc:
                 rejected.append(_rejected(record, exc.rejection))
         outcomes = await self.ingestion.accept([e for _, e in valid], via="kafka")
