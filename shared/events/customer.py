@@ -17,6 +17,8 @@ ExternalSystem = Annotated[
 ExternalIds = dict[
     ExternalSystem, Annotated[SafeText, StringConstraints(min_length=1, max_length=128)]
 ]
+Identifier = Annotated[SafeText, StringConstraints(min_length=1, max_length=320)]
+Tag = Annotated[SafeText, StringConstraints(min_length=1, max_length=64)]
 RESERVED_IDENTITY_KINDS = frozenset({"email", "phone", "customer"})
 
 
@@ -74,14 +76,14 @@ class Profile(Payload):
     """Master data of a contact. Identifiers are stored normalised."""
 
     name: SafeText | None = Field(default=None, max_length=200)
-    emails: tuple[SafeText, ...] = ()
-    phones: tuple[SafeText, ...] = ()
+    emails: tuple[Identifier, ...] = ()
+    phones: tuple[Identifier, ...] = ()
     external_ids: ExternalIds = Field(default_factory=dict)
     birthday: date | None = None
     language: SafeText | None = Field(default=None, max_length=35, examples=["fa", "en-GB"])
     timezone: SafeText | None = Field(default=None, max_length=64, examples=["Asia/Tehran"])
     address: Address | None = None
-    tags: tuple[SafeText, ...] = ()
+    tags: tuple[Tag, ...] = ()
     preferred_channel: Channel | None = None
     consent: dict[Channel, Consent] = Field(default_factory=dict)
 
@@ -94,7 +96,7 @@ class ProfileChanges(Payload):
     language: SafeText | None = None
     timezone: SafeText | None = None
     address: Address | None = None
-    tags: tuple[SafeText, ...] | None = None
+    tags: tuple[Tag, ...] | None = None
     preferred_channel: Channel | None = None
 
 
