@@ -104,7 +104,7 @@ def build_app(settings: Settings) -> FastAPI:
             notifier = Notifier(ruleset, store, deliverer, utc_now)
             timers = TimerRunner(ruleset, store, notifier, deliverer, utc_now, topics.interactions)
             interval = ruleset.delivery.timer_scan_interval.total_seconds()
-            runner = runtime.runner = notifier_runner(
+            runner = app.state.consumer = runtime.runner = notifier_runner(
                 settings, notifier, timers, producer, probe=lambda: ping(client)
             )
             runtime.worker_task = asyncio.create_task(

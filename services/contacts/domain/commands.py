@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from services.contacts.domain.contact import ContactState, apply, new_event
 from shared.events.contacts import (
+    Acquisition,
     ContactCreated,
     ContactCreatedData,
     ContactEvent,
@@ -35,9 +36,13 @@ class Commit:
         return self.states[0].customer_id
 
 
-def create(customer_id: str, origin: Origin, profile: Profile) -> Commit:
+def create(
+    customer_id: str, origin: Origin, profile: Profile, acquisition: Acquisition | None = None
+) -> Commit:
     """A new contact. Its identifiers must already be claimed in the index for `customer_id`."""
-    data = ContactCreatedData(customer_id=customer_id, origin=origin, profile=profile)
+    data = ContactCreatedData(
+        customer_id=customer_id, origin=origin, profile=profile, acquisition=acquisition
+    )
     event = new_event(ContactCreated, EventType.CONTACT_CREATED, customer_id, data)
     return Commit(event, (apply(None, event),))
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from services.contacts.domain.contact import ContactState
-from shared.events.contacts import Origin
+from shared.events.contacts import Acquisition, Origin
 from shared.events.customer import Address, Channel, Consent, CustomerRef, ExternalIds, Profile
 
 Tags = list[str]
@@ -61,6 +61,9 @@ class ContactCreate(ContactFields):
     phones: list[str] = Field(default_factory=list, max_length=20)
     external_ids: ExternalIds = Field(default_factory=dict, max_length=20)
     consent: dict[Channel, Consent] = Field(default_factory=dict)
+    acquisition: Acquisition | None = Field(
+        default=None, description="marketing channel and campaign the contact came through"
+    )
 
     def draft(self) -> Profile:
         """The profile as given; the service normalises its identifiers."""

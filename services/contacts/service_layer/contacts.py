@@ -18,7 +18,7 @@ from services.contacts.domain.errors import (
 from services.contacts.domain.ids import new_customer_id
 from services.contacts.service_layer.ports import Conflict
 from services.contacts.service_layer.retries import retry_on_conflict
-from shared.events.contacts import Identity, Origin
+from shared.events.contacts import Acquisition, Identity, Origin
 from shared.events.customer import Channel, Consent, Profile, ProfileChanges
 from shared.identity.normalise import identities_of
 from shared.position import Position
@@ -52,7 +52,7 @@ class Contacts:
             raise ContactErasedError(customer_id)
         return state
 
-    async def create(self, draft: Profile) -> Written:
+    async def create(self, draft: Profile, acquisition: Acquisition | None = None) -> Written:
         """A new contact with `draft`'s fields, its identifiers normalised and claimed."""
         found = identities_of(
             emails=draft.emails,
@@ -71,7 +71,7 @@ class Contacts:
                 raise IdentifierTaken(_field_of(identity), identity.key, owner)
             claimed.append(identity)
         profile = commands.profile_with(found, draft.model_copy(update=_no_identifiers()))
-        commit = commands.create(customer_id, Origin.API, profile)
+        commit = commands.create(customer_id, Origin.API, profile, acquisition)
         position = await self.store.journal.append(commit)
         return Written(commit.states[0], position)
 

@@ -24,8 +24,8 @@ from shared.events import decode_kafka_record
 from shared.kafka import make_producer
 from shared.mongo import database, make_client
 from shared.settings import get_settings
-from shared.streaming import make_faust_app
 from shared.topics import Topics
+from tests.faust_app import make_faust_app
 
 settings = get_settings()
 topics = Topics.from_settings(settings)

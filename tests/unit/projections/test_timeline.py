@@ -1,8 +1,16 @@
 """Timeline buckets: a busy day spills into parts laid out by time alone; pages go by key."""
 
 import random
+from datetime import UTC, datetime, timedelta, timezone
 
-from services.projections.domain.timeline import MAX_ENTRIES, day_floor, days_before, page
+from services.projections.domain.timeline import (
+    MAX_ENTRIES,
+    day_floor,
+    day_of,
+    days_before,
+    page,
+    sort_key,
+)
 from tests.unit.projections import events as ev
 from tests.unit.projections.fakes import Projection, records
 
@@ -45,3 +53,11 @@ def test_pages_are_newest_first_strictly_before_the_cursor_and_filtered() -> Non
         "20260228",
     ]
     assert days_before(["20260301", "20260302"], "20260301T1") == ["20260301"]
+
+
+def test_times_at_the_calendars_edges_keep_fixed_width_sortable_keys() -> None:
+    dawn = datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14)))  # no UTC counterpart
+    year_one = datetime(1, 3, 1, tzinfo=UTC)
+    assert day_of(dawn) == "00010101"
+    assert day_of(year_one) == "00010301"
+    assert sort_key(dawn, "a") < sort_key(year_one, "a") < sort_key(datetime.now(UTC), "a")
