@@ -12,22 +12,35 @@ from pydantic.json_schema import models_json_schema
 
 from shared.events import EVENT_CLASSES, EventType
 from shared.topics import (
+    ANALYTICS,
     CONTACTS,
     DEADLETTER,
     INGRESS,
     INTERACTIONS,
+    MARKETING,
     NOTIFICATIONS,
     NOTIFICATIONS_FAILED,
+    SEGMENTS,
     TopicSpec,
 )
 
-_FAMILY_TOPIC = {"interaction": INTERACTIONS, "contact": CONTACTS, "notification": NOTIFICATIONS}
+_FAMILY_TOPIC = {
+    "interaction": INTERACTIONS,
+    "contact": CONTACTS,
+    "notification": NOTIFICATIONS,
+    "analytics": ANALYTICS,
+    "segment": SEGMENTS,
+    "marketing": MARKETING,
+}
 _DESCRIPTIONS = {
     INGRESS.base_name: "Raw adapter events in CloudEvents structured or binary (`ce_` headers) "
     "mode; validated and re-published to c360.interactions, rejects go to c360.deadletter.",
     INTERACTIONS.base_name: "Accepted touchpoints, ordered per customer.",
     CONTACTS.base_name: "Customer master-data changes (a merge is keyed by the survivor).",
     NOTIFICATIONS.base_name: "Notification outcomes.",
+    MARKETING.base_name: "Marketing spend per channel and campaign (no customer).",
+    SEGMENTS.base_name: "A customer entered or left a segment (published by projections).",
+    ANALYTICS.base_name: "Per-customer RFM and lifetime-value scores, one event when they change.",
     DEADLETTER.base_name: "Records a consumer could not apply: original key, bytes and headers; "
     "headers c360-original-topic, c360-original-partition, c360-original-offset, "
     "c360-original-timestamp, c360-consumer, c360-error-kind, c360-error-message. A copy that "

@@ -34,3 +34,14 @@ CACHE_READS = Counter(
     "View reads of the query API, answered from its near cache (hit) or the store (miss)",
     ["result"],
 )
+SEGMENT_CHANGES = Counter(
+    "c360_segment_changes_total", "Customers entering or leaving a segment", ["direction"]
+)
+SEGMENT_EVALUATION_SECONDS = Histogram(
+    "c360_segment_evaluation_seconds",
+    "Evaluating every segment on one changed view",
+    buckets=(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025),
+)
+BACKFILL_VIEWS = Counter(
+    "c360_segment_backfill_views_total", "Views a segment back-fill has evaluated", ["segment"]
+)

@@ -1,8 +1,8 @@
 """The notifier's stream worker: a handler in the shared batch runner, plus its timers.
 
-It reads `c360.contacts` and `c360.interactions` (co-partitioned by customer id; the range
-assignor gives partition n of both topics to the same member, so one worker owns a customer),
-contacts before interactions. Durable timers (SLA deadlines, scheduled sends, birthdays) fire on
+It reads `c360.contacts`, `c360.interactions` and `c360.segments` (co-partitioned by customer
+id; the range assignor gives partition n of each topic to the same member, so one worker owns a
+customer), contacts first. Durable timers (SLA deadlines, scheduled sends, birthdays) fire on
 their own schedule for the partitions this member owns, whether or not the last batch succeeded.
 """
 
@@ -20,7 +20,14 @@ from shared.consuming import BatchRunner, DeadLetterSink, Record, RunnerOptions
 from shared.consuming.deadletters import KafkaDeadLetters
 from shared.consuming.errors import error_text
 from shared.consuming.isolation import Probe
-from shared.events import CONTACT_TYPES, INTERACTION_TYPES, Event, InvalidEvent, decode_kafka_record
+from shared.events import (
+    CONTACT_TYPES,
+    INTERACTION_TYPES,
+    SEGMENT_TYPES,
+    Event,
+    InvalidEvent,
+    decode_kafka_record,
+)
 from shared.kafka import MAX_RECORD_BYTES
 from shared.logging import get_logger
 from shared.settings import Settings
@@ -71,7 +78,7 @@ class NotifierHandler:
         except InvalidEvent as exc:
             await self.dead_letters.reject(record, exc.kind, str(exc))
             return None
-        if event.type not in INTERACTION_TYPES | CONTACT_TYPES:
+        if event.type not in INTERACTION_TYPES | CONTACT_TYPES | SEGMENT_TYPES:
             return None
         customer_id = customer_of(event, record)
         if not customer_id:
@@ -92,7 +99,7 @@ def notifier_runner(
     options = RunnerOptions(
         name=CONSUMER,
         group_id=consumer_group(settings),
-        topics=[topics.contacts, topics.interactions],
+        topics=[topics.contacts, topics.interactions, topics.segments],
         drain_first=[topics.contacts],
         stall_after_s=settings.stall_after_s,
     )

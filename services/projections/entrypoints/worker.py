@@ -1,6 +1,7 @@
-"""The stream worker: folds `c360.interactions`, `c360.contacts` and `c360.notifications` into
-the active generation, and moves to a new generation when a rebuild activates one. It is a
-`Projector` handler in the shared batch runner (polling, commits, poison, health)."""
+"""The stream worker: folds `c360.interactions`, `c360.contacts`, `c360.notifications` and
+`c360.analytics` into the active generation, and moves to a new generation when a rebuild
+activates one. It is a `Projector` handler in the shared batch runner (polling, commits, poison,
+health)."""
 
 import asyncio
 import time
@@ -10,8 +11,15 @@ from aiokafka import AIOKafkaProducer
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.projections.adapters.fault_points import pause_from_env
+from services.projections.adapters.segments import (
+    CatalogCache,
+    KafkaSegmentEvents,
+    Memberships,
+    SegmentDefinitions,
+)
 from services.projections.adapters.store import ProjectionStore, active_generation
 from services.projections.service_layer.projector import Projector
+from services.projections.service_layer.segmenting import SegmentEvents, SegmentTracker
 from shared.consuming import BatchRunner, ConsumerHealth, RunnerOptions
 from shared.consuming.deadletters import KafkaDeadLetters
 from shared.consuming.errors import error_text, is_dependency_down
@@ -35,7 +43,15 @@ def group_id(settings: Settings, generation: str) -> str:
 
 
 def source_topics(topics: Topics) -> list[str]:
-    return [topics.interactions, topics.contacts, topics.notifications]
+    return [topics.interactions, topics.contacts, topics.notifications, topics.analytics]
+
+
+class Unannounced:
+    """A rebuild recomputes memberships without announcing them again: they were announced
+    when the log was first folded."""
+
+    async def publish(self, events: object) -> None:
+        return None
 
 
 def make_runner(
@@ -44,16 +60,25 @@ def make_runner(
     generation: str,
     producer: AIOKafkaProducer,
     health: ConsumerHealth | None = None,
+    announce_segments: bool = True,
 ) -> BatchRunner:
     """The projection of one generation, as a handler in the shared batch runner."""
     topics = Topics.from_settings(settings)
     dead_letters = KafkaDeadLetters(producer, topics.deadletter, CONSUMER, MAX_RECORD_BYTES)
+    store = ProjectionStore(db, generation)
+    events: SegmentEvents = (
+        KafkaSegmentEvents(producer, topics.segments) if announce_segments else Unannounced()
+    )
+    tracker = SegmentTracker(
+        CatalogCache(SegmentDefinitions(db)), events, Memberships(store), store
+    )
     projector = Projector(
-        ProjectionStore(db, generation),
+        store,
         dead_letters,
         topics,
         between_writes=pause_from_env(),
         concurrency=settings.projections_write_concurrency,
+        segments=tracker,
     )
     options = RunnerOptions(
         name=CONSUMER,

@@ -45,7 +45,8 @@ async def rebuild(
     """Fold the log from the start into a new generation; returns its name."""
     generation = await next_generation(db)
     await record_generation(db, generation, status="building", started_at=_now())
-    await make_runner(settings, db, generation, producer).run_to_end(progress)
+    runner = make_runner(settings, db, generation, producer, announce_segments=False)
+    await runner.run_to_end(progress)
     await record_generation(db, generation, status="caught_up", caught_up_at=_now())
     if switch:
         await activate_generation(db, generation)

@@ -12,17 +12,17 @@ from services.projections.domain.timeline import (
     sort_key,
 )
 from tests.unit.projections import events as ev
-from tests.unit.projections.memory import MemoryProjection, records
+from tests.unit.projections.fakes import Projection, records
 
 
 def test_a_busy_day_is_laid_out_the_same_whatever_the_arrival_order() -> None:
     cid = ev.new_customer_id()
     calls = [ev.call(cid, n / 10) for n in range(2 * MAX_ENTRIES + 50)]
-    in_order = MemoryProjection()
+    in_order = Projection()
     in_order.deliver(records("interactions", calls))
     shuffled = calls[:]
     random.Random(5).shuffle(shuffled)
-    out_of_order = MemoryProjection()
+    out_of_order = Projection()
     for n in range(0, len(shuffled), 37):  # small batches, times arriving in any order
         out_of_order.deliver(records("interactions", shuffled[n : n + 37], first=n))
     assert len(in_order.buckets) == 2  # the third, newest part is inline in the state
@@ -39,7 +39,7 @@ def test_a_busy_day_is_laid_out_the_same_whatever_the_arrival_order() -> None:
 def test_pages_are_newest_first_strictly_before_the_cursor_and_filtered() -> None:
     cid = ev.new_customer_id()
     story = [ev.call(cid, 1), ev.purchase(cid, 2), ev.call(cid, 3), ev.purchase(cid, 4)]
-    projection = MemoryProjection()
+    projection = Projection()
     projection.deliver(records("interactions", story))
     entries = projection.entries(cid)
     first = page(entries, None, 3, None)
