@@ -9,7 +9,7 @@ PRODUCER = "org.apache.kafka.tools.ConsoleProducer"
 
 async def console_produce(bootstrap: str, topic: str, lines: list[str], *, headers: bool) -> None:
     """Send one record per line. With `headers`, a line is `k=v;k=v<TAB>key<TAB>value`."""
-    args = [str(STACK), "kafka-tool", PRODUCER, "--bootstrap-server", bootstrap, "--topic", topic]
+    args = [*STACK, "kafka-tool", PRODUCER, "--bootstrap-server", bootstrap, "--topic", topic]
     args += ["--producer-property", "acks=all"]
     if headers:
         for setting in ("parse.headers=true", "parse.key=true", "headers.separator=;"):
