@@ -90,7 +90,7 @@ def down(purge: Annotated[bool, typer.Option(help="also delete their data")] = F
         if state in (REPO, REPO.parent, Path.home(), Path("/")):
             fail(f"refusing to delete {state}", USAGE)
         for row in local.table.values():
-            if row.group == "infra" and row.name != "keycloak":
+            if row.group == "infra":
                 shutil.rmtree(row.data_dir, ignore_errors=True)
                 row.log_file.unlink(missing_ok=True)
         say(f"purged the data under {state}")
