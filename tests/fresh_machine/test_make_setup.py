@@ -36,7 +36,8 @@ def uv_cache() -> str:
 
 def test_make_setup_installs_uv_and_the_dependencies_on_the_first_run(tmp_path: Path) -> None:
     venv, home, repo = tmp_path / "python", tmp_path / "home", tmp_path / "c360"
-    subprocess.run([sys._base_executable, "-m", "venv", str(venv)], check=True)
+    base_python = getattr(sys, "_base_executable", sys.executable)
+    subprocess.run([base_python, "-m", "venv", str(venv)], check=True)
     home.mkdir()
     checkout(repo)
     # The machine's settings (certificates, proxies) stay; uv's own and the PATH do not.
