@@ -44,7 +44,8 @@ async def notifier() -> Notifier:
         client = make_client(settings)
         store = NotifierStore(database(client, settings))
         channels = make_channels(rules, settings, httpx.AsyncClient(timeout=10))
-        contacts = ContactDirectory(store, database(client, settings))
+        projections = httpx.AsyncClient(base_url=settings.projections_url, timeout=5)
+        contacts = ContactDirectory(store, projections)
         deliverer = Deliverer(rules, store, channels, Outcomes(producer, topics), contacts)
         wired["notifier"] = Notifier(rules, store, deliverer, utc_now)
     return wired["notifier"]  # type: ignore[no-any-return]

@@ -155,7 +155,7 @@ async def test_after_the_last_retry_it_fails_and_is_dead_lettered(
     done = await deliver.deliver(await deliver.store.claim(notification()), 0)
     assert (done.status, done.attempts) == (Status.FAILED, 3)
     assert "HTTP 502" in (done.error or "")
-    [dead] = await outcome_events(settings, catalog.deadletter, 1)
+    [dead] = await outcome_events(settings, catalog.notifications_failed, 1)
     headers = dict(dead.headers)
     assert headers["c360-error-kind"] == b"notification_failed"
     assert headers["c360-notification-id"] == done.id.encode()

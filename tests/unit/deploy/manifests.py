@@ -11,6 +11,7 @@ import yaml
 
 from deploy.local.stack.components import SERVICES
 from services.interactions.entrypoints import ingress
+from services.kpis.entrypoints import worker as kpis
 from services.notifier.entrypoints import worker as notifier_worker
 from services.projections.adapters.store import FIRST_GENERATION
 from services.projections.entrypoints import worker as projection_worker
@@ -72,6 +73,7 @@ def consumer_groups() -> dict[str, set[str]]:
     return {
         "services.interactions": {ingress.consumer_group(settings)},
         "services.notifier": {notifier_worker.consumer_group(settings)},
+        "services.kpis": {kpis.group_id(settings)},
         "services.projections.worker": {projection_worker.group_id(settings, FIRST_GENERATION)},
     }
 
@@ -82,6 +84,7 @@ def consumed_topics() -> dict[str, set[str]]:
     return {
         "services.interactions": {topics.ingress},
         "services.notifier": {topics.contacts, topics.interactions},
+        "services.kpis": set(kpis.source_topics(Settings(topic_prefix="")).all()),
         "services.projections.worker": set(projection_worker.source_topics(topics)),
     }
 

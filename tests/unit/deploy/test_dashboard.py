@@ -32,10 +32,9 @@ REQUIRED = {
     "events consumed by the projector": "c360_projection_events_consumed_total",
     "events consumed by the notifier": "c360_notifier_events_consumed_total",
     "ingress records consumed": "c360_interactions_ingress_consumed_total",
-    "projector dead letters": "c360_projection_dead_lettered_total",
-    "notifier dead letters": "c360_notifier_dead_lettered_total",
-    "ingress dead letters": "c360_interactions_dead_lettered_total",
-    "projection lag per partition": "c360_projection_lag_records",
+    "consumer dead letters (projector, notifier, ingress)": "c360_consumer_dead_letters_total",
+    "failed notifications": "c360_notifier_dead_lettered_total",
+    "consumer lag per partition": "c360_consumer_lag_records",
     "apply latency": "c360_projection_batch_seconds_bucket",
     "notification outcomes": "c360_notifier_notifications_total",
     "broker and store health": "c360_dependency_up",
@@ -66,7 +65,7 @@ def test_the_dashboard_shows(what: str, metric: str) -> None:
 
 
 def test_lag_is_shown_per_partition() -> None:
-    lag = [e for e in EXPRESSIONS if "c360_projection_lag_records" in e]
+    lag = [e for e in EXPRESSIONS if "c360_consumer_lag_records" in e]
     assert lag
     assert all("partition" in e for e in lag)
 
@@ -89,7 +88,7 @@ def test_alerts_watch_exported_metrics_and_are_loaded_by_prometheus() -> None:
     watched = {name for a in alerts for name in re.findall(r"\bc360_[a-z0-9_]+", a["expr"])}
     assert watched
     assert not watched - exported_samples()
-    assert {"c360_dependency_up", "c360_projection_lag_records"} <= watched
+    assert {"c360_dependency_up", "c360_consumer_lag_records", "c360_consumer_ready"} <= watched
     config = yaml.safe_load((DEPLOY / "prometheus/prometheus.yml").read_text())
     compose = yaml.safe_load((DEPLOY / "docker-compose.yml").read_text())
     mounts = dict(v.split(":")[:2] for v in compose["services"]["prometheus"]["volumes"])

@@ -104,7 +104,7 @@ def test_every_deployment_has_a_disruption_budget_selecting_its_pods(name: str) 
 
 def test_consumers_scale_on_lag_and_http_only_services_on_cpu_never_both() -> None:
     consumers = {name for name in DEPLOYMENTS if module_of(name) in consumer_groups()}
-    assert consumers == {"interactions", "notifier", "projector"}
+    assert consumers == {"interactions", "notifier", "projector", "kpis"}
     scaled = {so["spec"]["scaleTargetRef"]["name"] for so in SCALED.values()}
     by_hpa = {hpa["spec"]["scaleTargetRef"]["name"] for hpa in HPAS.values()}
     assert scaled == consumers
