@@ -18,7 +18,9 @@ from .engine import Stack
 from .layout import Layout
 from .settings import HOST, REPO, StackSettings
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help=__doc__, pretty_exceptions_enable=False
+)
 Names = Annotated[
     list[str] | None, typer.Argument(help="components or groups: infra, services, all")
 ]
