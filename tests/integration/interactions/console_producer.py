@@ -2,7 +2,7 @@
 
 import asyncio
 
-from tests.infra import STACK
+from tests.infra import REPO, STACK
 
 PRODUCER = "org.apache.kafka.tools.ConsoleProducer"
 
@@ -17,6 +17,7 @@ async def console_produce(bootstrap: str, topic: str, lines: list[str], *, heade
         args += ["--reader-property", "headers.key.separator=="]
     process = await asyncio.create_subprocess_exec(
         *args,
+        cwd=REPO,
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
