@@ -1,9 +1,9 @@
 """Wiring: real adapters in, the analytics app out (API on `analytics_port`, 8005, plus the
 stream worker and the schedule in the same process). Nothing connects at import.
 
-One process owns the scores: a batch and a population-wide rescoring share one lock, and RFM
-boundaries need the whole population anyway. A second instance joins the consumer group and
-takes over the partitions if the first one dies.
+Within a process a batch and a population-wide rescoring share one lock. Replicas split the
+partitions of the consumer group; each also runs the schedule, whose rescoring is idempotent
+(the same scores give the same event ids), so extra replicas repeat work but publish nothing new.
 """
 
 import asyncio

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from services.analytics import rebuild as analytics_rebuild
 from services.ops import deadletters, health, tail
 from services.projections import rebuild as projection_rebuild
 from shared.kafka import ensure_topics
@@ -32,6 +33,9 @@ dlq = typer.Typer(help="Inspect dead letters and send them back through ingress.
 app.add_typer(dlq, name="dlq")
 app.command("rebuild", help="Rebuild the customer-360 projection from the log.")(
     projection_rebuild.main
+)
+app.command("rebuild-analytics", help="Rebuild the analytics purchase histories from the log.")(
+    analytics_rebuild.main
 )
 console = Console()
 T = TypeVar("T")

@@ -45,6 +45,7 @@ def service_urls(settings: Settings) -> dict[str, str]:
         "projections": settings.projections_url,
         "projector": worker,
         "notifier": settings.notifier_url,
+        "analytics": settings.analytics_url,
     }
 
 

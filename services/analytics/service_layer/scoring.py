@@ -58,12 +58,13 @@ class Scorer:
             else:
                 stored = await self._with_absorbed(customer_ids)
             population = resolve_merges(stored)
-            previous = await self.scores.published(customer_ids)
+            # absorbed and erased customers among them lose the scores they had
+            considered = set(stored) | set(customer_ids or ())
+            previous = await self.scores.published(None if customer_ids is None else considered)
             scored = await self._score(population)
-            wanted = set(stored if customer_ids is None else customer_ids) | set(previous)
             gone = [
                 self._empty(cid)
-                for cid in wanted - set(population)
+                for cid in (considered | set(previous)) - set(population)
                 if cid in previous and _has_scores(previous[cid])
             ]
             changed = [s for s in [*scored, *gone] if _changed(s, previous.get(s.customer_id))]

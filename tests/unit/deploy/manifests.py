@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from services.analytics.entrypoints import worker as analytics_worker
 from services.interactions.entrypoints import ingress
 from services.notifier.entrypoints import worker as notifier_worker
 from services.projections.adapters.store import FIRST_GENERATION
@@ -74,6 +75,7 @@ def consumer_groups() -> dict[str, set[str]]:
         "services.interactions": {ingress.consumer_group(settings)},
         "services.notifier": {notifier_worker.consumer_group(settings)},
         "services.projections.worker": {projection_worker.group_id(settings, FIRST_GENERATION)},
+        "services.analytics": {analytics_worker.group_id(settings, FIRST_GENERATION)},
     }
 
 
@@ -84,6 +86,7 @@ def consumed_topics() -> dict[str, set[str]]:
         "services.interactions": {topics.ingress},
         "services.notifier": {topics.contacts, topics.interactions},
         "services.projections.worker": set(projection_worker.source_topics(topics)),
+        "services.analytics": set(analytics_worker.source_topics(topics)),
     }
 
 
