@@ -12,7 +12,7 @@ from services.analytics.adapters.publisher import scored_event
 from services.analytics.service_layer.analysis import Analysis
 from services.analytics.service_layer.projector import HistoryProjector
 from services.analytics.service_layer.scoring import Scorer, ScoringSettings
-from shared.events import EventType, encode_event
+from shared.events import EventType, encode_event, parse_event
 from shared.events.envelope import Envelope
 from shared.events.interactions import PurchaseMade
 from tests import cdnow
@@ -64,9 +64,9 @@ def purchase(customer: str, line: int, day: date, cents: int) -> PurchaseMade:
         id=f"cdnow-{line}",
         source="adapters/cdnow-replay",
         type=EventType.PURCHASE,
-        time=f"{day.isoformat()}T12:00:00+00:00",  # type: ignore[arg-type]
+        time=f"{day.isoformat()}T12:00:00+00:00",
         subject=f"c_{customer}",
-        data={  # type: ignore[arg-type]
+        data={
             "customer": {"customer_id": f"c_{customer}"},
             "order_id": f"o-{line}",
             "amount_minor": cents,
@@ -76,8 +76,6 @@ def purchase(customer: str, line: int, day: date, cents: int) -> PurchaseMade:
 
 
 def contact_event(event_type: EventType, subject: str, data: dict[str, Any]) -> Envelope:
-    from shared.events import parse_event
-
     return parse_event(
         {
             "id": f"{event_type}-{subject}",
