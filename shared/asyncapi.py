@@ -17,7 +17,10 @@ from shared.topics import (
     DEADLETTER,
     INGRESS,
     INTERACTIONS,
+    MARKETING,
     NOTIFICATIONS,
+    NOTIFICATIONS_FAILED,
+    SEGMENTS,
     TopicSpec,
 )
 
@@ -26,6 +29,8 @@ _FAMILY_TOPIC = {
     "contact": CONTACTS,
     "notification": NOTIFICATIONS,
     "analytics": ANALYTICS,
+    "segment": SEGMENTS,
+    "marketing": MARKETING,
 }
 _DESCRIPTIONS = {
     INGRESS.base_name: "Raw adapter events in CloudEvents structured or binary (`ce_` headers) "
@@ -33,9 +38,17 @@ _DESCRIPTIONS = {
     INTERACTIONS.base_name: "Accepted touchpoints, ordered per customer.",
     CONTACTS.base_name: "Customer master-data changes (a merge is keyed by the survivor).",
     NOTIFICATIONS.base_name: "Notification outcomes.",
+    MARKETING.base_name: "Marketing spend per channel and campaign (no customer).",
+    SEGMENTS.base_name: "A customer entered or left a segment (published by projections).",
     ANALYTICS.base_name: "Per-customer RFM and lifetime-value scores, one event when they change.",
-    DEADLETTER.base_name: "Rejected records: original bytes; headers c360-original-topic, "
-    "c360-original-partition, c360-original-offset, c360-error-kind, c360-error-message.",
+    DEADLETTER.base_name: "Records a consumer could not apply: original key, bytes and headers; "
+    "headers c360-original-topic, c360-original-partition, c360-original-offset, "
+    "c360-original-timestamp, c360-consumer, c360-error-kind, c360-error-message. A copy that "
+    "would exceed the broker's limit drops the original headers, then truncates the value, and "
+    "says so in c360-original-headers-dropped / c360-original-value-truncated "
+    "(size and sha256).",
+    NOTIFICATIONS_FAILED.base_name: "Notifications whose delivery failed for good (the "
+    "notification as JSON, header c360-notification-id); never replayed through the ingress.",
 }
 
 
@@ -71,10 +84,11 @@ def build() -> dict[str, Any]:
     by_family = {f: [t for t, _ in classes if t.family == f] for f in _FAMILY_TOPIC}
     channels = {spec.base_name: channel(spec, by_family[f]) for f, spec in _FAMILY_TOPIC.items()}
     channels[INGRESS.base_name] = channel(INGRESS, by_family["interaction"])
-    channels[DEADLETTER.base_name] = {
-        "address": DEADLETTER.base_name,
-        "description": _DESCRIPTIONS[DEADLETTER.base_name],
-    }
+    for spec in (DEADLETTER, NOTIFICATIONS_FAILED):
+        channels[spec.base_name] = {
+            "address": spec.base_name,
+            "description": _DESCRIPTIONS[spec.base_name],
+        }
     return {
         "asyncapi": "3.0.0",
         "info": {

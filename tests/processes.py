@@ -107,6 +107,7 @@ PROCESSES = {
     "worker": ("services.projections.worker", "PROJECTIONS_WORKER_PORT"),
     "notifier": ("services.notifier", "NOTIFIER_PORT"),
     "analytics": ("services.analytics", "ANALYTICS_PORT"),
+    "kpis": ("services.kpis", "KPIS_PORT"),
 }
 
 

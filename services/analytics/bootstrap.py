@@ -21,7 +21,7 @@ from services.analytics.adapters.publisher import KafkaScorePublisher
 from services.analytics.domain.clv import Assumptions
 from services.analytics.entrypoints.http import clv, rfm
 from services.analytics.entrypoints.schedule import scheduled
-from services.analytics.entrypoints.worker import run_worker
+from services.analytics.entrypoints.worker import run_worker, worker_health
 from services.analytics.service_layer.analysis import Analysis
 from services.analytics.service_layer.scoring import Scorer, ScoringSettings
 from shared.http.app import create_app
@@ -62,6 +62,7 @@ def build_app(settings: Settings) -> FastAPI:
     db = database(client, settings)
     topics = Topics.from_settings(settings)
     runtime = Runtime()
+    health = worker_health(settings)
     histories = ActiveHistoryStore(db)
     scores = MongoScoreStore(db)
     models = MongoModelStore(db)
@@ -81,7 +82,7 @@ def build_app(settings: Settings) -> FastAPI:
         publisher = KafkaScorePublisher(producer, topics.analytics)
         scorer = scorer_box["scorer"] = Scorer(histories, scores, models, publisher, now, scoring)
         app.state.analysis = Analysis(histories, scores, models, scorer)
-        work = [run_worker(settings, db, producer, scorer), *scheduled(settings, analysis)]
+        work = [run_worker(settings, db, producer, scorer, health), *scheduled(settings, analysis)]
         runtime.tasks = [asyncio.create_task(w) for w in work]  # type: ignore[arg-type]
         for task in runtime.tasks:
             task.add_done_callback(_log_exit)
@@ -106,6 +107,7 @@ def build_app(settings: Settings) -> FastAPI:
             "kafka": runtime.kafka_ready,
             "store": lambda: ping(client),
             "worker": runtime.worker_alive,
+            "consumer": health.check,
         },
         max_body_bytes=settings.max_body_bytes,
     )

@@ -15,13 +15,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TimeElapsedColumn
 from rich.progress import Progress as ProgressBar
 
-from services.analytics.adapters.consumer import Progress
 from services.analytics.adapters.history_store import (
     GENERATIONS,
     activate_generation,
     next_generation,
 )
-from services.analytics.entrypoints.worker import history_consumer
+from services.analytics.entrypoints.worker import history_runner
+from shared.consuming.runner import Progress
 from shared.kafka import make_producer
 from shared.logging import configure_logging
 from shared.mongo import database, make_client
@@ -39,8 +39,8 @@ async def rebuild(settings: Settings, switch: bool, progress: Progress | None = 
     try:
         db = database(client, settings)
         generation = await next_generation(db)
-        consumer = history_consumer(settings, db, generation, producer, scorer=None)
-        await consumer.run_to_end(progress)
+        runner = history_runner(settings, db, generation, producer, scorer=None)
+        await runner.run_to_end(progress)
         await db[GENERATIONS].update_one({"_id": generation}, {"$set": {"status": "built"}})
         if switch:
             await activate_generation(db, generation)

@@ -48,7 +48,7 @@ def fold(history: PurchaseHistory, events: list[Event], topic: str = TOPIC) -> P
     return history
 
 
-def test_same_day_purchases_add_up_and_the_first_purchase_names_the_acquisition():
+def test_same_day_purchases_add_up_and_the_first_purchase_names_the_acquisition() -> None:
     events = [
         purchase("e1", "o1", 1, 1000),
         purchase("e2", "o2", 1, 500),
@@ -63,7 +63,7 @@ def test_same_day_purchases_add_up_and_the_first_purchase_names_the_acquisition(
     assert history.purchase_days("EUR") == {}
 
 
-def test_a_redelivered_record_or_a_resent_order_counts_once():
+def test_a_redelivered_record_or_a_resent_order_counts_once() -> None:
     first = fold(PurchaseHistory("c_1"), [purchase("e1", "o1", 1, 1000)])
     again = apply(first, TOPIC, 0, 0, purchase("e1", "o1", 1, 1000))
     assert again == first
@@ -71,7 +71,7 @@ def test_a_redelivered_record_or_a_resent_order_counts_once():
     assert resent.purchase_days("USD") == {date(2026, 3, 1): 1000}
 
 
-def test_a_full_refund_removes_the_purchase_day():
+def test_a_full_refund_removes_the_purchase_day() -> None:
     refund = parse_event(
         {
             "id": "r1",
@@ -90,7 +90,7 @@ def test_a_full_refund_removes_the_purchase_day():
     assert history.purchase_days("USD") == {}
 
 
-def test_erasure_empties_the_history_and_a_replay_cannot_bring_it_back():
+def test_erasure_empties_the_history_and_a_replay_cannot_bring_it_back() -> None:
     erased = fold(
         PurchaseHistory("c_1"),
         [
@@ -104,7 +104,7 @@ def test_erasure_empties_the_history_and_a_replay_cannot_bring_it_back():
     assert replayed.orders == {}
 
 
-def test_a_merge_folds_the_absorbed_history_into_the_survivor_and_an_unmerge_undoes_it():
+def test_a_merge_folds_the_absorbed_history_into_the_survivor_and_an_unmerge_undoes_it() -> None:
     survivor = fold(PurchaseHistory("c_1"), [purchase("e1", "o1", 1, 1000)])
     other = fold(PurchaseHistory("c_2"), [purchase("e2", "o2", 5, 300)])
     merge = {"survivor_id": "c_1", "merged_id": "c_2", "reason": "same person"}
@@ -125,13 +125,15 @@ orders = st.lists(
 
 
 @given(orders, st.integers(0, 20))
-def test_replaying_any_prefix_again_gives_the_same_history(rows, cut):
+def test_replaying_any_prefix_again_gives_the_same_history(
+    rows: list[tuple[str, int, int]], cut: int
+) -> None:
     events = [purchase(f"e{i}", o, d, a) for i, (o, d, a) in enumerate(rows)]
     once = fold(PurchaseHistory("c_1"), events)
     prefix_twice = fold(fold(PurchaseHistory("c_1"), events[:cut]), events)
     assert prefix_twice == once
 
 
-def test_a_zero_amount_order_is_still_a_purchase_day():
+def test_a_zero_amount_order_is_still_a_purchase_day() -> None:
     history = fold(PurchaseHistory("c_1"), [purchase("e1", "o1", 1, 0), purchase("e2", "o2", 3, 5)])
     assert history.purchase_days("USD") == {date(2026, 3, 1): 0, date(2026, 3, 3): 5}

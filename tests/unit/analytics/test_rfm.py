@@ -11,7 +11,7 @@ from shared.events.analytics import RfmCell
 TODAY = date(2026, 12, 1)
 
 
-def test_every_score_pair_has_exactly_one_cell():
+def test_every_score_pair_has_exactly_one_cell() -> None:
     for recency in range(1, 6):
         for fm in range(1, 6):
             matches = [c for r, f, c in rfm.GRID if recency in r and fm in f]
@@ -19,7 +19,7 @@ def test_every_score_pair_has_exactly_one_cell():
     assert {c for _, _, c in rfm.GRID} == set(RfmCell)
 
 
-def test_named_corners_of_the_grid():
+def test_named_corners_of_the_grid() -> None:
     assert rfm.cell(5, 5) is RfmCell.CHAMPIONS
     assert rfm.cell(5, 1) is RfmCell.NEW
     assert rfm.cell(1, 5) is RfmCell.CANNOT_LOSE
@@ -32,7 +32,7 @@ def population(n: int) -> list[rfm.Measures]:
     return [rfm.Measures(recency_days=i, frequency=i, monetary_minor=i * 100) for i in range(n)]
 
 
-def test_quintiles_split_an_even_population_into_fifths():
+def test_quintiles_split_an_even_population_into_fifths() -> None:
     people = population(100)
     bounds = rfm.boundaries(people)
     scores = [rfm.score(m, bounds) for m in people]
@@ -45,14 +45,14 @@ def test_quintiles_split_an_even_population_into_fifths():
     assert most_recent.frequency == 1
 
 
-def test_measures_from_purchase_days():
+def test_measures_from_purchase_days() -> None:
     days = {date(2026, 11, 1): 1000, date(2026, 11, 21): 250}
     assert rfm.measures(days, TODAY) == rfm.Measures(10, 2, 1250)
     assert rfm.measures({}, TODAY) is None
 
 
 @given(st.lists(st.integers(min_value=0, max_value=10**9), min_size=1, max_size=200))
-def test_pareto_share_is_a_share_at_least_the_top_fraction(revenues):
+def test_pareto_share_is_a_share_at_least_the_top_fraction(revenues: list[int]) -> None:
     share = rfm.pareto_share(revenues)
     if sum(revenues) == 0:
         assert share is None
@@ -61,6 +61,6 @@ def test_pareto_share_is_a_share_at_least_the_top_fraction(revenues):
     assert 0.2 - 1e-9 <= share <= 1.0 + 1e-9
 
 
-def test_pareto_share_of_a_skewed_population():
+def test_pareto_share_of_a_skewed_population() -> None:
     assert rfm.pareto_share([80, 5, 5, 5, 5]) == 0.8
     assert rfm.pareto_share([10] * 10) == 0.2

@@ -101,14 +101,16 @@ async def cdnow_service() -> Service:
     return service
 
 
-async def test_histories_fold_without_scores_until_boundaries_or_a_model_exist(cdnow_service):
+async def test_histories_fold_without_scores_until_boundaries_or_a_model_exist(
+    cdnow_service: Service,
+) -> None:
     assert len(cdnow_service.histories.docs) == CUSTOMERS
     assert cdnow_service.publisher.sent == []  # nothing to say yet: no event
 
 
 async def test_rfm_recompute_scores_everyone_once_and_a_second_recompute_publishes_nothing(
-    cdnow_service,
-):
+    cdnow_service: Service,
+) -> None:
     overview = await cdnow_service.analysis.recompute_rfm()
     assert overview.published == CUSTOMERS
     assert sum(overview.cell_sizes.values()) == CUSTOMERS
@@ -119,7 +121,7 @@ async def test_rfm_recompute_scores_everyone_once_and_a_second_recompute_publish
     assert len(cdnow_service.publisher.sent) == CUSTOMERS
 
 
-async def test_a_fit_publishes_clv_with_ids_that_a_refit_reproduces(cdnow_service):
+async def test_a_fit_publishes_clv_with_ids_that_a_refit_reproduces(cdnow_service: Service) -> None:
     model = await cdnow_service.analysis.fit_clv(cdnow.CALIBRATION_END, "USD", "week")
     assert model.customers == CUSTOMERS
     assert 0 < model.repeat_customers < CUSTOMERS
@@ -135,7 +137,7 @@ async def test_a_fit_publishes_clv_with_ids_that_a_refit_reproduces(cdnow_servic
     assert {s.customer_id: scored_event(s).id for s in cdnow_service.publisher.sent} == first
 
 
-async def test_a_new_purchase_rescores_only_that_customer(cdnow_service):
+async def test_a_new_purchase_rescores_only_that_customer(cdnow_service: Service) -> None:
     await cdnow_service.analysis.recompute_rfm()
     cdnow_service.publisher.sent.clear()
     await cdnow_service.feed(
@@ -148,7 +150,9 @@ async def test_a_new_purchase_rescores_only_that_customer(cdnow_service):
     assert scores.rfm.monetary == 5
 
 
-async def test_erasure_publishes_empty_scores_and_a_merge_moves_the_history(cdnow_service):
+async def test_erasure_publishes_empty_scores_and_a_merge_moves_the_history(
+    cdnow_service: Service,
+) -> None:
     await cdnow_service.analysis.recompute_rfm()
     cdnow_service.publisher.sent.clear()
     merge = {"survivor_id": "c_0002", "merged_id": "c_0003", "reason": "same person"}
@@ -170,7 +174,7 @@ async def test_erasure_publishes_empty_scores_and_a_merge_moves_the_history(cdno
     assert pareto.customers == CUSTOMERS - 2
 
 
-async def test_records_of_other_types_are_passed_over_without_a_write():
+async def test_records_of_other_types_are_passed_over_without_a_write() -> None:
     service = Service()
     call = contact_event(EventType.CALL, "c_9", SAMPLE_DATA[EventType.CALL])
     await service.feed("c360.interactions", [call])

@@ -24,6 +24,12 @@ NOTIFICATION = {
     "trigger_event_id": "e-1",
 }
 
+SEGMENT_MEMBERSHIP = {
+    "segment_id": "at-risk-vip",
+    "segment_name": "Valuable customers at risk",
+    "customer_id": "c_123",
+    "cause": "interactions:3:1042",
+}
 SAMPLE_DATA: dict[EventType, dict[str, Any]] = {
     EventType.CALL: {
         "customer": CUSTOMER,
@@ -103,5 +109,15 @@ SAMPLE_DATA: dict[EventType, dict[str, Any]] = {
         },
         "model_id": "clv-20261201T2200Z-USD",
         "scored_at": WHEN,
+    },
+    EventType.SEGMENT_ENTERED: SEGMENT_MEMBERSHIP,
+    EventType.SEGMENT_EXITED: SEGMENT_MEMBERSHIP,
+    EventType.MARKETING_SPEND: {
+        "channel": "paid_search",
+        "campaign": "spring-sale",
+        "amount_minor": 250_000,
+        "currency": "USD",
+        "period_start": "2026-03-01",
+        "period_end": "2026-03-31",
     },
 }
