@@ -62,6 +62,11 @@ class Settings(BaseSettings):
     interactions_receipt_days: float = Field(
         default=7.0, gt=0, description="how long an ingested event id is remembered for retries"
     )
+    event_max_future_skew_seconds: float = Field(
+        default=900.0,
+        ge=0,
+        description="how far in the future an event's time may lie at the door (adapter clocks)",
+    )
     interactions_claim_takeover_seconds: float = Field(
         default=35.0, gt=0, description="an unfinished ingestion claim is taken over after this"
     )

@@ -85,7 +85,7 @@ def consumed_topics() -> dict[str, set[str]]:
     topics = Topics()
     return {
         "services.interactions": {topics.ingress},
-        "services.notifier": {topics.contacts, topics.interactions},
+        "services.notifier": {topics.contacts, topics.interactions, topics.segments},
         "services.kpis": set(kpis.source_topics(Settings(topic_prefix="")).all()),
         "services.projections.worker": set(projection_worker.source_topics(topics)),
         "services.analytics": set(analytics_worker.source_topics(topics)),
