@@ -82,6 +82,23 @@ async def wait_until_folded(
     raise AssertionError(f"histories not complete after {FOLD_DEADLINE_S}s: {pareto}")
 
 
+async def bad_requests_are_problems_naming_the_field(http: httpx.AsyncClient, api: str) -> None:
+    fit = f"{api}/v1/analytics/clv/fit"
+    cases = {
+        "segment": {"segment": "vip", "calibration_end": "1997-09-30"},
+        "calibration_end": {"calibration_end": "1990-01-01"},  # nobody had bought yet
+        "currency": {"calibration_end": "1997-09-30", "currency": "XXX"},
+    }
+    for field, body in cases.items():
+        answer = await http.post(fit, json=body)
+        assert answer.status_code == 422, answer.text
+        assert answer.headers["content-type"].startswith("application/problem+json")
+        assert field in {e["field"] for e in answer.json()["errors"]}, answer.text
+    unknown = await http.get(f"{api}/v1/analytics/rfm/c_nobody")
+    assert unknown.status_code == 404
+    assert unknown.json()["errors"][0]["field"] == "customer_id"
+
+
 @pytest.mark.timeout(1200)
 async def test_cdnow_through_the_api_reproduces_the_published_parameters(
     services: dict[str, str],
@@ -103,6 +120,7 @@ async def test_cdnow_through_the_api_reproduces_the_published_parameters(
         )
         assert fitted.status_code == 200, fitted.text
         result = fitted.json()
+        await bad_requests_are_problems_naming_the_field(http, services["analytics"])
 
     assert result["customers"] == cdnow.CUSTOMERS
     assert result["repeat_customers"] == cdnow.REPEAT_CUSTOMERS

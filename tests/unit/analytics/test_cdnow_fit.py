@@ -1,10 +1,13 @@
 """The fitting code on the vendored CDNOW sample reproduces Fader, Hardie & Lee (2005)."""
 
+from datetime import date
+
 import numpy as np
 import pytest
 
 from services.analytics.domain import bgnbd, gamma_gamma
 from services.analytics.domain.clv import Assumptions, predict
+from services.analytics.domain.model import NotEnoughData, fit_population
 from services.analytics.domain.summary import Summaries, compress, summarise
 from tests import cdnow
 
@@ -56,3 +59,8 @@ def test_predictions_are_bounded_and_ordered(summaries: Summaries) -> None:
     )
     assert np.all(undiscounted.clv_12m_major >= out.clv_12m_major)
     assert undiscounted.clv_12m_major.sum() > out.clv_12m_major.sum()
+
+
+def test_a_fit_before_anyone_bought_twice_says_so() -> None:
+    with pytest.raises(NotEnoughData, match="at least"):
+        fit_population(list(cdnow.purchase_days().values()), date(1997, 1, 1), "week", "USD")
