@@ -17,6 +17,7 @@ from shared.topics import (
     DEADLETTER,
     INGRESS,
     INTERACTIONS,
+    MARKETING,
     NOTIFICATIONS,
     NOTIFICATIONS_FAILED,
     SEGMENTS,
@@ -29,6 +30,7 @@ _FAMILY_TOPIC = {
     "notification": NOTIFICATIONS,
     "analytics": ANALYTICS,
     "segment": SEGMENTS,
+    "marketing": MARKETING,
 }
 _DESCRIPTIONS = {
     INGRESS.base_name: "Raw adapter events in CloudEvents structured or binary (`ce_` headers) "
@@ -36,6 +38,7 @@ _DESCRIPTIONS = {
     INTERACTIONS.base_name: "Accepted touchpoints, ordered per customer.",
     CONTACTS.base_name: "Customer master-data changes (a merge is keyed by the survivor).",
     NOTIFICATIONS.base_name: "Notification outcomes.",
+    MARKETING.base_name: "Marketing spend per channel and campaign (no customer).",
     SEGMENTS.base_name: "A customer entered or left a segment (published by projections).",
     ANALYTICS.base_name: "Per-customer RFM and lifetime-value scores, one event when they change.",
     DEADLETTER.base_name: "Records a consumer could not apply: original key, bytes and headers; "

@@ -22,6 +22,7 @@ NOTIFICATIONS = TopicSpec("c360.notifications", "customer id", {"retention.ms": 
 ANALYTICS = TopicSpec("c360.analytics", "customer id", {"retention.ms": INFINITE})
 SEGMENTS = TopicSpec("c360.segments", "customer id", {"retention.ms": INFINITE})
 DEADLETTER = TopicSpec("c360.deadletter", "original key", {"retention.ms": INFINITE})
+MARKETING = TopicSpec("c360.marketing", "channel", {"retention.ms": INFINITE})
 # Notifications whose delivery failed for good: not records any consumer refused, so kept apart
 # from `c360.deadletter`, whose records `c360 dlq replay` sends back through the ingress.
 NOTIFICATIONS_FAILED = TopicSpec(
@@ -36,6 +37,7 @@ CATALOG = (
     SEGMENTS,
     DEADLETTER,
     NOTIFICATIONS_FAILED,
+    MARKETING,
 )
 COMMON_CONFIG = {"cleanup.policy": "delete", "min.insync.replicas": "1"}
 
@@ -80,6 +82,10 @@ class Topics:
     @property
     def notifications_failed(self) -> str:
         return self.name(NOTIFICATIONS_FAILED)
+
+    @property
+    def marketing(self) -> str:
+        return self.name(MARKETING)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Topics":

@@ -121,6 +121,7 @@ def build_api(settings: Settings) -> FastAPI:
     app.state.queries = queries
     app.state.segments = admin
     app.state.default_region = settings.default_region
+    app.state.kpis_url = settings.kpis_url
     # one pooled client for the console's actions (connects on first use)
     app.state.interactions = interactions
     return app

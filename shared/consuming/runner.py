@@ -34,6 +34,7 @@ Polled = dict[TopicPartition, list[Record]]
 Progress = Callable[[dict[TopicPartition, int], dict[TopicPartition, int]], None]
 KeepGoing = Callable[[], Awaitable[bool]]
 MONITOR_S = 1.0
+POSITION_WAIT_S = 1.0
 MAX_PAUSE_S = 5.0
 # Records that may still arrive after `run_to_end` stops; the workers fold them right after.
 CATCH_UP_SLACK = 500
@@ -181,8 +182,9 @@ class BatchRunner:
         """Nothing polled: what is in hand is done, so positions are the truth."""
         consumer = self._consumer()
         for tp in consumer.assignment():
+            # position() waits while a partition's offset is being reset: never hold the loop
             with contextlib.suppress(Exception):
-                self.done[tp] = await consumer.position(tp)
+                self.done[tp] = await asyncio.wait_for(consumer.position(tp), POSITION_WAIT_S)
         self._report_lag()
 
     async def _monitor(self) -> None:

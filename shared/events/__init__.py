@@ -16,12 +16,14 @@ from shared.events.contacts import *  # noqa: F403
 from shared.events.customer import *  # noqa: F403
 from shared.events.envelope import Envelope, Payload, schema_uri
 from shared.events.interactions import *  # noqa: F403
+from shared.events.marketing import *  # noqa: F403
 from shared.events.notifications import *  # noqa: F403
 from shared.events.segments import *  # noqa: F403
 from shared.events.types import (
     ANALYTICS_TYPES,
     CONTACT_TYPES,
     INTERACTION_TYPES,
+    MARKETING_TYPES,
     NOTIFICATION_TYPES,
     SEGMENT_TYPES,
     EventType,
@@ -32,6 +34,7 @@ __all__ = [
     "CONTACT_TYPES",
     "EVENT_CLASSES",
     "INTERACTION_TYPES",
+    "MARKETING_TYPES",
     "NOTIFICATION_TYPES",
     "SEGMENT_TYPES",
     "STRUCTURED_HEADERS",

@@ -34,9 +34,11 @@ class EventType(StrEnum):
     SEGMENT_ENTERED = "c360.segment.entered"
     SEGMENT_EXITED = "c360.segment.exited"
 
+    MARKETING_SPEND = "c360.marketing.spend"
+
     @property
     def family(self) -> str:
-        """`interaction`, `contact`, `notification`, `analytics` or `segment`."""
+        """`interaction`, `contact`, `notification`, `analytics`, `segment` or `marketing`."""
         return self.value.split(".")[1]
 
     @property
@@ -50,3 +52,4 @@ CONTACT_TYPES = frozenset(t for t in EventType if t.family == "contact")
 NOTIFICATION_TYPES = frozenset(t for t in EventType if t.family == "notification")
 ANALYTICS_TYPES = frozenset(t for t in EventType if t.family == "analytics")
 SEGMENT_TYPES = frozenset(t for t in EventType if t.family == "segment")
+MARKETING_TYPES = frozenset(t for t in EventType if t.family == "marketing")

@@ -19,7 +19,7 @@ from tests.factories import make_event
 from tests.infra import REPO
 from tests.processes import running
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",

@@ -22,7 +22,7 @@ from tests.fault.consuming.poison import committed_lag, good_call, new_customer,
 from tests.fault.consuming.test_poison_mix import _ends, _timeline_ids
 from tests.integration.interactions.log import read_topic
 
-pytestmark = pytest.mark.fault
+pytestmark = [pytest.mark.fault, pytest.mark.timeout(900)]
 CUSTOMERS = 100
 BEFORE, DURING, AFTER = 500, 1_000, 500
 DOWN_S = 30.0

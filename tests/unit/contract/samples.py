@@ -112,4 +112,12 @@ SAMPLE_DATA: dict[EventType, dict[str, Any]] = {
     },
     EventType.SEGMENT_ENTERED: SEGMENT_MEMBERSHIP,
     EventType.SEGMENT_EXITED: SEGMENT_MEMBERSHIP,
+    EventType.MARKETING_SPEND: {
+        "channel": "paid_search",
+        "campaign": "spring-sale",
+        "amount_minor": 250_000,
+        "currency": "USD",
+        "period_start": "2026-03-01",
+        "period_end": "2026-03-31",
+    },
 }
