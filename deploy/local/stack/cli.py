@@ -42,10 +42,13 @@ def up(names: Names = None) -> None:
             warn(f"missing native prerequisites: {' '.join(missing)}")
             docker_up(local.layout, [row.compose_service for row in rows if row.compose_service])
             return
-        fail(f"missing: {' '.join(missing)}; install with apt-get install -y ...", PREREQUISITES)
+        fail(f"missing: {', '.join(missing)}; install them (apt-get install -y ...)", PREREQUISITES)
     with local.locked(local.layout.state / ".lock"):
+        # Infrastructure in order (FerretDB needs PostgreSQL), then the services all at once.
         for row in rows:
-            local.start(row)
+            if row.group == "infra":
+                local.start(row)
+        local.start_all([row for row in rows if row.group == "services"])
     say(f"up in {time.monotonic() - started:.1f}s")
 
 
