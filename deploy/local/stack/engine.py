@@ -98,6 +98,7 @@ class Stack:
         if missing:
             fail(f"{row.name} needs: {' '.join(missing)} (apt-get install -y ...)", PREREQUISITES)
         self.provision(row)
+        row.log_file.parent.mkdir(parents=True, exist_ok=True)
         if row.before_start:
             row.before_start()
         say(f"starting {row.name} on port {row.port} (log: {row.log_file})")
