@@ -7,7 +7,14 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from shared.events.contacts import Origin
-from shared.events.customer import Address, Channel, Consent, ExternalIds, Profile
+from shared.events.customer import (
+    Address,
+    Channel,
+    Consent,
+    ExternalIds,
+    Identifier,
+    Profile,
+)
 from shared.events.text import SafeText, WindowTime
 from shared.identity.contact import ContactState
 
@@ -58,8 +65,8 @@ class ContactFields(Strict):
 
 
 class ContactCreate(ContactFields):
-    emails: list[SafeText] = Field(default_factory=list, max_length=20)
-    phones: list[SafeText] = Field(default_factory=list, max_length=20)
+    emails: list[Identifier] = Field(default_factory=list, max_length=20)
+    phones: list[Identifier] = Field(default_factory=list, max_length=20)
     external_ids: ExternalIds = Field(default_factory=dict, max_length=20)
     consent: dict[Channel, Consent] = Field(default_factory=dict)
 
