@@ -29,9 +29,16 @@ class EventType(StrEnum):
     NOTIFICATION_FAILED = "c360.notification.failed"
     NOTIFICATION_SUPPRESSED = "c360.notification.suppressed"
 
+    ANALYTICS_SCORED = "c360.analytics.scored"
+
+    SEGMENT_ENTERED = "c360.segment.entered"
+    SEGMENT_EXITED = "c360.segment.exited"
+
+    MARKETING_SPEND = "c360.marketing.spend"
+
     @property
     def family(self) -> str:
-        """`interaction`, `contact` or `notification`."""
+        """`interaction`, `contact`, `notification`, `analytics`, `segment` or `marketing`."""
         return self.value.split(".")[1]
 
     @property
@@ -43,3 +50,6 @@ class EventType(StrEnum):
 INTERACTION_TYPES = frozenset(t for t in EventType if t.family == "interaction")
 CONTACT_TYPES = frozenset(t for t in EventType if t.family == "contact")
 NOTIFICATION_TYPES = frozenset(t for t in EventType if t.family == "notification")
+ANALYTICS_TYPES = frozenset(t for t in EventType if t.family == "analytics")
+SEGMENT_TYPES = frozenset(t for t in EventType if t.family == "segment")
+MARKETING_TYPES = frozenset(t for t in EventType if t.family == "marketing")

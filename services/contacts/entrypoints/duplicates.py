@@ -4,9 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
+from services.contacts.adapters.duplicates import PossibleDuplicates
+from services.contacts.domain.duplicates import DuplicateStatus
 from services.contacts.entrypoints.schemas import DuplicatePublic
 from shared.events.text import SafeText
-from shared.identity.duplicates import DuplicateStatus, PossibleDuplicates
 
 router = APIRouter(prefix="/v1/duplicates", tags=["duplicates"])
 

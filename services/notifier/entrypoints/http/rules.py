@@ -18,7 +18,7 @@ async def rules_in_force(rules: RulesDep) -> dict[str, Any]:
     """The loaded rules (after `${VAR}` expansion); channel credentials are left out and URLs
     that carry secrets (team webhooks, the SMS gateway) show only their host."""
     shown = rules.model_dump(
-        mode="json", exclude={"channels": {"email": {"password"}, "sms": {"token"}}}
+        mode="json", by_alias=True, exclude={"channels": {"email": {"password"}, "sms": {"token"}}}
     )
     for team in shown["teams"].values():
         if team.get("webhook"):
