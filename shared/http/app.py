@@ -25,8 +25,10 @@ def create_app(
 ) -> FastAPI:
     app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
     install_problem_handlers(app)
-    app.add_middleware(RequestMetrics, service=service)
+    # Innermost, so the size error reaches the route's body parsing as itself: through
+    # RequestMetrics (a task group) it would arrive inside an ExceptionGroup and become a 400.
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    app.add_middleware(RequestMetrics, service=service)
     app.include_router(health_router(checks, service))
     for router in routers:
         app.include_router(router)

@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 PROBLEM_JSON = "application/problem+json"
 _TITLES = {
     400: "Bad request",
+    403: "Forbidden",
     404: "Not found",
     409: "Conflict",
     412: "Precondition failed",

@@ -5,9 +5,10 @@ import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 import httpx
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import FileResponse, RedirectResponse
 from sse_starlette.sse import EventSourceResponse
 
@@ -39,7 +40,34 @@ async def asset(name: str) -> FileResponse:
     return FileResponse(PAGE_DIR / name, media_type=ASSETS[name])
 
 
-@router.post("/api/events", summary="Log a touchpoint through the interactions service")
+JSON_TYPES = ("application/json", "application/cloudevents+json")
+
+
+def same_site_json(request: Request) -> None:
+    """Cross-site request forgery stops here: a form or `text/plain` post from another site
+    needs no preflight, so the console's actions take only JSON, and only from its own page."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type not in JSON_TYPES:
+        raise Problem(415, "send application/json", errors=[_field("content-type", media_type)])
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site is not None and fetch_site not in ("same-origin", "none"):
+        raise Problem(
+            403, "cross-site request refused", errors=[_field("sec-fetch-site", fetch_site)]
+        )
+    origin = request.headers.get("origin")
+    if origin is not None and urlsplit(origin).netloc != request.headers.get("host"):
+        raise Problem(403, "cross-origin request refused", errors=[_field("origin", origin)])
+
+
+def _field(name: str, value: str) -> dict[str, str]:
+    return {"field": name, "reason": f"{value!r} is not accepted here"}
+
+
+@router.post(
+    "/api/events",
+    summary="Log a touchpoint through the interactions service",
+    dependencies=[Depends(same_site_json)],
+)
 async def log_event(request: Request) -> Response:
     """Passes the CloudEvent on to `POST /v1/events`; its answer (202 with a position, or a
     problem) comes back unchanged."""
