@@ -4,7 +4,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from services.contacts.adapters.duplicates import DuplicateStatus, PossibleDuplicates
+from services.contacts.adapters.duplicates import PossibleDuplicates
+from services.contacts.domain.duplicates import DuplicateStatus
 from services.contacts.entrypoints.schemas import DuplicatePublic
 from shared.events.text import SafeText
 

@@ -167,17 +167,16 @@ def test_the_largest_amount_is_accepted() -> None:
 @pytest.mark.parametrize(
     ("value", "reason"),
     [
-        (1, "must be a string"),
-        (True, "must be a string"),
-        ({"a": 1}, "must be a string"),
-        ("x" * 1_001, "more than 1000 characters"),
+        (1, "valid string"),
+        (True, "valid string"),
+        ({"a": 1}, "valid string"),
+        ("x" * 1_001, "at most 1000"),
         ("a\x00b", "control character U+0000"),
     ],
 )
 def test_an_extension_attribute_is_a_short_single_line_string(value: object, reason: str) -> None:
     rejection = refused({**sample(EventType.NOTE), "traceparent": value})
-    assert reason in rejection.summary()
-    assert "traceparent" in rejection.summary()
+    assert [(e.field, reason in e.reason) for e in rejection.errors] == [("traceparent", True)]
 
 
 def test_a_short_extension_string_is_kept() -> None:

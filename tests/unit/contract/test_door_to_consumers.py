@@ -25,7 +25,7 @@ from shared.events.envelope import MAX_EXTENSION_CHARS
 from shared.events.text import DEFAULT_MAX_FUTURE_SKEW, door_context
 from tests.unit.contract.strategies import payload, text, times
 from tests.unit.notifier.builders import default_rules
-from tests.unit.projections.memory import MemoryProjection, records
+from tests.unit.projections.fakes import Projection, records
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 DOOR = door_context(DEFAULT_MAX_FUTURE_SKEW, now=NOW)
@@ -103,8 +103,9 @@ def split_by_topic(events: list[Event]) -> tuple[list[Event], list[Event]]:
 @given(histories)
 def test_accepted_events_fold_into_the_view_and_the_timeline(events: list[Event]) -> None:
     interactions, contacts = split_by_topic(events)
-    projection = MemoryProjection()
+    projection = Projection()
     projection.deliver(records("interactions", interactions) + records("contacts", contacts))
+    assert projection.dead_letters.rejected == []  # nothing the door let in is poison here
     state = projection.states[CID]
     assert state.version == len(events)
     entries = sum(sum(parts) for parts in state.timeline.values())
