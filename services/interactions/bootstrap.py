@@ -70,7 +70,7 @@ def build_app(settings: Settings) -> FastAPI:
         grouped = CoalescingLedger(ledger)
         ingestion = app.state.ingestion = Ingestion(
             MongoIdentityResolver(store),
-            KafkaInteractionLog(producer, topics.interactions),
+            KafkaInteractionLog(producer, topics.interactions, topics.marketing),
             grouped,
             takeover_after_s=settings.interactions_claim_takeover_seconds,
         )

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from aiokafka import AIOKafkaProducer
 
 from services.interactions import metrics
-from services.interactions.domain.acceptance import Unavailable
+from services.interactions.domain.acceptance import Intake, Unavailable
 from services.interactions.domain.intake import read_record
 from services.interactions.domain.rejection import Rejected, Rejection
 from services.interactions.service_layer.ingestion import Ingestion
@@ -25,7 +25,6 @@ from shared.consuming import (
     RunnerOptions,
 )
 from shared.consuming.deadletters import KafkaDeadLetters
-from shared.events.interactions import InteractionEvent
 from shared.kafka import MAX_RECORD_BYTES
 from shared.settings import Settings
 from shared.topics import Topics
@@ -52,7 +51,7 @@ class IngressHandler:
         """Accept the valid records, reject the others; raises IngressOutage if any valid
         record could not be accepted now (the runner rewinds and retries the whole poll)."""
         metrics.INGRESS_CONSUMED.inc(len(records))
-        valid: list[tuple[Record, InteractionEvent]] = []
+        valid: list[tuple[Record, Intake]] = []
         rejected: list[tuple[Record, Rejection]] = []
         for record in records:
             try:

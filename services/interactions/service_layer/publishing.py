@@ -7,11 +7,18 @@ from datetime import datetime
 from tenacity import AsyncRetrying, stop_after_attempt, wait_exponential
 
 from services.interactions import metrics
-from services.interactions.domain.acceptance import Accepted, Prepared, Unavailable, stamp
+from services.interactions.domain.acceptance import (
+    NO_CUSTOMER,
+    Accepted,
+    Prepared,
+    Unavailable,
+    stamp,
+)
 from services.interactions.domain.claims import Claim, Receipt
 from services.interactions.domain.rejection import Rejection
 from services.interactions.service_layer.ports import InteractionLog, Ledger
 from shared.events import FieldError
+from shared.events.marketing import MarketingSpendReported
 from shared.identity import IdentityResolver
 from shared.logging import get_logger
 from shared.position import Position
@@ -81,6 +88,8 @@ class Publishing:
 
     async def _resolve(self, prepared: Prepared) -> str | Rejection | Unavailable:
         event = prepared.event
+        if isinstance(event, MarketingSpendReported):
+            return NO_CUSTOMER  # spend is about a channel, not a customer
         async with self._resolving:
             try:
                 return (await self.resolver.resolve(event.data.customer)).customer_id

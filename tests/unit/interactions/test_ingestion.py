@@ -11,7 +11,7 @@ from services.interactions.domain.rejection import Rejection
 from services.interactions.service_layer.ingestion import Ingestion
 from shared.position import Position
 from tests.unit.interactions.fakes import Clock, FakeLedger, FakeLog, FakeResolver
-from tests.unit.interactions.samples import every_interaction, note
+from tests.unit.interactions.samples import every_interaction, note, spend
 
 TAKEOVER_S = 30.0
 
@@ -181,3 +181,18 @@ async def test_nothing_to_accept_is_no_work(world):
     ingestion, _, log, _, _ = world
     assert await ingestion.accept([], "kafka") == []
     assert log.records == []
+
+
+async def test_marketing_spend_is_accepted_without_a_customer_and_once_per_id(world):
+    ingestion, resolver, log, _, _ = world
+    report = spend()
+    [outcome] = await ingestion.accept([read_object(report)], "http")
+    [again] = await ingestion.accept([read_object(report)], "kafka")
+    assert isinstance(outcome, Accepted)
+    assert outcome.public()["customer_id"] is None
+    assert Position.decode(outcome.position).topic == "c360.marketing"
+    assert isinstance(again, Accepted)
+    assert again.replayed
+    assert log.ids() == [report["id"]]
+    assert log.records[0].data.model_dump(mode="json") == report["data"]
+    assert resolver.calls == 0
