@@ -13,7 +13,7 @@ import httpx
 from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 
-from services.notifier.adapters.channels import Channel, EmailChannel, SmsChannel, WebhookChannel
+from services.notifier.adapters.channels import EmailChannel, SmsChannel, WebhookChannel
 from services.notifier.adapters.contacts import ContactDirectory
 from services.notifier.adapters.outcomes import Outcomes
 from services.notifier.adapters.rules_file import read_rules, rules_path
@@ -22,6 +22,7 @@ from services.notifier.domain.rules import RulesFile
 from services.notifier.entrypoints.http import notifications, rules
 from services.notifier.entrypoints.worker import notifier_runner, run_worker
 from services.notifier.service_layer.delivery import Deliverer, utc_now
+from services.notifier.service_layer.ports import Channel
 from services.notifier.service_layer.processing import Notifier
 from services.notifier.service_layer.timers import TimerRunner
 from shared.consuming import BatchRunner
@@ -31,6 +32,10 @@ from shared.logging import get_logger
 from shared.mongo import database, make_client, ping
 from shared.settings import Settings
 from shared.topics import Topics
+
+# The projections API is a fallback for customers the notifier has not folded: a slow answer
+# delays one delivery, so it gets little time.
+PROJECTIONS_TIMEOUT_S = 5.0
 
 log = get_logger(__name__)
 
@@ -82,19 +87,24 @@ def build_app(settings: Settings) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         timeout = ruleset.channels.webhook.timeout_s
-        async with httpx.AsyncClient(timeout=timeout) as http:
+        async with (
+            httpx.AsyncClient(timeout=timeout) as http,
+            httpx.AsyncClient(
+                base_url=settings.projections_url, timeout=PROJECTIONS_TIMEOUT_S
+            ) as projections,
+        ):
             producer = runtime.producer = make_producer(settings)
             await producer.start()
             outcomes = Outcomes(producer, topics)
 
-            contacts = ContactDirectory(store, database(client, settings))
+            contacts = ContactDirectory(store, projections)
             deliverer = Deliverer(
                 ruleset, store, make_channels(ruleset, settings, http), outcomes, contacts, utc_now
             )
             notifier = Notifier(ruleset, store, deliverer, utc_now)
             timers = TimerRunner(ruleset, store, notifier, deliverer, utc_now, topics.interactions)
             interval = ruleset.delivery.timer_scan_interval.total_seconds()
-            runner = runtime.runner = notifier_runner(
+            runner = app.state.consumer = runtime.runner = notifier_runner(
                 settings, notifier, timers, producer, probe=lambda: ping(client)
             )
             runtime.worker_task = asyncio.create_task(

@@ -7,6 +7,8 @@ services, and reports a failure as one red line and a non-zero exit, never a tra
 import asyncio
 import contextlib
 import dataclasses
+import os
+import sys
 from collections.abc import Coroutine
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +22,6 @@ from rich.progress import Progress
 from rich.table import Table
 
 from services.ops import deadletters, health, tail
-from services.projections import rebuild as projection_rebuild
 from shared.kafka import ensure_topics
 from shared.settings import Settings
 from shared.topics import CATALOG, Topics
@@ -32,9 +33,31 @@ app = typer.Typer(
 )
 dlq = typer.Typer(help="Inspect dead letters and send them back through ingress.")
 app.add_typer(dlq, name="dlq")
-app.command("rebuild", help="Rebuild the customer-360 projection from the log.")(
-    projection_rebuild.main
+
+
+@app.command(
+    "rebuild",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    add_help_option=False,
 )
+def rebuild(ctx: typer.Context) -> None:
+    """Rebuild the customer-360 projection from the log (options: `c360 rebuild --help`)."""
+    # The projection owns its collections, so its own command does the work; this one hands over.
+    command = [sys.executable, "-m", "services.projections.rebuild", *ctx.args]
+    os.execv(sys.executable, command)
+
+
+@app.command(
+    "rebuild-analytics",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    add_help_option=False,
+)
+def rebuild_analytics(ctx: typer.Context) -> None:
+    """Rebuild the analytics purchase histories from the log (`--no-switch` builds only)."""
+    command = [sys.executable, "-m", "services.analytics.rebuild", *ctx.args]
+    os.execv(sys.executable, command)
+
+
 console = Console()
 T = TypeVar("T")
 

@@ -19,6 +19,7 @@ class ConsumerHealth:
         self.stall_after_s = stall_after_s
         self.clock = clock
         self.running = False
+        self.ever_started = False
         self.blocked: str | None = None  # a dependency or the dead-letter topic is down
         self.lag = 0
         self.last_progress = clock()
@@ -26,7 +27,7 @@ class ConsumerHealth:
         self.longest_not_ready_s = 0.0
 
     def started(self) -> None:
-        self.running = True
+        self.running = self.ever_started = True
         self.progressed()
 
     def stopped(self) -> None:
@@ -55,15 +56,17 @@ class ConsumerHealth:
         return max(0.0, self.clock() - self.last_progress)
 
     def reason(self) -> str | None:
-        """Why the consumer is not ready, or None; also keeps the not-ready durations."""
+        """Why the consumer is not ready, or None; also keeps the not-ready durations (from
+        its first start on: joining the group the first time is not an outage)."""
         reason = self._reason()
+        metrics.READY.labels(self.consumer).set(0 if reason else 1)
+        counted = reason is not None and (self.ever_started or self.blocked is not None)
         now = self.clock()
-        if reason is None and self.not_ready_since is not None:
+        if not counted and self.not_ready_since is not None:
             self.longest_not_ready_s = max(self.longest_not_ready_s, now - self.not_ready_since)
             self.not_ready_since = None
-        elif reason is not None and self.not_ready_since is None:
+        elif counted and self.not_ready_since is None:
             self.not_ready_since = now
-        metrics.READY.labels(self.consumer).set(0 if reason else 1)
         return reason
 
     def _reason(self) -> str | None:

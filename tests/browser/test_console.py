@@ -19,7 +19,7 @@ from tests.browser.conftest import ARTIFACTS, CHROMIUM
 from tests.factories import make_event
 from tests.processes import running
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 SEEN_WITHIN_MS = 20_000  # a deadline for a loaded machine, not a performance claim
 
 

@@ -4,12 +4,22 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response, status
 
+from services.contacts.domain.resolution import ResolvedCustomer
 from services.contacts.entrypoints.contacts import CustomerId, answer
 from services.contacts.entrypoints.dependencies import IdentitiesDep
-from services.contacts.entrypoints.schemas import ContactPublic, IdentityLink, IdentityPublic
+from services.contacts.entrypoints.schemas import (
+    ContactPublic,
+    FieldErrorPublic,
+    IdentityLink,
+    IdentityPublic,
+    ResolutionPublic,
+    ResolveBatch,
+    ResolveBatchPublic,
+)
+from services.contacts.service_layer.batch_resolution import Answer, BatchResolution
+from services.contacts.service_layer.resolver import IdentityResolver
 from shared.events.customer import CustomerRef
-from shared.identity import ResolvedCustomer
-from shared.identity.resolver import MongoIdentityResolver
+from shared.events.text import SafeText
 
 router = APIRouter(tags=["identities"])
 
@@ -27,8 +37,8 @@ async def link_identity(
 
 @router.get("/v1/identities/{kind}/{value}")
 async def resolve_identity(
-    kind: Annotated[str, Path(max_length=32)],
-    value: Annotated[str, Path(max_length=320)],
+    kind: Annotated[SafeText, Path(max_length=32)],
+    value: Annotated[SafeText, Path(max_length=320)],
     identities: IdentitiesDep,
 ) -> IdentityPublic:
     """Which customer an identifier belongs to (any spelling; merges are followed)."""
@@ -46,5 +56,25 @@ async def resolve_identity(
 async def resolve_customer(ref: CustomerRef, request: Request) -> ResolvedCustomer:
     """For other services: an interaction's `customer` block -> one customer, created if new
     (`contact.created`, origin `auto`). Conflicting identifiers are recorded, never merged."""
-    resolver: MongoIdentityResolver = request.app.state.resolver
+    resolver: IdentityResolver = request.app.state.resolver
     return await resolver.resolve(ref)
+
+
+@router.post("/v1/identities/resolve/batch")
+async def resolve_customers(body: ResolveBatch, request: Request) -> ResolveBatchPublic:
+    """Many `customer` blocks at once, answered in order: known identifiers are read in one go,
+    first sightings are created together. A block whose identifiers name no customer gets an
+    `error` naming the field; the others are resolved all the same."""
+    batch: BatchResolution = request.app.state.batch_resolution
+    answers = await batch.resolve_many(body.customers)
+    return ResolveBatchPublic(results=[_resolution(a) for a in answers])
+
+
+def _resolution(answer: Answer) -> ResolutionPublic:
+    if isinstance(answer, ResolvedCustomer):
+        return ResolutionPublic(
+            customer_id=answer.customer_id,
+            created=answer.created,
+            conflicts=list(answer.conflicts),
+        )
+    return ResolutionPublic(error=FieldErrorPublic(field=answer.field, reason=answer.reason))

@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from services.contacts.domain import changes
+from services.contacts.domain import changes, commands
+from services.contacts.domain.contact import ContactState
 from services.contacts.domain.errors import (
     ContactErasedError,
     ContactNotFound,
@@ -12,16 +13,12 @@ from services.contacts.domain.errors import (
     RuleViolation,
     VersionMismatch,
 )
+from services.contacts.domain.ids import new_customer_id
+from services.contacts.service_layer.ports import Conflict, ContactDocuments
 from services.contacts.service_layer.retries import retry_on_conflict
 from shared.events.contacts import Acquisition, Identity, Origin
 from shared.events.customer import Channel, Consent, Profile, ProfileChanges
-from shared.identity import commands
-from shared.identity.contact import ContactState
-from shared.identity.history import contact_history
-from shared.identity.ids import new_customer_id
-from shared.identity.journal import Conflict
 from shared.identity.normalise import identities_of
-from shared.identity.store import ContactStore
 from shared.position import Position
 
 MAX_MERGE_HOPS = 16
@@ -36,7 +33,7 @@ class Written:
 
 
 class Contacts:
-    def __init__(self, store: ContactStore) -> None:
+    def __init__(self, store: ContactDocuments) -> None:
         self.store = store
         self.region = store.settings.default_region
 
@@ -128,7 +125,7 @@ class Contacts:
             raise ContactNotFound(customer_id)
         if state.erased:
             raise ContactErasedError(customer_id)
-        return await contact_history(self.store.journal, state, limit)
+        return await self.store.journal.history(state, limit)
 
     async def commit(self, state: ContactState, commit: commands.Commit | None) -> Written:
         """Append `commit` (if any) and answer with the resulting state."""

@@ -39,7 +39,7 @@ from shared.events.contacts import (
 )
 from shared.events.customer import Profile
 from shared.events.interactions import InteractionEvent
-from shared.identity.contact import profile_identities, with_identities
+from shared.identity.profiles import profile_identities, with_identities
 
 Folded = tuple[CustomerState, list[Effect]]
 DEFAULT_SLA = {

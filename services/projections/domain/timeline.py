@@ -40,11 +40,13 @@ def in_utc(time: datetime) -> datetime:
 
 def sort_key(time: datetime, event_id: str) -> str:
     """Fixed-width UTC time then id: string order is time order."""
-    return f"{in_utc(time):%Y%m%dT%H%M%S.%f}|{event_id}"
+    return f"{day_of(time)}{in_utc(time):T%H%M%S.%f}|{event_id}"
 
 
 def day_of(time: datetime) -> str:
-    return f"{in_utc(time):%Y%m%d}"
+    """`YYYYMMDD` in UTC, always eight digits (strftime's `%Y` drops a small year's zeros)."""
+    utc = in_utc(time)
+    return f"{utc.year:04d}{utc.month:02d}{utc.day:02d}"
 
 
 def bucket_id(customer_id: str, day: str, part: int) -> str:

@@ -11,7 +11,7 @@ then on the projector keeps each changed view's membership up to date itself.
 """
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Protocol
@@ -33,6 +33,7 @@ from shared.mongo import VersionConflict
 
 log = get_logger(__name__)
 PROGRESS_EVERY = 1000
+CHUNK = 64  # customers judged (and written) at once
 MAX_CONFLICTS = 8
 
 
@@ -61,7 +62,7 @@ class States(StateLoader, Protocol):
 
 
 class ProgressLog(Protocol):
-    async def save(self, progress: Progress) -> None: ...
+    async def save(self, segment_id: str, progress: Mapping[str, object]) -> None: ...
 
 
 @dataclass
@@ -74,10 +75,10 @@ class Backfill:
 
     async def run(self, segment: Segment) -> Progress:
         progress = Progress(segment.id, segment.rule_hash)
-        await self.jobs.save(progress)
+        await self._report(progress)
         await asyncio.sleep(self.settle_s)
         progress.status, progress.started_at = "running", datetime.now(UTC)
-        await self.jobs.save(progress)
+        await self._report(progress)
         try:
             await self._scan(segment, progress)
         except Exception as exc:
@@ -86,23 +87,35 @@ class Backfill:
         else:
             progress.status = "done"
         progress.finished_at = datetime.now(UTC)
-        await self.jobs.save(progress)
+        await self._report(progress)
         log.info("segment back-fill finished", **progress.as_document())
         return progress
 
+    async def _report(self, progress: Progress) -> None:
+        await self.jobs.save(progress.segment_id, progress.as_document())
+
     async def _scan(self, segment: Segment, progress: Progress) -> None:
-        catalog = Catalog.of([segment])
+        catalog, cause = Catalog.of([segment]), f"backfill:{segment.rule_hash}"
+        chunk: list[CustomerState] = []
         async for state in self.states.scan_states():
-            change = await self._one(catalog, state, f"backfill:{segment.rule_hash}")
-            progress.scanned += 1
-            if change is not None:
-                progress.entered += change.entered
-                progress.exited += not change.entered
-            if progress.scanned % PROGRESS_EVERY == 0:
-                metrics.BACKFILL_VIEWS.labels(segment.id).inc(PROGRESS_EVERY)
-                log.info("segment back-fill progress", **progress.as_document())
-                await self.jobs.save(progress)
-        metrics.BACKFILL_VIEWS.labels(segment.id).inc(progress.scanned % PROGRESS_EVERY)
+            chunk.append(state)
+            if len(chunk) == CHUNK:
+                await self._chunk(catalog, chunk, cause, progress)
+                chunk = []
+        await self._chunk(catalog, chunk, cause, progress)
+
+    async def _chunk(
+        self, catalog: Catalog, states: list[CustomerState], cause: str, progress: Progress
+    ) -> None:
+        """Judge a chunk of customers at once: the writes of those who change overlap."""
+        changes = await asyncio.gather(*(self._one(catalog, s, cause) for s in states))
+        before, progress.scanned = progress.scanned, progress.scanned + len(states)
+        progress.entered += sum(1 for c in changes if c is not None and c.entered)
+        progress.exited += sum(1 for c in changes if c is not None and not c.entered)
+        metrics.BACKFILL_VIEWS.labels(catalog.live[0].id).inc(len(states))
+        if progress.scanned // PROGRESS_EVERY > before // PROGRESS_EVERY:
+            log.info("segment back-fill progress", **progress.as_document())
+            await self._report(progress)
 
     async def _one(self, catalog: Catalog, state: CustomerState, cause: str) -> Change | None:
         """Judge one customer; on a lost race with the projector, read it again and re-judge."""

@@ -11,27 +11,27 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 import orjson
-from pymongo.errors import OperationFailure
 
 from services.projections import metrics
-from services.projections.adapters.directory import apply_effects
 from services.projections.adapters.fault_points import BetweenWrites
-from services.projections.adapters.store import ProjectionStore
 from services.projections.domain.records import (
     SourceRecord,
+    assemble_days,
     bucket_writes,
     days_to_load,
     fold_records,
     pending,
+    stored_parts,
 )
 from services.projections.domain.state import CustomerState
+from services.projections.service_layer.ports import ProjectionDocuments
 from services.projections.service_layer.segmenting import SegmentTracker
 from shared.consuming import DeadLetterSink, Record
 from shared.events import Event, InvalidEvent, decode_kafka_record
 from shared.events.analytics import AnalyticsScored
 from shared.events.contacts import ContactEvent
 from shared.events.notifications import NotificationEvent
-from shared.mongo import VersionConflict
+from shared.mongo import VersionConflict, is_busy_writer
 from shared.topics import Topics
 
 # Customers written at once per batch (`C360_PROJECTIONS_WRITE_CONCURRENCY`). MongoDB and
@@ -40,12 +40,6 @@ from shared.topics import Topics
 DEFAULT_CONCURRENCY = 16
 MAX_RETRIES = 8
 BACKOFF_S = 0.05
-
-
-def transient(exc: OperationFailure) -> bool:
-    """A failure that a retry of the same idempotent writes can get past."""
-    text = str(exc)
-    return "SQLITE_BUSY" in text or "database is locked" in text
 
 
 def customer_of(event: Event, key: bytes | None) -> str | None:
@@ -66,7 +60,7 @@ def customer_of(event: Event, key: bytes | None) -> str | None:
 class Projector:
     def __init__(
         self,
-        store: ProjectionStore,
+        store: ProjectionDocuments,
         dead_letters: DeadLetterSink,
         topics: Topics,
         between_writes: BetweenWrites | None = None,
@@ -125,8 +119,8 @@ class Projector:
                     return await self._fold(customer_id, records)
                 except VersionConflict:  # another writer got there first: reload and redo
                     metrics.CONFLICTS.inc()
-                except OperationFailure as exc:
-                    if not transient(exc):
+                except Exception as exc:
+                    if not is_busy_writer(exc):  # worth retrying the same idempotent writes
                         raise
                     metrics.STORE_RETRIES.inc()
                     await asyncio.sleep(BACKOFF_S * 2**attempt)
@@ -134,13 +128,15 @@ class Projector:
 
     async def _fold(self, customer_id: str, records: list[SourceRecord]) -> tuple[int, int]:
         state = await self.store.load_state(customer_id) or CustomerState(customer_id=customer_id)
-        days = await self.store.load_days(state, days_to_load(state, records))
+        wanted = days_to_load(state, records)
+        stored = await self.store.load_parts(customer_id, stored_parts(state, wanted))
+        days = assemble_days(state, wanted, stored)
         first = pending(state, records)[:1]
         folded = fold_records(state, days, records)
         if not folded.changed:
             return 0, 0
         await self.store.save_buckets(customer_id, bucket_writes(state, folded.state, days))
-        await apply_effects(self.store, folded.effects)
+        await self.store.apply_effects(folded.effects)
         new_state = folded.state
         if self.segments is not None and folded.applied:
             # the cause is the first record folded: a redelivery after a crash names it again

@@ -53,24 +53,24 @@ def exported_samples() -> set[str]:
     }
 
 
-def test_every_queried_metric_is_exported_by_a_service():
+def test_every_queried_metric_is_exported_by_a_service() -> None:
     missing = QUERIED - exported_samples()
     assert not missing, f"the dashboard queries metrics nobody exports: {sorted(missing)}"
 
 
 @pytest.mark.parametrize(("what", "metric"), sorted(REQUIRED.items()))
-def test_the_dashboard_shows(what, metric):
+def test_the_dashboard_shows(what: str, metric: str) -> None:
     assert metric in QUERIED, f"no panel shows {what}"
     assert metric in exported_samples()
 
 
-def test_lag_is_shown_per_partition():
+def test_lag_is_shown_per_partition() -> None:
     lag = [e for e in EXPRESSIONS if "c360_consumer_lag_records" in e]
     assert lag
     assert all("partition" in e for e in lag)
 
 
-def test_panels_use_the_provisioned_datasource_and_have_unique_ids():
+def test_panels_use_the_provisioned_datasource_and_have_unique_ids() -> None:
     sources = yaml.safe_load(
         (DEPLOY / "grafana/provisioning/datasources/prometheus.yml").read_text()
     )
@@ -82,7 +82,7 @@ def test_panels_use_the_provisioned_datasource_and_have_unique_ids():
         assert panel["targets"], panel["title"]
 
 
-def test_alerts_watch_exported_metrics_and_are_loaded_by_prometheus():
+def test_alerts_watch_exported_metrics_and_are_loaded_by_prometheus() -> None:
     rules = yaml.safe_load((DEPLOY / "prometheus/alerts.yml").read_text())
     alerts = [rule for group in rules["groups"] for rule in group["rules"]]
     watched = {name for a in alerts for name in re.findall(r"\bc360_[a-z0-9_]+", a["expr"])}
