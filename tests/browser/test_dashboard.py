@@ -17,7 +17,7 @@ from tests.integration.kpis.harness import feed, wait_counted
 from tests.kpis_history import synthetic_year
 from tests.processes import running
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 YEAR = "from=2025-01-01&to=2025-12-31"
 
 
