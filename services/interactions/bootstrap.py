@@ -84,7 +84,7 @@ def build_app(
         app.state.max_future_skew = max_future_skew
         ingestion = app.state.ingestion = Ingestion(
             contacts,
-            KafkaInteractionLog(producer, topics.interactions),
+            KafkaInteractionLog(producer, topics.interactions, topics.marketing),
             grouped,
             takeover_after_s=settings.interactions_claim_takeover_seconds,
         )
