@@ -20,7 +20,9 @@ INTERACTIONS = TopicSpec("c360.interactions", "customer id", {"retention.ms": IN
 CONTACTS = TopicSpec("c360.contacts", "customer id", {"retention.ms": INFINITE})
 NOTIFICATIONS = TopicSpec("c360.notifications", "customer id", {"retention.ms": INFINITE})
 DEADLETTER = TopicSpec("c360.deadletter", "original key", {"retention.ms": INFINITE})
-CATALOG = (INGRESS, INTERACTIONS, CONTACTS, NOTIFICATIONS, DEADLETTER)
+# who read or did what to whose data (key = actor); kept as long as the log itself
+AUDIT = TopicSpec("c360.audit", "actor", {"retention.ms": INFINITE})
+CATALOG = (INGRESS, INTERACTIONS, CONTACTS, NOTIFICATIONS, DEADLETTER, AUDIT)
 COMMON_CONFIG = {"cleanup.policy": "delete", "min.insync.replicas": "1"}
 
 
@@ -52,6 +54,10 @@ class Topics:
     @property
     def deadletter(self) -> str:
         return self.name(DEADLETTER)
+
+    @property
+    def audit(self) -> str:
+        return self.name(AUDIT)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Topics":

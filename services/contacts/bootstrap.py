@@ -17,6 +17,7 @@ from services.contacts.entrypoints.problems import install_contact_problems
 from services.contacts.service_layer.contacts import Contacts
 from services.contacts.service_layer.identities import Identities
 from services.contacts.service_layer.merges import Merges
+from shared.auth import access_from_settings
 from shared.http.app import create_app
 from shared.identity.resolver import MongoIdentityResolver
 from shared.identity.store import ContactStore
@@ -74,6 +75,7 @@ def build_app(settings: Settings) -> FastAPI:
         routers=[merges.router, contacts.router, identities.router, duplicates.router],
         checks={"kafka": runtime.kafka_ready, "store": lambda: ping(client)},
         max_body_bytes=settings.max_body_bytes,
+        access=access_from_settings("contacts", settings),
     )
     install_contact_problems(app)
     return app

@@ -20,6 +20,7 @@ from services.interactions.entrypoints import events
 from services.interactions.entrypoints.housekeeping import prune_receipts
 from services.interactions.entrypoints.ingress import IngressAgent, consumer_group
 from services.interactions.service_layer.ingestion import Ingestion
+from shared.auth import access_from_settings
 from shared.http.app import create_app
 from shared.identity.resolver import MongoIdentityResolver
 from shared.identity.store import ContactStore
@@ -112,4 +113,5 @@ def build_app(settings: Settings) -> FastAPI:
             "ingress": runtime.ingress_ready,
         },
         max_body_bytes=settings.max_body_bytes,
+        access=access_from_settings("interactions", settings),
     )

@@ -24,6 +24,7 @@ from services.notifier.entrypoints.worker import NotifierWorker
 from services.notifier.service_layer.delivery import Deliverer, utc_now
 from services.notifier.service_layer.processing import Notifier
 from services.notifier.service_layer.timers import TimerRunner
+from shared.auth import access_from_settings
 from shared.http.app import create_app
 from shared.kafka import check_producer, make_producer
 from shared.logging import get_logger
@@ -112,6 +113,7 @@ def build_app(settings: Settings) -> FastAPI:
             "worker": runtime.worker_alive,
         },
         max_body_bytes=settings.max_body_bytes,
+        access=access_from_settings("notifier", settings),
     )
     app.state.store = store
     app.state.rules = ruleset

@@ -14,17 +14,22 @@ from dataclasses import dataclass
 import httpx
 from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
+from pymongo.asynchronous.database import AsyncDatabase
 
+from services.projections.adapters.audit_store import AuditStore
+from services.projections.adapters.consumer import ProjectionConsumer
 from services.projections.entrypoints import console
+from services.projections.entrypoints.audit_worker import AuditProjection, audit_group_id
 from services.projections.entrypoints.change_feed import ChangeFeed
-from services.projections.entrypoints.http import customers
+from services.projections.entrypoints.http import audit, customers
 from services.projections.entrypoints.worker import run_worker, source_topics
 from services.projections.service_layer.queries import Queries
 from services.projections.service_layer.view_cache import ViewCache
+from shared.auth import access_from_settings
 from shared.http.app import create_app
 from shared.kafka import check_producer, make_producer
 from shared.logging import get_logger
-from shared.mongo import database, make_client, ping
+from shared.mongo import Document, database, make_client, ping
 from shared.settings import Settings
 from shared.topics import Topics
 
@@ -96,12 +101,14 @@ def build_api(settings: Settings) -> FastAPI:
         description=API_DESCRIPTION,
         version="1.0.0",
         lifespan=lifespan,
-        routers=[customers.router, console.router],
+        routers=[customers.router, audit.router, console.router],
         checks={"kafka": kafka_ready, "store": lambda: ping(client)},
         max_body_bytes=settings.max_body_bytes,
+        access=access_from_settings("projections", settings),
     )
     app.state.queries = Queries(db, source_topics(topics), cache)
     app.state.default_region = settings.default_region
+    app.state.audit_store = AuditStore(db)
     # one pooled client for the console's actions (connects on first use)
     app.state.interactions = interactions
     return app
@@ -120,12 +127,15 @@ def build_worker(settings: Settings) -> FastAPI:
             run_worker(settings, db, producer), name="projection-worker"
         )
         runtime.worker_task.add_done_callback(_log_worker_exit)
+        auditing = asyncio.create_task(_fold_audit(settings, db), name="audit-projection")
+        auditing.add_done_callback(_log_worker_exit)
         try:
             yield
         finally:
-            runtime.worker_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await runtime.worker_task
+            for task in (runtime.worker_task, auditing):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await producer.stop()
             await client.close()
 
@@ -142,7 +152,22 @@ def build_worker(settings: Settings) -> FastAPI:
             "worker": runtime.worker_alive,
         },
         max_body_bytes=settings.max_body_bytes,
+        access=access_from_settings("projections-worker", settings),
     )
+
+
+async def _fold_audit(settings: Settings, db: AsyncDatabase[Document]) -> None:
+    """The audit projection: `c360.audit` into the `audit` collection, alongside the views."""
+    topics = Topics.from_settings(settings)
+    projection = AuditProjection(AuditStore(db))
+    consumer = ProjectionConsumer(
+        settings, audit_group_id(settings.topic_prefix), [topics.audit], projection.handle
+    )
+    await consumer.run(_for_ever)
+
+
+async def _for_ever() -> bool:
+    return True
 
 
 def _log_worker_exit(task: asyncio.Task[None]) -> None:

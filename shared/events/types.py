@@ -29,6 +29,8 @@ class EventType(StrEnum):
     NOTIFICATION_FAILED = "c360.notification.failed"
     NOTIFICATION_SUPPRESSED = "c360.notification.suppressed"
 
+    ACCESS_AUDITED = "c360.audit.access"
+
     @property
     def family(self) -> str:
         """`interaction`, `contact` or `notification`."""

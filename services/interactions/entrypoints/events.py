@@ -30,7 +30,7 @@ def _problem(rejection: Rejection) -> Problem:
         rejection.message,
         errors=rejection.problem_errors(),
         kind=rejection.kind,
-        **({"event_id": rejection.event_id} if rejection.event_id else {}),
+        **({"event_id": rejection.event_id} if rejection.event_id else {}),  # type: ignore[arg-type]
     )
 
 

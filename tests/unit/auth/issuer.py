@@ -1,0 +1,64 @@
+"""An issuer of our own for tests: RSA keys, a JWKS document and tokens signed with them."""
+
+import time
+import uuid
+from typing import Any
+
+from joserfc import jwt
+from joserfc.jwk import KeySet, RSAKey
+
+ISSUER = "https://issuer.test/realms/c360"
+AUDIENCE = "c360"
+
+
+class LocalIssuer:
+    def __init__(self, issuer: str = ISSUER, audience: str = AUDIENCE) -> None:
+        self.issuer = issuer
+        self.audience = audience
+        self.key = new_key()
+
+    def jwks(self) -> dict[str, Any]:
+        return dict(KeySet([self.key]).as_dict(private=False))
+
+    def rotate(self) -> None:
+        self.key = new_key()
+
+    def token(
+        self,
+        *roles: str,
+        username: str = "someone",
+        client_id: str = "c360-cli",
+        key: RSAKey | None = None,
+        **claims: Any,
+    ) -> str:
+        now = int(time.time())
+        body: dict[str, Any] = {
+            "iss": self.issuer,
+            "aud": self.audience,
+            "sub": f"sub-{username}",
+            "azp": client_id,
+            "preferred_username": username,
+            "roles": list(roles),
+            "iat": now,
+            "exp": now + 300,
+        }
+        body.update(claims)
+        signer = key or self.key
+        header = {"alg": "RS256", "kid": signer.kid}
+        return jwt.encode(header, body, signer)
+
+
+def new_key(kid: str | None = None) -> RSAKey:
+    return RSAKey.generate_key(2048, parameters={"kid": kid or uuid.uuid4().hex, "use": "sig"})
+
+
+class FakeJwksSource:
+    """Our JWKS port, answering from a LocalIssuer and counting how often it was asked."""
+
+    def __init__(self, issuer: LocalIssuer) -> None:
+        self.issuer = issuer
+        self.fetches = 0
+
+    async def fetch(self) -> dict[str, Any]:
+        self.fetches += 1
+        return self.issuer.jwks()
