@@ -14,12 +14,10 @@ from dataclasses import dataclass
 import httpx
 from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
-from pymongo.asynchronous.database import AsyncDatabase
 
 from services.projections.adapters.audit_store import AuditStore
-from services.projections.adapters.consumer import ProjectionConsumer
 from services.projections.entrypoints import console
-from services.projections.entrypoints.audit_worker import AuditProjection, audit_group_id
+from services.projections.entrypoints.audit_worker import run_audit_projection
 from services.projections.entrypoints.change_feed import ChangeFeed
 from services.projections.entrypoints.http import audit, customers
 from services.projections.entrypoints.worker import run_worker, source_topics
@@ -29,7 +27,7 @@ from shared.auth import access_from_settings
 from shared.http.app import create_app
 from shared.kafka import check_producer, make_producer
 from shared.logging import get_logger
-from shared.mongo import Document, database, make_client, ping
+from shared.mongo import database, make_client, ping
 from shared.settings import Settings
 from shared.topics import Topics
 
@@ -127,7 +125,7 @@ def build_worker(settings: Settings) -> FastAPI:
             run_worker(settings, db, producer), name="projection-worker"
         )
         runtime.worker_task.add_done_callback(_log_worker_exit)
-        auditing = asyncio.create_task(_fold_audit(settings, db), name="audit-projection")
+        auditing = asyncio.create_task(run_audit_projection(settings, db), name="audit-projection")
         auditing.add_done_callback(_log_worker_exit)
         try:
             yield
@@ -154,20 +152,6 @@ def build_worker(settings: Settings) -> FastAPI:
         max_body_bytes=settings.max_body_bytes,
         access=access_from_settings("projections-worker", settings),
     )
-
-
-async def _fold_audit(settings: Settings, db: AsyncDatabase[Document]) -> None:
-    """The audit projection: `c360.audit` into the `audit` collection, alongside the views."""
-    topics = Topics.from_settings(settings)
-    projection = AuditProjection(AuditStore(db))
-    consumer = ProjectionConsumer(
-        settings, audit_group_id(settings.topic_prefix), [topics.audit], projection.handle
-    )
-    await consumer.run(_for_ever)
-
-
-async def _for_ever() -> bool:
-    return True
 
 
 def _log_worker_exit(task: asyncio.Task[None]) -> None:

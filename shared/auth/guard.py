@@ -112,3 +112,19 @@ def _names(roles: frozenset[Role]) -> str:
 
 def _route(request: Request) -> str:
     return f"{request.method} {request.url.path}"
+
+
+def require_own_source(request: Request, sources: list[str]) -> None:
+    """403 unless the caller may publish events with every one of these `source`s."""
+    access: Access = request.app.state.access
+    principal: Principal | None = getattr(request.state, "principal", None)
+    if principal is None:
+        return
+    foreign = sorted({s for s in sources if not access.may_publish(principal, s)})
+    if foreign:
+        reason = f"{principal.client_id or principal.name} may not publish for this source"
+        raise Problem(
+            403,
+            f"events for another adapter's source: {', '.join(foreign)}",
+            errors=[{"field": "source", "reason": reason}],
+        )

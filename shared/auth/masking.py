@@ -28,6 +28,7 @@ PERSONAL_FIELDS = frozenset(
         "text",
         "body",
         "note",
+        "notes",
     }
 )
 

@@ -4,11 +4,16 @@ from collections.abc import Sequence
 
 from aiokafka.structs import ConsumerRecord
 from pydantic import ValidationError
+from pymongo.asynchronous.database import AsyncDatabase
 
 from services.projections.adapters.audit_store import AuditStore
+from services.projections.adapters.consumer import ProjectionConsumer
 from services.projections.domain.audit import audit_document
 from shared.auth.audit import decode_audit
 from shared.logging import get_logger
+from shared.mongo import Document
+from shared.settings import Settings
+from shared.topics import Topics
 
 log = get_logger(__name__)
 
@@ -29,5 +34,16 @@ class AuditProjection:
         await self.store.save(documents)
 
 
-def audit_group_id(prefix: str) -> str:
-    return f"{prefix}c360-audit-projection"
+async def run_audit_projection(settings: Settings, db: AsyncDatabase[Document]) -> None:
+    """`c360.audit` into the `audit` collection, for ever (runs beside the view worker)."""
+    consumer = ProjectionConsumer(
+        settings,
+        f"{settings.topic_prefix}c360-audit-projection",
+        [Topics.from_settings(settings).audit],
+        AuditProjection(AuditStore(db)).handle,
+    )
+    await consumer.run(_for_ever)
+
+
+async def _for_ever() -> bool:
+    return True
