@@ -88,6 +88,10 @@ class Settings(BaseSettings):
     )
     auth_console_client_id: str = "c360-console"
     auth_cli_client_id: str = "c360-cli"
+    ops_client_id: str = Field(default="c360-ops", description="the ops CLI's service account")
+    ops_client_secret: SecretStr | None = Field(
+        default=None, description="its secret; unset on a local stack (demo users instead)"
+    )
     auth_adapter_sources: dict[str, list[str]] = Field(
         default={
             "adapter-pbx": ["adapters/pbx"],

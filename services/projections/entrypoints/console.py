@@ -18,7 +18,11 @@ from shared.auth.roles import ANONYMOUS_ADMIN
 from shared.http.problems import Problem
 
 PAGE_DIR = Path(__file__).resolve().parents[1] / "console"
-ASSETS = {"console.css": "text/css", "console.js": "text/javascript"}
+ASSETS = {
+    "console.css": "text/css",
+    "console.js": "text/javascript",
+    "session.js": "text/javascript",
+}
 LIVE_POLL_S = 0.3  # per open stream; a read of the near cache, not of the store
 
 router = APIRouter(prefix="/console", tags=["console"])
