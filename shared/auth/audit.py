@@ -58,14 +58,19 @@ class KafkaAuditTrail:
         source: str,
         batch_size: int = 500,
         capacity: int = 50_000,
+        linger_s: float = 0.25,
     ) -> None:
         self.producer_factory = producer_factory
         self.topic = topic
         self.source = source
         self.batch_size = batch_size
+        # waiting a moment after the first event gathers a batch under load, so the broker
+        # round trip is paid once per batch, not once per read
+        self.linger_s = linger_s
         self.queue: asyncio.Queue[AccessAudited] = asyncio.Queue(maxsize=capacity)
         self._producer: AIOKafkaProducer | None = None
         self._task: asyncio.Task[None] | None = None
+        self._in_hand: list[AccessAudited] = []
 
     def record(self, data: AccessData) -> None:
         try:
@@ -89,21 +94,24 @@ class KafkaAuditTrail:
             await self._producer.stop()
 
     async def _flush(self) -> None:
+        if self._in_hand:
+            await self._send(self._in_hand)
+            self._in_hand = []
         while not self.queue.empty():
             await self._send(self._take_batch([]))
 
     async def _run(self) -> None:
         while True:
-            batch = self._take_batch([await self.queue.get()])
+            # what is in hand stays in `_in_hand` until acknowledged, so a stop() that cancels
+            # this task mid-batch still flushes it
+            self._in_hand = [await self.queue.get()]
+            await asyncio.sleep(self.linger_s)
+            self._in_hand = self._take_batch(self._in_hand)
             while True:
                 try:
-                    await self._send(batch)
+                    await self._send(self._in_hand)
+                    self._in_hand = []
                     break
-                except asyncio.CancelledError:
-                    for event in batch:  # keep them for stop() to flush
-                        with contextlib.suppress(asyncio.QueueFull):
-                            self.queue.put_nowait(event)
-                    raise
                 except Exception as exc:  # the broker is away: keep the batch and retry
                     log.warning("audit batch not sent; retrying", error=repr(exc)[:300])
                     await asyncio.sleep(RETRY_S)

@@ -1,6 +1,7 @@
 """Bearer token validation: signature by the issuer's keys, issuer, audience, expiry."""
 
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 
 from joserfc import jws, jwt
@@ -10,6 +11,9 @@ from shared.auth.keys import KeyCache
 from shared.auth.roles import Principal
 
 ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA")
+# An RSA signature check costs about a millisecond on a busy machine, and an agent's console
+# sends the same token with every call until it expires: remember what was verified.
+VERIFIED_CAPACITY = 10_000
 
 
 class InvalidToken(Exception):
@@ -26,6 +30,9 @@ class TokenValidator:
         now: Callable[[], int] = lambda: int(time.time()),
     ) -> None:
         self.keys = keys
+        self.now = now
+        self.leeway_s = leeway_s
+        self._verified: OrderedDict[str, tuple[Principal, int]] = OrderedDict()
         self.claims = jwt.JWTClaimsRegistry(
             now=now,
             leeway=leeway_s,
@@ -35,6 +42,19 @@ class TokenValidator:
         )
 
     async def validate(self, token: str) -> Principal:
+        remembered = self._verified.get(token)
+        if remembered is not None:
+            principal, expires = remembered
+            if self.now() < expires + self.leeway_s:
+                return principal
+            del self._verified[token]
+        principal, expires = await self._verify(token)
+        self._verified[token] = (principal, expires)
+        if len(self._verified) > VERIFIED_CAPACITY:
+            self._verified.popitem(last=False)
+        return principal
+
+    async def _verify(self, token: str) -> tuple[Principal, int]:
         kid = _kid(token)
         key_set = await self.keys.key_set_with(kid)
         if kid is not None and not any(key.kid == kid for key in key_set.keys):
@@ -44,7 +64,7 @@ class TokenValidator:
             self.claims.validate(decoded.claims)
         except (JoseError, ValueError) as exc:
             raise InvalidToken(_reason(exc)) from exc
-        return Principal.from_claims(decoded.claims)
+        return Principal.from_claims(decoded.claims), int(decoded.claims["exp"])
 
 
 def _kid(token: str) -> str | None:

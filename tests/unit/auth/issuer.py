@@ -1,7 +1,12 @@
 """An issuer of our own for tests: RSA keys, a JWKS document and tokens signed with them."""
 
+import contextlib
+import json
+import threading
 import time
 import uuid
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from joserfc import jwt
@@ -62,3 +67,28 @@ class FakeJwksSource:
     async def fetch(self) -> dict[str, Any]:
         self.fetches += 1
         return self.issuer.jwks()
+
+
+@contextlib.contextmanager
+def serving_jwks(issuer: LocalIssuer) -> Iterator[str]:
+    """The issuer's JWKS over real HTTP on a free loopback port; yields its URL."""
+
+    class Jwks(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = json.dumps(issuer.jwks()).encode()
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Jwks)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/certs"
+    finally:
+        server.shutdown()

@@ -106,3 +106,17 @@ async def test_unknown_kids_refetch_at_most_once_per_interval(issuer, validator,
         with pytest.raises(InvalidToken):
             await validator.validate(issuer.token("agent", key=stranger))
     assert source.fetches == 2  # one refresh for twenty tries
+
+
+async def test_a_remembered_token_still_expires() -> None:
+    issuer = LocalIssuer()
+    now = [int(time.time())]
+    validator = TokenValidator(
+        KeyCache(FakeJwksSource(issuer)), ISSUER, AUDIENCE, leeway_s=0, now=lambda: now[0]
+    )
+    token = issuer.token("agent", exp=now[0] + 60)
+    assert (await validator.validate(token)).roles == {Role.AGENT}
+    assert (await validator.validate(token)).roles == {Role.AGENT}
+    now[0] += 61
+    with pytest.raises(InvalidToken, match="expired"):
+        await validator.validate(token)
