@@ -4,8 +4,8 @@ UV_VERSION := 0.13.8
 # Before the first `make setup` there is no uv on the PATH: pip installs it as a module of the same
 # Python, so `python3 -m uv` finds it wherever pip put the binary.
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
-STACK := deploy/local/stack.sh
-SERVICES := deploy/local/services.sh
+# The local stack: one table of components (deploy/local/stack/components.py) and one engine.
+STACK = $(UV) run --frozen --no-sync python -m deploy.local.stack
 PYTEST_ARGS ?=
 
 .PHONY: help setup infra up down status test test-unit lint format bench docs rebuild
@@ -17,12 +17,12 @@ setup: ## install uv (if missing) and the locked Python dependencies
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet --root-user-action=ignore "uv==$(UV_VERSION)"
 	@$(UV) sync --frozen --quiet
 
-infra: setup ## start only Kafka and the Mongo-protocol store (provisioned on first use)
+infra: setup ## start the infrastructure: Kafka, the Mongo-protocol store, Keycloak, Mailpit
 	@$(STACK) up
 
-up: infra ## start Kafka, the Mongo-protocol store and every c360 service; print the URLs
+up: infra ## start the infrastructure and every c360 service; print the URLs
 	@$(UV) run --frozen c360 topics
-	@$(SERVICES) up
+	@$(STACK) up services
 	@echo
 	@echo "c360 is up:"
 	@echo "  console            http://127.0.0.1:8003/console"
@@ -30,16 +30,18 @@ up: infra ## start Kafka, the Mongo-protocol store and every c360 service; print
 	@echo "  interactions API   http://127.0.0.1:8002/docs"
 	@echo "  projections API    http://127.0.0.1:8003/docs"
 	@echo "  notifier admin     http://127.0.0.1:8004/docs"
+	@echo "  KPI dashboard      http://127.0.0.1:8006/dashboard"
 	@echo "  Kafka              127.0.0.1:9092"
 	@echo "  Mongo-protocol     mongodb://127.0.0.1:27017/"
+	@echo "  Keycloak (OIDC)    http://127.0.0.1:8080/realms/c360   (admin console: admin / admin)"
+	@echo "  Mailpit (mail)     http://127.0.0.1:8025   SMTP 127.0.0.1:1025"
 	@echo "  stop with: make down    health: make status"
 
-down: ## stop everything `make up` started (data is kept)
-	@$(SERVICES) down
+down: setup ## stop everything `make up` started (data is kept)
 	@$(STACK) down
 
-status: ## health of the infrastructure and the services
-	@$(STACK) status; $(SERVICES) status
+status: setup ## health of the infrastructure and the services
+	@$(STACK) status
 
 test: setup ## run every test against the real broker and store (starts them if needed)
 	@$(STACK) up

@@ -10,27 +10,64 @@ from typing import Any
 
 from pydantic.json_schema import models_json_schema
 
-from shared.events import EVENT_CLASSES, EventType
-from shared.topics import CONTACTS, DEADLETTER, INGRESS, INTERACTIONS, NOTIFICATIONS, TopicSpec
+from shared.events import EVENT_CLASSES, Envelope, EventType
+from shared.events.audit import AccessAudited
+from shared.topics import (
+    ANALYTICS,
+    AUDIT,
+    CONTACTS,
+    DEADLETTER,
+    INGRESS,
+    INTERACTIONS,
+    MARKETING,
+    NOTIFICATIONS,
+    NOTIFICATIONS_FAILED,
+    SEGMENTS,
+    TopicSpec,
+)
 
-_FAMILY_TOPIC = {"interaction": INTERACTIONS, "contact": CONTACTS, "notification": NOTIFICATIONS}
+_FAMILY_TOPIC = {
+    "interaction": INTERACTIONS,
+    "contact": CONTACTS,
+    "notification": NOTIFICATIONS,
+    "analytics": ANALYTICS,
+    "segment": SEGMENTS,
+    "marketing": MARKETING,
+    "audit": AUDIT,
+}
+# Events on our own topics that no customer projection folds, documented all the same.
+DOCUMENTED: dict[EventType, type[Envelope]] = {
+    **EVENT_CLASSES,
+    EventType.ACCESS_AUDITED: AccessAudited,
+}
 _DESCRIPTIONS = {
     INGRESS.base_name: "Raw adapter events in CloudEvents structured or binary (`ce_` headers) "
     "mode; validated and re-published to c360.interactions, rejects go to c360.deadletter.",
     INTERACTIONS.base_name: "Accepted touchpoints, ordered per customer.",
     CONTACTS.base_name: "Customer master-data changes (a merge is keyed by the survivor).",
     NOTIFICATIONS.base_name: "Notification outcomes.",
-    DEADLETTER.base_name: "Rejected records: original bytes; headers c360-original-topic, "
-    "c360-original-partition, c360-original-offset, c360-error-kind, c360-error-message.",
+    AUDIT.base_name: "Who read or did what to whose data: every read of a person's data and "
+    "every privileged action, published in batches by the service that served it.",
+    MARKETING.base_name: "Marketing spend per channel and campaign (no customer).",
+    SEGMENTS.base_name: "A customer entered or left a segment (published by projections).",
+    ANALYTICS.base_name: "Per-customer RFM and lifetime-value scores, one event when they change.",
+    DEADLETTER.base_name: "Records a consumer could not apply: original key, bytes and headers; "
+    "headers c360-original-topic, c360-original-partition, c360-original-offset, "
+    "c360-original-timestamp, c360-consumer, c360-error-kind, c360-error-message. A copy that "
+    "would exceed the broker's limit drops the original headers, then truncates the value, and "
+    "says so in c360-original-headers-dropped / c360-original-value-truncated "
+    "(size and sha256).",
+    NOTIFICATIONS_FAILED.base_name: "Notifications whose delivery failed for good (the "
+    "notification as JSON, header c360-notification-id); never replayed through the ingress.",
 }
 
 
 def _message_name(event_type: EventType) -> str:
-    return EVENT_CLASSES[event_type].__name__
+    return DOCUMENTED[event_type].__name__
 
 
 def build() -> dict[str, Any]:
-    classes = sorted(EVENT_CLASSES.items())
+    classes = sorted(DOCUMENTED.items())
     _, schemas = models_json_schema(
         [(cls, "validation") for _, cls in classes], ref_template="#/components/schemas/{model}"
     )
@@ -57,10 +94,11 @@ def build() -> dict[str, Any]:
     by_family = {f: [t for t, _ in classes if t.family == f] for f in _FAMILY_TOPIC}
     channels = {spec.base_name: channel(spec, by_family[f]) for f, spec in _FAMILY_TOPIC.items()}
     channels[INGRESS.base_name] = channel(INGRESS, by_family["interaction"])
-    channels[DEADLETTER.base_name] = {
-        "address": DEADLETTER.base_name,
-        "description": _DESCRIPTIONS[DEADLETTER.base_name],
-    }
+    for spec in (DEADLETTER, NOTIFICATIONS_FAILED):
+        channels[spec.base_name] = {
+            "address": spec.base_name,
+            "description": _DESCRIPTIONS[spec.base_name],
+        }
     return {
         "asyncapi": "3.0.0",
         "info": {

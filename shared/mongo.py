@@ -1,19 +1,40 @@
-"""MongoDB plumbing on PyMongo's async API, written for MongoDB and FerretDB v1 alike.
+"""The store adapter: PyMongo's async API, written for MongoDB and FerretDB v1 alike.
 
 No transactions, no change streams, no `$lookup`: documents are read and written by `_id`, and
-concurrent writers are kept apart by a version guard stored in the document itself.
+concurrent writers are kept apart by a version guard stored in the document itself. Where the
+two stores differ, the work-around lives here, named for what it works around:
+
+- `read_by_ids`: FerretDB v1 pushes no `$in` down (it scans the collection), so there a read of
+  many ids is many `_id` reads at once; MongoDB gets one `$in` read. `store_dialect` tells which.
+- `is_busy_writer`: FerretDB on SQLite refuses a concurrent writer (`SQLITE_BUSY`, "database is
+  locked") where MongoDB would wait; such a write is safe to retry (`store_may_answer_at_once`).
+- `insert_new`: insert-if-absent for many documents in one unordered bulk insert (an insert of
+  a new `_id` is the one write atomic on both); other refusals, such as a busy writer, are sent
+  again with backoff.
 """
 
+import asyncio
+import enum
+import weakref
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import (
+    AutoReconnect,
+    BulkWriteError,
+    DuplicateKeyError,
+    OperationFailure,
+    PyMongoError,
+)
 
 from shared.settings import Settings
 
 Document = dict[str, Any]
+DUPLICATE_KEY = 11000
+INSERT_ATTEMPTS = 5
 
 
 def make_client(settings: Settings, **overrides: Any) -> AsyncMongoClient[Document]:
@@ -62,3 +83,79 @@ async def replace_guarded(
 
 async def ping(client: AsyncMongoClient[Document]) -> None:
     await client.admin.command("ping")
+
+
+class Dialect(enum.StrEnum):
+    MONGODB = "mongodb"
+    FERRETDB_V1 = "ferretdb-v1"
+
+
+def dialect_of(build_info: Mapping[str, Any]) -> Dialect:
+    """FerretDB answers `buildInfo` like MongoDB 7 and adds its own `ferretdbVersion`."""
+    version = str(build_info.get("ferretdbVersion", ""))
+    return Dialect.FERRETDB_V1 if version.lstrip("v").startswith("1.") else Dialect.MONGODB
+
+
+_dialects: "weakref.WeakKeyDictionary[AsyncMongoClient[Document], Dialect]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def store_dialect(client: AsyncMongoClient[Document]) -> Dialect:
+    """Which store `client` talks to, asked once per client."""
+    if client not in _dialects:
+        _dialects[client] = dialect_of(await client.admin.command("buildInfo"))
+    return _dialects[client]
+
+
+async def read_by_ids(
+    collection: AsyncCollection[Document], ids: Sequence[Any], dialect: Dialect | None = None
+) -> dict[Any, Document]:
+    """The documents with these `_id`s (absent ones left out), by `_id`."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return {}
+    dialect = dialect or await store_dialect(collection.database.client)
+    if dialect is Dialect.MONGODB:
+        return {doc["_id"]: doc async for doc in collection.find({"_id": {"$in": wanted}})}
+    found = await asyncio.gather(*(collection.find_one({"_id": i}) for i in wanted))
+    return {doc["_id"]: doc for doc in found if doc is not None}
+
+
+def is_busy_writer(exc: BaseException) -> bool:
+    """FerretDB on SQLite refused a write because another writer held the lock."""
+    text = str(exc)
+    busy = "SQLITE_BUSY" in text or "database is locked" in text
+    return isinstance(exc, OperationFailure) and busy
+
+
+def store_may_answer_at_once(exc: BaseException) -> bool:
+    """A lost connection (the driver reconnects) or a busy writer: worth an immediate retry."""
+    return isinstance(exc, AutoReconnect) or is_busy_writer(exc)
+
+
+async def insert_new(collection: AsyncCollection[Document], docs: list[Document]) -> list[bool]:
+    """Insert each document unless its `_id` exists; per document, whether it existed."""
+    if not docs:
+        return []
+    existed = [False] * len(docs)
+    pending = list(range(len(docs)))
+    last_error: PyMongoError | None = None
+    for attempt in range(INSERT_ATTEMPTS):
+        try:
+            await collection.insert_many([docs[i] for i in pending], ordered=False)
+            return existed
+        except BulkWriteError as exc:
+            errors = exc.details.get("writeErrors", [])
+            for error in errors:
+                if error.get("code") == DUPLICATE_KEY:
+                    existed[pending[error["index"]]] = True
+            failed = [pending[e["index"]] for e in errors if e.get("code") != DUPLICATE_KEY]
+            if not failed:
+                return existed
+            pending, last_error = failed, exc
+        except PyMongoError as exc:
+            last_error = exc
+        await asyncio.sleep(0.02 * 2**attempt)
+    assert last_error is not None
+    raise last_error

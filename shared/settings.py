@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     interactions_url: str = "http://127.0.0.1:8002"
     projections_url: str = "http://127.0.0.1:8003"
     notifier_url: str = "http://127.0.0.1:8004"
+    kpis_url: str = "http://127.0.0.1:8006"
 
     log_level: str = "INFO"
     log_format: Literal["json", "console"] = "json"
@@ -63,6 +64,16 @@ class Settings(BaseSettings):
     )
     interactions_claim_takeover_seconds: float = Field(
         default=35.0, gt=0, description="an unfinished ingestion claim is taken over after this"
+    )
+    stall_after_s: float = Field(
+        default=60.0,
+        gt=0,
+        description="a consumer with lag that commits nothing for this long is not ready",
+    )
+    kpis_host: str = "127.0.0.1"
+    kpis_port: int = 8006
+    kpis_churn_below: float = Field(
+        default=0.3, gt=0, lt=1, description="a customer whose p_alive falls below this churned"
     )
     notifier_rules_path: str | None = Field(
         default=None, description="notifier rules file; default: services/notifier/rules.yaml"

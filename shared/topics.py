@@ -19,10 +19,29 @@ INGRESS = TopicSpec("c360.ingress", "any (adapter's choice)", {"retention.ms": W
 INTERACTIONS = TopicSpec("c360.interactions", "customer id", {"retention.ms": INFINITE})
 CONTACTS = TopicSpec("c360.contacts", "customer id", {"retention.ms": INFINITE})
 NOTIFICATIONS = TopicSpec("c360.notifications", "customer id", {"retention.ms": INFINITE})
+ANALYTICS = TopicSpec("c360.analytics", "customer id", {"retention.ms": INFINITE})
+SEGMENTS = TopicSpec("c360.segments", "customer id", {"retention.ms": INFINITE})
 DEADLETTER = TopicSpec("c360.deadletter", "original key", {"retention.ms": INFINITE})
 # who read or did what to whose data (key = actor); kept as long as the log itself
 AUDIT = TopicSpec("c360.audit", "actor", {"retention.ms": INFINITE})
-CATALOG = (INGRESS, INTERACTIONS, CONTACTS, NOTIFICATIONS, DEADLETTER, AUDIT)
+MARKETING = TopicSpec("c360.marketing", "channel", {"retention.ms": INFINITE})
+# Notifications whose delivery failed for good: not records any consumer refused, so kept apart
+# from `c360.deadletter`, whose records `c360 dlq replay` sends back through the ingress.
+NOTIFICATIONS_FAILED = TopicSpec(
+    "c360.notifications.failed", "customer id", {"retention.ms": INFINITE}
+)
+CATALOG = (
+    INGRESS,
+    INTERACTIONS,
+    CONTACTS,
+    NOTIFICATIONS,
+    ANALYTICS,
+    SEGMENTS,
+    DEADLETTER,
+    NOTIFICATIONS_FAILED,
+    MARKETING,
+    AUDIT,
+)
 COMMON_CONFIG = {"cleanup.policy": "delete", "min.insync.replicas": "1"}
 
 
@@ -52,12 +71,28 @@ class Topics:
         return self.name(NOTIFICATIONS)
 
     @property
+    def analytics(self) -> str:
+        return self.name(ANALYTICS)
+
+    @property
+    def segments(self) -> str:
+        return self.name(SEGMENTS)
+
+    @property
     def deadletter(self) -> str:
         return self.name(DEADLETTER)
 
     @property
     def audit(self) -> str:
         return self.name(AUDIT)
+
+    @property
+    def notifications_failed(self) -> str:
+        return self.name(NOTIFICATIONS_FAILED)
+
+    @property
+    def marketing(self) -> str:
+        return self.name(MARKETING)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Topics":

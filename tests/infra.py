@@ -1,7 +1,7 @@
 """Where the tests find the real broker and store.
 
 Backends (C360_TEST_BACKEND):
-- `native` (default): the local stack of `deploy/local/stack.sh`, started once if it is not up;
+- `native` (default): the local stack (`python -m deploy.local.stack`), started if it is not up;
 - `external`: whatever C360_KAFKA_BOOTSTRAP and C360_MONGODB_URI point at;
 - `docker`: throwaway containers of the official images, through testcontainers.
 With CI=true a missing service fails the run; elsewhere it skips with the reason.
@@ -11,6 +11,7 @@ import asyncio
 import os
 import socket
 import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass
@@ -21,7 +22,8 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 
 REPO = Path(__file__).resolve().parents[1]
-STACK = REPO / "deploy" / "local" / "stack.sh"
+# The local stack's command line, run by the same Python as the tests (it has the probes' clients).
+STACK = (sys.executable, "-m", "deploy.local.stack")
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,9 @@ def native_or_external(backend: str) -> Infra:
     if _kafka_up(infra.kafka_bootstrap) and _mongo_up(infra.mongodb_uri):
         return infra
     if backend == "native":
-        result = subprocess.run([str(STACK), "up"], capture_output=True, text=True, check=False)
+        result = subprocess.run(
+            [*STACK, "up"], cwd=REPO, capture_output=True, text=True, check=False
+        )
         if (
             result.returncode == 0
             and _kafka_up(infra.kafka_bootstrap)
@@ -68,8 +72,8 @@ def native_or_external(backend: str) -> Infra:
         ):
             return infra
         raise InfraUnavailable(
-            f"`deploy/local/stack.sh up` failed ({result.returncode}):\n{result.stdout[-3000:]}"
-            f"\n{result.stderr[-3000:]}"
+            f"`python -m deploy.local.stack up` failed ({result.returncode}):"
+            f"\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
         )
     raise InfraUnavailable(
         f"no Kafka at {infra.kafka_bootstrap} or no Mongo-protocol store at {infra.mongodb_uri}"

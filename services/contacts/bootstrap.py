@@ -12,15 +12,16 @@ from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 
 from services.contacts.adapters.fault_points import pause_hook_from_env
+from services.contacts.adapters.store import ContactStore
 from services.contacts.entrypoints import contacts, duplicates, identities, merges
 from services.contacts.entrypoints.problems import install_contact_problems
+from services.contacts.service_layer.batch_resolution import BatchResolution
 from services.contacts.service_layer.contacts import Contacts
 from services.contacts.service_layer.identities import Identities
 from services.contacts.service_layer.merges import Merges
+from services.contacts.service_layer.resolver import IdentityResolver
 from shared.auth import access_from_settings
 from shared.http.app import create_app
-from shared.identity.resolver import MongoIdentityResolver
-from shared.identity.store import ContactStore
 from shared.kafka import check_producer, ensure_topics, make_producer
 from shared.mongo import database, make_client, ping
 from shared.settings import Settings
@@ -57,7 +58,8 @@ def build_app(settings: Settings) -> FastAPI:
         app.state.contacts = Contacts(store)
         app.state.identities = Identities(app.state.contacts)
         app.state.merges = Merges(store)
-        app.state.resolver = MongoIdentityResolver(store)
+        app.state.resolver = IdentityResolver(store)
+        app.state.batch_resolution = BatchResolution(app.state.resolver)
         app.state.duplicates = store.duplicates
         try:
             yield

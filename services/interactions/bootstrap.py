@@ -1,7 +1,8 @@
-"""Wiring: the real broker, store and identity resolver in, the interactions app out.
+"""Wiring: the real broker, store and contacts service in, the interactions app out.
 
-Nothing connects at import; the producer, the contact store and the ingress agent start in the
-lifespan (aiokafka needs the running loop) and stop with it.
+Nothing connects at import; the producer, the client of the contacts service and the ingress
+agent start in the lifespan (aiokafka needs the running loop) and stop with it. Tests may hand
+in the transport to the contacts service (e.g. the contacts app in-process).
 """
 
 import asyncio
@@ -10,24 +11,25 @@ import gc
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+import httpx
 from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 
 from services.interactions.adapters.coalescing import CoalescingLedger
-from services.interactions.adapters.kafka_log import DeadLetters, KafkaInteractionLog
+from services.interactions.adapters.contacts_api import ContactsApi
+from services.interactions.adapters.kafka_log import KafkaInteractionLog
 from services.interactions.adapters.ledger import MongoLedger
 from services.interactions.entrypoints import events
 from services.interactions.entrypoints.housekeeping import prune_receipts
-from services.interactions.entrypoints.ingress import IngressAgent, consumer_group
+from services.interactions.entrypoints.ingress import ingress_runner, run_until
 from services.interactions.service_layer.ingestion import Ingestion
 from shared.auth import access_from_settings
+from shared.consuming import BatchRunner
 from shared.http.app import create_app
-from shared.identity.resolver import MongoIdentityResolver
-from shared.identity.store import ContactStore
-from shared.kafka import check_producer, ensure_topics, make_consumer, make_producer
+from shared.kafka import check_producer, ensure_topics, make_producer
 from shared.mongo import database, make_client, ping
 from shared.settings import Settings
-from shared.topics import CONTACTS, DEADLETTER, INGRESS, INTERACTIONS, Topics
+from shared.topics import DEADLETTER, INGRESS, INTERACTIONS, Topics
 
 DESCRIPTION = """Touchpoint ingestion for channel adapters (PBX, mail gateway, web shop, ticketing,
 survey tool). Each CloudEvent is validated, its customer resolved, and it is published to
@@ -35,12 +37,15 @@ survey tool). Each CloudEvent is validated, its customer resolved, and it is pub
 Resending an event with the same `id` returns the original answer and has no second effect.
 Adapters may also publish to the Kafka topic `c360.ingress` (structured or binary mode)."""
 STOP_TIMEOUT_S = 10.0
+# A first sighting may wait for an unfinished one of another process (seconds), so reads get
+# more time than connecting; an answer that never comes makes the batch unavailable, not lost.
+CONTACTS_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 
 
 @dataclass
 class Runtime:
     producer: AIOKafkaProducer | None = None
-    agent: IngressAgent | None = None
+    agent: BatchRunner | None = None
 
     async def kafka_ready(self) -> None:
         if self.producer is None:
@@ -50,38 +55,41 @@ class Runtime:
     async def ingress_ready(self) -> None:
         if self.agent is None:
             raise RuntimeError("the ingress agent is not started")
-        await self.agent.ready()
+        await self.agent.health.check()
 
 
-def build_app(settings: Settings) -> FastAPI:
+def build_app(
+    settings: Settings, contacts_transport: httpx.AsyncBaseTransport | None = None
+) -> FastAPI:
     client = make_client(settings)
     db = database(client, settings)
     topics = Topics.from_settings(settings)
     runtime = Runtime()
+    contacts_client = httpx.AsyncClient(
+        base_url=settings.contacts_url,
+        transport=contacts_transport,
+        timeout=CONTACTS_TIMEOUT,
+        limits=httpx.Limits(max_connections=32, max_keepalive_connections=32),
+    )
+    contacts = ContactsApi(contacts_client, settings.identity_cache_ttl_seconds)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await ensure_topics(settings, [INGRESS, INTERACTIONS, CONTACTS, DEADLETTER])
+        await ensure_topics(settings, [INGRESS, INTERACTIONS, DEADLETTER])
         producer = runtime.producer = make_producer(settings)
         await producer.start()
-        store = ContactStore(db, producer, settings)
-        await store.start()
         ledger = MongoLedger(db)
         grouped = CoalescingLedger(ledger)
         ingestion = app.state.ingestion = Ingestion(
-            MongoIdentityResolver(store),
+            contacts,
             KafkaInteractionLog(producer, topics.interactions),
             grouped,
             takeover_after_s=settings.interactions_claim_takeover_seconds,
         )
-        agent = runtime.agent = IngressAgent(
-            lambda: make_consumer(settings, consumer_group(settings), topics.ingress),
-            ingestion,
-            DeadLetters(producer, topics.deadletter),
-        )
+        agent = runtime.agent = ingress_runner(settings, ingestion, producer)
         stop = asyncio.Event()
         tasks = [
-            asyncio.create_task(agent.run_forever(stop), name="ingress-agent"),
+            asyncio.create_task(run_until(agent, stop), name="ingress-agent"),
             asyncio.create_task(
                 prune_receipts(ledger, settings.interactions_receipt_days, stop), name="prune"
             ),
@@ -96,8 +104,8 @@ def build_app(settings: Settings) -> FastAPI:
             stop.set()
             await asyncio.wait(tasks, timeout=STOP_TIMEOUT_S)
             await asyncio.wait_for(ingestion.drain(), STOP_TIMEOUT_S)
-            await store.stop()
             await producer.stop()
+            await contacts_client.aclose()
             await client.close()
 
     return create_app(
@@ -111,6 +119,7 @@ def build_app(settings: Settings) -> FastAPI:
             "kafka": runtime.kafka_ready,
             "store": lambda: ping(client),
             "ingress": runtime.ingress_ready,
+            "contacts": contacts.ready,
         },
         max_body_bytes=settings.max_body_bytes,
         access=access_from_settings("interactions", settings),

@@ -1,6 +1,6 @@
 """What ops watch on the interactions service (exported on `/metrics`)."""
 
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import Counter, Histogram
 
 ACCEPTED = Counter(
     "c360_interactions_accepted_total", "Events published to c360.interactions", ["via", "type"]
@@ -14,16 +14,7 @@ REJECTED = Counter(
 UNAVAILABLE = Counter(
     "c360_interactions_unavailable_total", "Events not accepted because of an outage", ["via"]
 )
-DEAD_LETTERED = Counter(
-    "c360_interactions_dead_lettered_total", "Ingress records sent to c360.deadletter", ["kind"]
-)
 INGRESS_CONSUMED = Counter("c360_interactions_ingress_consumed_total", "Ingress records read")
-INGRESS_RETRIES = Counter(
-    "c360_interactions_ingress_retries_total", "Ingress polls rewound after an outage"
-)
-INGRESS_LAG = Gauge(
-    "c360_interactions_ingress_lag_records", "Ingress records not yet consumed", ["partition"]
-)
 STAGE_SECONDS = Histogram(
     "c360_interactions_stage_seconds",
     "Time of one ingestion call spent in each stage (claim ids, resolve customers, publish)",

@@ -13,24 +13,30 @@ import httpx
 from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 
-from services.notifier.adapters.channels import Channel, EmailChannel, SmsChannel, WebhookChannel
+from services.notifier.adapters.channels import EmailChannel, SmsChannel, WebhookChannel
 from services.notifier.adapters.contacts import ContactDirectory
 from services.notifier.adapters.outcomes import Outcomes
 from services.notifier.adapters.rules_file import read_rules, rules_path
 from services.notifier.adapters.store import NotifierStore
 from services.notifier.domain.rules import RulesFile
 from services.notifier.entrypoints.http import notifications, rules
-from services.notifier.entrypoints.worker import NotifierWorker
+from services.notifier.entrypoints.worker import notifier_runner, run_worker
 from services.notifier.service_layer.delivery import Deliverer, utc_now
+from services.notifier.service_layer.ports import Channel
 from services.notifier.service_layer.processing import Notifier
 from services.notifier.service_layer.timers import TimerRunner
 from shared.auth import access_from_settings
+from shared.consuming import BatchRunner
 from shared.http.app import create_app
 from shared.kafka import check_producer, make_producer
 from shared.logging import get_logger
 from shared.mongo import database, make_client, ping
 from shared.settings import Settings
 from shared.topics import Topics
+
+# The projections API is a fallback for customers the notifier has not folded: a slow answer
+# delays one delivery, so it gets little time.
+PROJECTIONS_TIMEOUT_S = 5.0
 
 log = get_logger(__name__)
 
@@ -54,6 +60,7 @@ class Runtime:
 
     producer: AIOKafkaProducer | None = None
     worker_task: asyncio.Task[None] | None = None
+    runner: BatchRunner | None = None
 
     async def kafka_ready(self) -> None:
         if self.producer is None:
@@ -63,6 +70,11 @@ class Runtime:
     async def worker_alive(self) -> None:
         if self.worker_task is None or self.worker_task.done():
             raise RuntimeError("the notifier stream worker is not running")
+
+    async def consumer_ready(self) -> None:
+        if self.runner is None:
+            raise RuntimeError("the notifier consumer is not started")
+        await self.runner.health.check()
 
 
 def build_app(settings: Settings) -> FastAPI:
@@ -76,20 +88,29 @@ def build_app(settings: Settings) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         timeout = ruleset.channels.webhook.timeout_s
-        async with httpx.AsyncClient(timeout=timeout) as http:
+        async with (
+            httpx.AsyncClient(timeout=timeout) as http,
+            httpx.AsyncClient(
+                base_url=settings.projections_url, timeout=PROJECTIONS_TIMEOUT_S
+            ) as projections,
+        ):
             producer = runtime.producer = make_producer(settings)
             await producer.start()
             outcomes = Outcomes(producer, topics)
 
-            contacts = ContactDirectory(store, database(client, settings))
+            contacts = ContactDirectory(store, projections)
             deliverer = Deliverer(
                 ruleset, store, make_channels(ruleset, settings, http), outcomes, contacts, utc_now
             )
             notifier = Notifier(ruleset, store, deliverer, utc_now)
             timers = TimerRunner(ruleset, store, notifier, deliverer, utc_now, topics.interactions)
             interval = ruleset.delivery.timer_scan_interval.total_seconds()
-            worker = NotifierWorker(settings, notifier, timers, outcomes, interval)
-            runtime.worker_task = asyncio.create_task(worker.run(), name="notifier-worker")
+            runner = app.state.consumer = runtime.runner = notifier_runner(
+                settings, notifier, timers, producer, probe=lambda: ping(client)
+            )
+            runtime.worker_task = asyncio.create_task(
+                run_worker(runner, timers, interval), name="notifier-worker"
+            )
             runtime.worker_task.add_done_callback(_log_worker_exit)
             try:
                 yield
@@ -111,6 +132,7 @@ def build_app(settings: Settings) -> FastAPI:
             "kafka": runtime.kafka_ready,
             "store": lambda: ping(client),
             "worker": runtime.worker_alive,
+            "consumer": runtime.consumer_ready,
         },
         max_body_bytes=settings.max_body_bytes,
         access=access_from_settings("notifier", settings),

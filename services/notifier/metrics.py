@@ -1,6 +1,6 @@
 """Prometheus metrics of the notifier: what ops watch for lag, failures and slowness."""
 
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import Counter, Histogram
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300)
 
@@ -38,7 +38,4 @@ TRIGGER_TO_DELIVERY = Histogram(
 )
 BATCH_SECONDS = Histogram(
     "c360_notifier_batch_seconds", "Processing one consumed batch", buckets=LATENCY_BUCKETS
-)
-ASSIGNED_PARTITIONS = Gauge(
-    "c360_notifier_assigned_partitions", "Partitions this worker owns (per topic)"
 )

@@ -6,19 +6,22 @@ services, and reports a failure as one red line and a non-zero exit, never a tra
 
 import asyncio
 import contextlib
+import dataclasses
+import os
+import sys
 from collections.abc import Coroutine
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import httpx
+import orjson
 import typer
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
 from services.ops import deadletters, health, tail
-from services.projections import rebuild as projection_rebuild
 from shared.auth.client import TokenRefused, demo_user_token, ops_token
 from shared.auth.roles import Role
 from shared.kafka import ensure_topics
@@ -32,9 +35,20 @@ app = typer.Typer(
 )
 dlq = typer.Typer(help="Inspect dead letters and send them back through ingress.")
 app.add_typer(dlq, name="dlq")
-app.command("rebuild", help="Rebuild the customer-360 projection from the log.")(
-    projection_rebuild.main
+
+
+@app.command(
+    "rebuild",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    add_help_option=False,
 )
+def rebuild(ctx: typer.Context) -> None:
+    """Rebuild the customer-360 projection from the log (options: `c360 rebuild --help`)."""
+    # The projection owns its collections, so its own command does the work; this one hands over.
+    command = [sys.executable, "-m", "services.projections.rebuild", *ctx.args]
+    os.execv(sys.executable, command)
+
+
 console = Console()
 T = TypeVar("T")
 
@@ -65,19 +79,42 @@ def topics() -> None:
 
 
 @app.command()
-def status() -> None:
-    """Health of every service, Kafka and the store; consumer-group lag per partition."""
+def status(
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON document")] = False,
+) -> None:
+    """Health of every service, Kafka and the store (a consumer with lag that commits nothing
+    shows as stalled); consumer-group lag per partition. Exits 1 unless everything is ready."""
     checks, lags = asyncio.run(health.survey(Settings()))
-    table = Table(title="c360 health")
-    for column in ("component", "state", "where"):
-        table.add_column(column)
-    for check in checks:
-        state = f"[green]{check.detail}[/]" if check.ok else f"[red]{check.detail}[/]"
-        table.add_row(check.name, state, check.target)
-    console.print(table)
-    console.print(lag_table(lags))
+    if as_json:
+        print(orjson.dumps(status_document(checks, lags), option=orjson.OPT_INDENT_2).decode())
+    else:
+        console.print(health_table(checks))
+        console.print(lag_table(lags))
     if not all(c.ok for c in checks):
         raise typer.Exit(1)
+
+
+def status_document(checks: list[health.Check], lags: list[health.Lag]) -> dict[str, object]:
+    return {
+        "ready": all(c.ok for c in checks),
+        "stalled": [c.name for c in checks if c.stalled],
+        "components": [
+            {"name": c.name, "state": c.state, "detail": c.detail, "where": c.target}
+            for c in checks
+        ],
+        "lag": [{**dataclasses.asdict(lag), "records": lag.records} for lag in lags],
+    }
+
+
+def health_table(checks: list[health.Check]) -> Table:
+    table = Table(title="c360 health")
+    for column in ("component", "state", "detail", "where"):
+        table.add_column(column)
+    for check in checks:
+        colour = "green" if check.ok else "red"
+        state = f"[{colour}]{check.state}[/]"
+        table.add_row(check.name, state, f"[{colour}]{check.detail}[/]", check.target)
+    return table
 
 
 def lag_table(lags: list[health.Lag]) -> Table:

@@ -22,6 +22,15 @@ class Check:
     ok: bool
     detail: str
 
+    @property
+    def stalled(self) -> bool:
+        """A consumer of this service has lag and has committed nothing for too long."""
+        return ": stalled:" in self.detail
+
+    @property
+    def state(self) -> str:
+        return "ok" if self.ok else "stalled" if self.stalled else "not ready"
+
 
 @dataclass(frozen=True)
 class Lag:
@@ -45,6 +54,7 @@ def service_urls(settings: Settings) -> dict[str, str]:
         "projections": settings.projections_url,
         "projector": worker,
         "notifier": settings.notifier_url,
+        "kpis": settings.kpis_url,
     }
 
 

@@ -16,12 +16,19 @@ from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 
 from services.projections.adapters.audit_store import AuditStore
+from services.projections.adapters.segments import (
+    BackfillJobs,
+    KafkaSegmentEvents,
+    SegmentDefinitions,
+)
 from services.projections.entrypoints import console
 from services.projections.entrypoints.audit_worker import run_audit_projection
 from services.projections.entrypoints.change_feed import ChangeFeed
-from services.projections.entrypoints.http import audit, customers
-from services.projections.entrypoints.worker import run_worker, source_topics
+from services.projections.entrypoints.http import audit, customers, segments
+from services.projections.entrypoints.worker import run_worker, source_topics, worker_health
 from services.projections.service_layer.queries import Queries
+from services.projections.service_layer.segment_admin import SegmentAdmin
+from services.projections.service_layer.segmenting import SegmentEvents
 from services.projections.service_layer.view_cache import ViewCache
 from shared.auth import access_from_settings
 from shared.http.app import create_app
@@ -62,6 +69,25 @@ def build_api(settings: Settings) -> FastAPI:
     cache = ViewCache(capacity=settings.projections_cache_size)
     feed = ChangeFeed(settings, db, source_topics(topics), topics.contacts, cache)
     interactions = httpx.AsyncClient(base_url=settings.interactions_url, timeout=30.0)
+    queries = Queries(db, source_topics(topics), cache)
+
+    async def started_producer() -> AIOKafkaProducer:
+        # The API reads only the store and keeps answering while the broker is down; its
+        # producer (health, and segment back-fills) connects on first use.
+        if runtime.producer is None:
+            producer = make_producer(settings)
+            try:
+                await producer.start()
+            except Exception:
+                await producer.stop()
+                raise
+            runtime.producer = producer
+        return runtime.producer
+
+    async def segment_events() -> SegmentEvents:
+        return KafkaSegmentEvents(await started_producer(), topics.segments)
+
+    admin = SegmentAdmin(SegmentDefinitions(db), BackfillJobs(db), queries.store, segment_events)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -75,22 +101,14 @@ def build_api(settings: Settings) -> FastAPI:
                 following.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await following
+            await admin.close()
             if runtime.producer is not None:
                 await runtime.producer.stop()
             await interactions.aclose()
             await client.close()
 
     async def kafka_ready() -> None:
-        # The API reads only the store and keeps answering while the broker is down; its
-        # producer is just a handle on the broker's health, connected on first probe.
-        if runtime.producer is None:
-            producer = make_producer(settings)
-            try:
-                await producer.start()
-            except Exception:
-                await producer.stop()
-                raise
-            runtime.producer = producer
+        await started_producer()
         await runtime.kafka_ready()
 
     app = create_app(
@@ -99,14 +117,16 @@ def build_api(settings: Settings) -> FastAPI:
         description=API_DESCRIPTION,
         version="1.0.0",
         lifespan=lifespan,
-        routers=[customers.router, audit.router, console.router],
+        routers=[customers.router, segments.router, audit.router, console.router],
         checks={"kafka": kafka_ready, "store": lambda: ping(client)},
         max_body_bytes=settings.max_body_bytes,
         access=access_from_settings("projections", settings),
     )
-    app.state.queries = Queries(db, source_topics(topics), cache)
+    app.state.queries = queries
+    app.state.segments = admin
     app.state.default_region = settings.default_region
     app.state.audit_store = AuditStore(db)
+    app.state.kpis_url = settings.kpis_url
     # one pooled client for the console's actions (connects on first use)
     app.state.interactions = interactions
     return app
@@ -116,13 +136,14 @@ def build_worker(settings: Settings) -> FastAPI:
     client = make_client(settings)
     db = database(client, settings)
     runtime = Runtime()
+    health = worker_health(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         producer = runtime.producer = make_producer(settings)
         await producer.start()
         runtime.worker_task = asyncio.create_task(
-            run_worker(settings, db, producer), name="projection-worker"
+            run_worker(settings, db, producer, health), name="projection-worker"
         )
         runtime.worker_task.add_done_callback(_log_worker_exit)
         auditing = asyncio.create_task(run_audit_projection(settings, db), name="audit-projection")
@@ -148,6 +169,7 @@ def build_worker(settings: Settings) -> FastAPI:
             "kafka": runtime.kafka_ready,
             "store": lambda: ping(client),
             "worker": runtime.worker_alive,
+            "consumer": health.check,
         },
         max_body_bytes=settings.max_body_bytes,
         access=access_from_settings("projections-worker", settings),

@@ -1,6 +1,6 @@
 """Prometheus metrics of the projection: what ops watch for lag, errors and slowness."""
 
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import Counter, Histogram
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
 
@@ -12,9 +12,6 @@ EVENTS_APPLIED = Counter(
 )
 DUPLICATES = Counter(
     "c360_projection_duplicates_total", "Records skipped: the same event id was already folded in"
-)
-DEAD_LETTERED = Counter(
-    "c360_projection_dead_lettered_total", "Records sent to the dead-letter topic", ["kind"]
 )
 CONFLICTS = Counter(
     "c360_projection_version_conflicts_total", "Guarded view writes that lost a race and retried"
@@ -29,15 +26,22 @@ BATCH_SECONDS = Histogram(
 )
 EVENT_AGE = Histogram(
     "c360_projection_event_age_seconds",
-    "From an event's time to its view being written (freshness, when clocks agree)",
+    "From the record's Kafka timestamp (accepted) to its view being written (freshness)",
     buckets=LATENCY_BUCKETS,
-)
-LAG = Gauge("c360_projection_lag_records", "Records not yet folded", ["topic", "partition"])
-ASSIGNED_PARTITIONS = Gauge(
-    "c360_projection_assigned_partitions", "Partitions this worker owns (all topics)"
 )
 CACHE_READS = Counter(
     "c360_projection_cache_reads_total",
     "View reads of the query API, answered from its near cache (hit) or the store (miss)",
     ["result"],
+)
+SEGMENT_CHANGES = Counter(
+    "c360_segment_changes_total", "Customers entering or leaving a segment", ["direction"]
+)
+SEGMENT_EVALUATION_SECONDS = Histogram(
+    "c360_segment_evaluation_seconds",
+    "Evaluating every segment on one changed view",
+    buckets=(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025),
+)
+BACKFILL_VIEWS = Counter(
+    "c360_segment_backfill_views_total", "Views a segment back-fill has evaluated", ["segment"]
 )

@@ -7,14 +7,24 @@ from typing import Annotated, Any, get_args
 import orjson
 from pydantic import Field, TypeAdapter, ValidationError
 
+from shared.events.analytics import AnalyticsEvent
 from shared.events.contacts import ContactEvent
 from shared.events.envelope import CLOUDEVENTS_CONTENT_TYPE, Envelope, schema_uri, schema_version
 from shared.events.interactions import InteractionEvent
+from shared.events.marketing import MarketingEvent
 from shared.events.notifications import NotificationEvent
+from shared.events.segments import SegmentEvent
 from shared.events.types import EventType
 from shared.events.upcasting import upcast_data
 
-Event = InteractionEvent | ContactEvent | NotificationEvent
+Event = (
+    InteractionEvent
+    | ContactEvent
+    | NotificationEvent
+    | AnalyticsEvent
+    | SegmentEvent
+    | MarketingEvent
+)
 MAX_EVENT_BYTES = 256 * 1024
 
 EVENT_CLASSES: dict[EventType, type[Envelope]] = {

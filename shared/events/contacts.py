@@ -8,6 +8,7 @@ from pydantic import AwareDatetime, Field
 from shared.events.customer import Channel, Consent, Profile, ProfileChanges
 from shared.events.envelope import Envelope, Payload
 from shared.events.types import EventType
+from shared.events.upcasting import RawData, upcaster
 
 CustomerId = Field(min_length=1, max_length=64)
 
@@ -30,10 +31,20 @@ class Identity(Payload):
         return f"{self.kind}:{self.value}"
 
 
+class Acquisition(Payload):
+    """How a new contact was acquired: the marketing channel and campaign it came through, and
+    the touchpoint or system that brought it (e.g. `adapters/shop`)."""
+
+    channel: str = Field(min_length=1, max_length=64, examples=["paid_search", "referral"])
+    campaign: str | None = Field(default=None, min_length=1, max_length=128)
+    source: str | None = Field(default=None, min_length=1, max_length=500)
+
+
 class ContactCreatedData(Payload):
     customer_id: str = CustomerId
     origin: Origin
     profile: Profile
+    acquisition: Acquisition | None = None
 
 
 class ContactUpdatedData(Payload):
@@ -76,8 +87,16 @@ class ContactErasedData(Payload):
 
 
 class ContactCreated(Envelope):
+    """v2 adds the optional `acquisition` block."""
+
+    schema_version = 2
     type: Literal[EventType.CONTACT_CREATED]
     data: ContactCreatedData
+
+
+@upcaster(EventType.CONTACT_CREATED, 1)
+def _created_v1_to_v2(data: RawData) -> RawData:
+    return data  # v1 had no acquisition block; v2 reads it as absent
 
 
 class ContactUpdated(Envelope):

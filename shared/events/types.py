@@ -31,9 +31,16 @@ class EventType(StrEnum):
 
     ACCESS_AUDITED = "c360.audit.access"
 
+    ANALYTICS_SCORED = "c360.analytics.scored"
+
+    SEGMENT_ENTERED = "c360.segment.entered"
+    SEGMENT_EXITED = "c360.segment.exited"
+
+    MARKETING_SPEND = "c360.marketing.spend"
+
     @property
     def family(self) -> str:
-        """`interaction`, `contact` or `notification`."""
+        """The family: `interaction`, `contact`, `audit`, `segment`... (the second part)."""
         return self.value.split(".")[1]
 
     @property
@@ -45,3 +52,6 @@ class EventType(StrEnum):
 INTERACTION_TYPES = frozenset(t for t in EventType if t.family == "interaction")
 CONTACT_TYPES = frozenset(t for t in EventType if t.family == "contact")
 NOTIFICATION_TYPES = frozenset(t for t in EventType if t.family == "notification")
+ANALYTICS_TYPES = frozenset(t for t in EventType if t.family == "analytics")
+SEGMENT_TYPES = frozenset(t for t in EventType if t.family == "segment")
+MARKETING_TYPES = frozenset(t for t in EventType if t.family == "marketing")

@@ -12,9 +12,9 @@ from typing import Any
 
 import httpx
 
+from services.contacts.adapters.store import ContactStore
+from services.contacts.service_layer.resolver import IdentityResolver
 from shared.events.customer import CustomerRef
-from shared.identity.resolver import MongoIdentityResolver
-from shared.identity.store import ContactStore
 from shared.kafka import ensure_topics, make_producer
 from shared.mongo import database, make_client
 from shared.settings import Settings
@@ -103,12 +103,12 @@ async def in_process(settings: Settings) -> dict[str, Any]:
     store = ContactStore(database(client, settings), producer, settings)
     await store.start()
     try:
-        first = MongoIdentityResolver(store)
+        first = IdentityResolver(store)
 
         async def first_sighting(i: int) -> None:
             assert (await first.resolve(CustomerRef(phone=phone(i, 2)))).created
 
-        cold = MongoIdentityResolver(store)  # no cache: every call reads the store
+        cold = IdentityResolver(store)  # no cache: every call reads the store
 
         async def known_cold(i: int) -> None:
             await cold.resolve(CustomerRef(phone=phone(i % RESOLVES, 2)))

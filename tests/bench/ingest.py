@@ -177,9 +177,18 @@ async def run(settings: Settings) -> dict[str, Any]:
         shared_raw = None
     raw = await same_payload_raw_rate(settings)
     console.print(f"[bold]ingest[/] raw producer (same events) {raw:,.0f} records/s")
-    port = free_port()
-    env = settings_env(settings, C360_INTERACTIONS_PORT=str(port), C360_LOG_LEVEL="WARNING")
+    port, contacts_port = free_port(), free_port()
+    env = settings_env(
+        settings,
+        C360_INTERACTIONS_PORT=str(port),
+        C360_CONTACTS_PORT=str(contacts_port),
+        C360_CONTACTS_URL=f"http://127.0.0.1:{contacts_port}",
+        C360_LOG_LEVEL="WARNING",
+    )
     url = f"http://127.0.0.1:{port}"
+    contacts_ready = f"http://127.0.0.1:{contacts_port}/readyz"
+    contacts = ServiceProcess("services.contacts", env, contacts_ready, "bench-contacts")
+    contacts.start()  # interactions asks it for every batch's customers
     service = ServiceProcess("services.interactions", env, f"{url}/readyz", "bench-interactions")
     service.start()
     headers = {"content-type": "application/cloudevents+json"}
@@ -201,6 +210,7 @@ async def run(settings: Settings) -> dict[str, Any]:
         console.print(f"  ingress {from_ingress}")
     finally:
         service.stop()
+        contacts.stop()
     denominator = shared_raw or raw
     return {
         "identity_cache_ttl_s": settings.identity_cache_ttl_seconds,

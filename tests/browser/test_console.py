@@ -9,14 +9,17 @@ from pathlib import Path
 
 import httpx
 import pytest
+from aiokafka import AIOKafkaProducer
 from playwright.async_api import Browser, Page, async_playwright, expect
 
+from shared.events import STRUCTURED_HEADERS, Event, EventType, encode_event
 from shared.settings import Settings
 from shared.topics import Topics
+from tests.factories import make_event
 from tests.infra import REPO
 from tests.processes import running
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -63,9 +66,15 @@ def call_event(customer_id: str, outcome: str) -> dict[str, object]:
 
 
 async def test_an_agent_finds_the_caller_logs_the_call_and_sees_events_live(
-    services: dict[str, str], browser: Browser
+    services: dict[str, str], browser: Browser, catalog: Topics, producer: AIOKafkaProducer
 ) -> None:
     async with httpx.AsyncClient(timeout=30) as http:
+        buyers = {"field": "kpis.purchase_count", "op": "gte", "value": 1}
+        defined = await http.post(
+            f"{services['projections']}/v1/segments",
+            json={"id": "buyers", "name": "Buyers", "rule": buyers},
+        )
+        assert defined.status_code == 201, defined.text
         created = await http.post(
             f"{services['contacts']}/v1/contacts",
             json={"name": "سارا احمدی", "phones": ["+98 912 123 4567"], "preferred_channel": "sms"},
@@ -102,11 +111,40 @@ async def test_an_agent_finds_the_caller_logs_the_call_and_sees_events_live(
             "purchase", timeout=SEEN_WITHIN_MS
         )
         await expect(page.locator("#orders")).to_have_text("1", timeout=SEEN_WITHIN_MS)
+        await expect(page.locator("#segments")).to_have_text("Buyers", timeout=SEEN_WITHIN_MS)
+
+        # the analytics service scores the customer: RFM cell, CLV and p(alive) on the card
+        await producer.send_and_wait(
+            catalog.analytics,
+            encode_event(scored(customer_id)),
+            key=customer_id.encode(),
+            headers=STRUCTURED_HEADERS,
+        )
+        await expect(page.locator("#rfm")).to_have_text("at risk", timeout=SEEN_WITHIN_MS)
+        await expect(page.locator("#palive")).to_have_text("41%")
+        await expect(page.locator("#clv")).to_contain_text("640")
 
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         shot = ARTIFACTS / "console-card.png"
         await page.screenshot(path=str(shot), full_page=True)
         assert shot.stat().st_size > 10_000
+
+
+def scored(customer_id: str) -> Event:
+    now = datetime.now(UTC).isoformat()
+    data = {
+        "customer_id": customer_id,
+        "rfm": {"recency": 1, "frequency": 4, "monetary": 5, "cell": "at_risk"},
+        "clv": {
+            "p_alive": 0.41,
+            "expected_purchases_90d": 0.3,
+            "clv_12m_minor": 64_000,
+            "currency": "USD",
+        },
+        "model_id": "bgnbd-test",
+        "scored_at": now,
+    }
+    return make_event(EventType.ANALYTICS_SCORED, data, subject=customer_id, time=now)
 
 
 def test_chromium_is_the_debian_one() -> None:

@@ -7,7 +7,7 @@ the publish, before the snapshot and markers are written). Never set in producti
 import asyncio
 import os
 
-from shared.identity.journal import StepHook
+from services.contacts.adapters.journal import StepHook
 from shared.logging import get_logger
 
 log = get_logger(__name__)

@@ -1,10 +1,12 @@
 """Pure decisions of the contacts API: state + command -> a `Commit` (or a refusal).
 
-Creating and linking live in `shared.identity.commands`, because the resolver needs them too.
+Creating and linking live in `commands`, because the identity resolver needs them too.
 """
 
 from datetime import datetime
 
+from services.contacts.domain.commands import Commit
+from services.contacts.domain.contact import ContactState, apply, new_event
 from services.contacts.domain.errors import RuleViolation
 from shared.events.contacts import (
     ConsentChanged,
@@ -20,8 +22,6 @@ from shared.events.contacts import (
 )
 from shared.events.customer import Channel, Consent, ProfileChanges
 from shared.events.types import EventType
-from shared.identity.commands import Commit
-from shared.identity.contact import ContactState, apply, new_event
 
 
 def update(state: ContactState, changes: ProfileChanges) -> Commit | None:

@@ -29,7 +29,7 @@ async def create_contact(
     body: ContactCreate, contacts: ContactsDep, response: Response
 ) -> ContactPublic:
     """Create a customer. Identifiers are normalised; one owned by another customer is a 409."""
-    written = await contacts.create(body.draft())
+    written = await contacts.create(body.draft(), body.acquisition)
     response.headers["Location"] = f"/v1/contacts/{written.state.customer_id}"
     return answer(response, written)
 

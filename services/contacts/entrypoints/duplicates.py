@@ -4,8 +4,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
+from services.contacts.adapters.duplicates import DuplicateStatus, PossibleDuplicates
 from services.contacts.entrypoints.schemas import DuplicatePublic
-from shared.identity.duplicates import DuplicateStatus, PossibleDuplicates
 
 router = APIRouter(prefix="/v1/duplicates", tags=["duplicates"])
 

@@ -4,12 +4,21 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response, status
 
+from services.contacts.domain.resolution import ResolvedCustomer
 from services.contacts.entrypoints.contacts import CustomerId, answer
 from services.contacts.entrypoints.dependencies import IdentitiesDep
-from services.contacts.entrypoints.schemas import ContactPublic, IdentityLink, IdentityPublic
+from services.contacts.entrypoints.schemas import (
+    ContactPublic,
+    FieldErrorPublic,
+    IdentityLink,
+    IdentityPublic,
+    ResolutionPublic,
+    ResolveBatch,
+    ResolveBatchPublic,
+)
+from services.contacts.service_layer.batch_resolution import Answer, BatchResolution
+from services.contacts.service_layer.resolver import IdentityResolver
 from shared.events.customer import CustomerRef
-from shared.identity import ResolvedCustomer
-from shared.identity.resolver import MongoIdentityResolver
 
 router = APIRouter(tags=["identities"])
 
@@ -46,5 +55,25 @@ async def resolve_identity(
 async def resolve_customer(ref: CustomerRef, request: Request) -> ResolvedCustomer:
     """For other services: an interaction's `customer` block -> one customer, created if new
     (`contact.created`, origin `auto`). Conflicting identifiers are recorded, never merged."""
-    resolver: MongoIdentityResolver = request.app.state.resolver
+    resolver: IdentityResolver = request.app.state.resolver
     return await resolver.resolve(ref)
+
+
+@router.post("/v1/identities/resolve/batch")
+async def resolve_customers(body: ResolveBatch, request: Request) -> ResolveBatchPublic:
+    """Many `customer` blocks at once, answered in order: known identifiers are read in one go,
+    first sightings are created together. A block whose identifiers name no customer gets an
+    `error` naming the field; the others are resolved all the same."""
+    batch: BatchResolution = request.app.state.batch_resolution
+    answers = await batch.resolve_many(body.customers)
+    return ResolveBatchPublic(results=[_resolution(a) for a in answers])
+
+
+def _resolution(answer: Answer) -> ResolutionPublic:
+    if isinstance(answer, ResolvedCustomer):
+        return ResolutionPublic(
+            customer_id=answer.customer_id,
+            created=answer.created,
+            conflicts=list(answer.conflicts),
+        )
+    return ResolutionPublic(error=FieldErrorPublic(field=answer.field, reason=answer.reason))

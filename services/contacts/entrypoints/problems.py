@@ -5,6 +5,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from pymongo.errors import PyMongoError
 
+from services.contacts.adapters.outbox import Fenced
 from services.contacts.domain.errors import (
     ContactErasedError,
     ContactError,
@@ -13,10 +14,9 @@ from services.contacts.domain.errors import (
     RuleViolation,
     VersionMismatch,
 )
+from services.contacts.service_layer.ports import Conflict
 from shared.http.problems import problem_response
-from shared.identity.journal import Conflict
 from shared.identity.normalise import InvalidIdentifier
-from shared.identity.outbox import Fenced
 
 
 def contact_problem(exc: ContactError) -> JSONResponse:

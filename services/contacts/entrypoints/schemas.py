@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from shared.events.contacts import Origin
-from shared.events.customer import Address, Channel, Consent, ExternalIds, Profile
-from shared.identity.contact import ContactState
+from services.contacts.domain.contact import ContactState
+from shared.events.contacts import Acquisition, Origin
+from shared.events.customer import Address, Channel, Consent, CustomerRef, ExternalIds, Profile
 
 Tags = list[str]
 LANGUAGE = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
@@ -61,6 +61,9 @@ class ContactCreate(ContactFields):
     phones: list[str] = Field(default_factory=list, max_length=20)
     external_ids: ExternalIds = Field(default_factory=dict, max_length=20)
     consent: dict[Channel, Consent] = Field(default_factory=dict)
+    acquisition: Acquisition | None = Field(
+        default=None, description="marketing channel and campaign the contact came through"
+    )
 
     def draft(self) -> Profile:
         """The profile as given; the service normalises its identifiers."""
@@ -176,3 +179,28 @@ class DuplicatePublic(BaseModel):
     count: int
     first_seen: datetime
     last_seen: datetime
+
+
+class ResolveBatch(Strict):
+    """Many interactions' `customer` blocks, resolved together (the interactions service sends
+    one per ingestion batch)."""
+
+    customers: list[CustomerRef] = Field(min_length=1, max_length=1000)
+
+
+class FieldErrorPublic(BaseModel):
+    field: str
+    reason: str
+
+
+class ResolutionPublic(BaseModel):
+    """One block's answer: its customer, or `error` naming the field that names no customer."""
+
+    customer_id: str | None = None
+    created: bool = False
+    conflicts: list[str] = Field(default_factory=list)
+    error: FieldErrorPublic | None = None
+
+
+class ResolveBatchPublic(BaseModel):
+    results: list[ResolutionPublic]

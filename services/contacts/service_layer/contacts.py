@@ -4,7 +4,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from services.contacts.domain import changes
+from services.contacts.adapters.history import contact_history
+from services.contacts.adapters.store import ContactStore
+from services.contacts.domain import changes, commands
+from services.contacts.domain.contact import ContactState
 from services.contacts.domain.errors import (
     ContactErasedError,
     ContactNotFound,
@@ -12,16 +15,12 @@ from services.contacts.domain.errors import (
     RuleViolation,
     VersionMismatch,
 )
+from services.contacts.domain.ids import new_customer_id
+from services.contacts.service_layer.ports import Conflict
 from services.contacts.service_layer.retries import retry_on_conflict
-from shared.events.contacts import Identity, Origin
+from shared.events.contacts import Acquisition, Identity, Origin
 from shared.events.customer import Channel, Consent, Profile, ProfileChanges
-from shared.identity import commands
-from shared.identity.contact import ContactState
-from shared.identity.history import contact_history
-from shared.identity.ids import new_customer_id
-from shared.identity.journal import Conflict
 from shared.identity.normalise import identities_of
-from shared.identity.store import ContactStore
 from shared.position import Position
 
 MAX_MERGE_HOPS = 16
@@ -53,7 +52,7 @@ class Contacts:
             raise ContactErasedError(customer_id)
         return state
 
-    async def create(self, draft: Profile) -> Written:
+    async def create(self, draft: Profile, acquisition: Acquisition | None = None) -> Written:
         """A new contact with `draft`'s fields, its identifiers normalised and claimed."""
         found = identities_of(
             emails=draft.emails,
@@ -72,7 +71,7 @@ class Contacts:
                 raise IdentifierTaken(_field_of(identity), identity.key, owner)
             claimed.append(identity)
         profile = commands.profile_with(found, draft.model_copy(update=_no_identifiers()))
-        commit = commands.create(customer_id, Origin.API, profile)
+        commit = commands.create(customer_id, Origin.API, profile, acquisition)
         position = await self.store.journal.append(commit)
         return Written(commit.states[0], position)
 

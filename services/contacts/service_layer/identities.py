@@ -1,11 +1,11 @@
 """Use cases on identifiers: link one to a contact, find whom one belongs to."""
 
+from services.contacts.domain import commands
+from services.contacts.domain.contact import ContactState
 from services.contacts.domain.errors import ContactNotFound, IdentifierTaken, RuleViolation
 from services.contacts.service_layer.contacts import Contacts, Written
 from services.contacts.service_layer.retries import retry_on_conflict
 from shared.events.contacts import Identity
-from shared.identity import commands
-from shared.identity.contact import ContactState
 from shared.identity.normalise import normalise_identity
 
 

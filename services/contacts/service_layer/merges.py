@@ -1,11 +1,11 @@
 """Explicit, reversible merges: the survivor takes the merged customer's identifiers."""
 
+from services.contacts.adapters.duplicates import DuplicateStatus
+from services.contacts.adapters.store import ContactStore
 from services.contacts.domain import changes
 from services.contacts.domain.errors import ContactNotFound, RuleViolation
 from services.contacts.service_layer.contacts import Written
 from services.contacts.service_layer.retries import retry_on_conflict
-from shared.identity.duplicates import DuplicateStatus
-from shared.identity.store import ContactStore
 
 
 class Merges:

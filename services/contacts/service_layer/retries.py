@@ -3,7 +3,7 @@
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from shared.identity.journal import Conflict
+from services.contacts.service_layer.ports import Conflict
 
 T = TypeVar("T")
 MAX_ATTEMPTS = 10

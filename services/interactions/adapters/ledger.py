@@ -11,14 +11,12 @@ from datetime import datetime
 from functools import partial
 from typing import Any, TypeVar
 
-from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError, PyMongoError
+from pymongo.errors import PyMongoError
 
 from services.interactions.domain.claims import Claim, Receipt
-from shared.mongo import Document
+from shared.mongo import Document, insert_new
 
-DUPLICATE_KEY = 11000
 ATTEMPTS = 5
 T = TypeVar("T")
 
@@ -35,7 +33,7 @@ class MongoLedger:
     async def claim(self, claims: Sequence[Claim]) -> list[bool]:
         """Insert-if-absent in one round trip; per claim, whether its id was claimed before.
         (A claim inserted by a failed attempt reads as taken on the retry; its owner tells.)"""
-        return await _insert_new(self.claims, [_claim_doc(c) for c in claims])
+        return await insert_new(self.claims, [_claim_doc(c) for c in claims])
 
     async def find(self, event_id: str) -> tuple[Claim | None, Receipt | None]:
         claim = await self.claims.find_one({"_id": event_id})
@@ -47,7 +45,7 @@ class MongoLedger:
 
     async def take_over(self, stale: Claim | None, claim: Claim) -> bool:
         if stale is None:
-            [taken] = await _insert_new(self.claims, [_claim_doc(claim)])
+            [taken] = await insert_new(self.claims, [_claim_doc(claim)])
             return not taken
         guard = {"_id": stale.event_id, "owner": stale.owner, "claimed_at": stale.claimed_at}
         result = await self._update(partial(self.claims.replace_one, guard, _claim_doc(claim)))
@@ -60,7 +58,7 @@ class MongoLedger:
 
     async def record(self, receipts: Sequence[Receipt]) -> None:
         # An existing receipt (a taken-over claim whose first owner finished) stays.
-        await _insert_new(self.receipts, [_receipt_doc(r) for r in receipts])
+        await insert_new(self.receipts, [_receipt_doc(r) for r in receipts])
 
     async def prune(self, before: datetime) -> int:
         """Forget event ids older than `before`; returns how many receipts were dropped."""
@@ -79,32 +77,6 @@ class MongoLedger:
                         raise
                     await asyncio.sleep(0.02 * 2**attempt)
         raise AssertionError("unreachable")
-
-
-async def _insert_new(collection: AsyncCollection[Document], docs: list[Document]) -> list[bool]:
-    """Insert each document unless its `_id` exists; per document, whether it existed. Documents
-    refused for another reason (say, a busy store) are sent again with backoff."""
-    existed = [False] * len(docs)
-    pending = list(range(len(docs)))
-    last_error: PyMongoError | None = None
-    for attempt in range(ATTEMPTS):
-        try:
-            await collection.insert_many([docs[i] for i in pending], ordered=False)
-            return existed
-        except BulkWriteError as exc:
-            errors = exc.details.get("writeErrors", [])
-            for error in errors:
-                if error.get("code") == DUPLICATE_KEY:
-                    existed[pending[error["index"]]] = True
-            failed = [pending[e["index"]] for e in errors if e.get("code") != DUPLICATE_KEY]
-            if not failed:
-                return existed
-            pending, last_error = failed, exc
-        except PyMongoError as exc:
-            last_error = exc
-        await asyncio.sleep(0.02 * 2**attempt)
-    assert last_error is not None
-    raise last_error
 
 
 def _claim_doc(claim: Claim) -> Document:

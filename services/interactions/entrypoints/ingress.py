@@ -1,31 +1,36 @@
 """The ingress agent: `c360.ingress` records in, interactions or dead letters out.
 
-A plain aiokafka consumer group with manual commits (no Faust: its offset bookkeeping has known
-bugs). Each poll is handled as one batch: valid records are accepted through `Ingestion`, invalid
-ones are copied to `c360.deadletter`, and only when every resulting record is acknowledged are the
-offsets committed. An outage rewinds to the first unhandled record and tries again; receipts make
-the second attempt one effect. A poison record is classified, dead-lettered, and passed.
+A handler in the shared batch runner (`shared.consuming`), which polls, commits only what is
+done, isolates poison and keeps readiness. Each poll is one ingestion call: valid records are
+accepted through `Ingestion`, invalid ones are rejected to the dead letter with the reason. An
+outage raises `IngressOutage`, a `DependencyDown`: the runner rewinds and retries the poll, and
+receipts make the second attempt one effect.
 """
 
 import asyncio
-import contextlib
-from collections.abc import Callable
+from collections.abc import Sequence
 
-from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
-from aiokafka.errors import CommitFailedError
+from aiokafka import AIOKafkaProducer
 
 from services.interactions import metrics
-from services.interactions.adapters.kafka_log import DeadLetters, RejectedRecord
 from services.interactions.domain.acceptance import Unavailable
 from services.interactions.domain.intake import read_record
 from services.interactions.domain.rejection import Rejected, Rejection
 from services.interactions.service_layer.ingestion import Ingestion
+from shared.consuming import (
+    BatchRunner,
+    DeadLetterSink,
+    DependencyDown,
+    Record,
+    RunnerOptions,
+)
+from shared.consuming.deadletters import KafkaDeadLetters
 from shared.events.interactions import InteractionEvent
-from shared.logging import get_logger
+from shared.kafka import MAX_RECORD_BYTES
 from shared.settings import Settings
+from shared.topics import Topics
 
-log = get_logger(__name__)
-MAX_BACKOFF_S = 5.0
+CONSUMER = "ingress"
 POLL_RECORDS = 1_000  # one poll is one ingestion call: one bulk claim, one round of acks
 
 
@@ -34,110 +39,55 @@ def consumer_group(settings: Settings) -> str:
     return f"{settings.topic_prefix}c360-interactions"
 
 
-class IngressOutage(Exception):
+class IngressOutage(DependencyDown):
     """Some valid records could not be accepted now; the poll is retried."""
 
 
-class IngressAgent:
-    def __init__(
-        self,
-        consumer_factory: Callable[[], AIOKafkaConsumer],
-        ingestion: Ingestion,
-        dead_letters: DeadLetters,
-    ) -> None:
-        self.consumer_factory = consumer_factory
+class IngressHandler:
+    def __init__(self, ingestion: Ingestion, dead_letters: DeadLetterSink) -> None:
         self.ingestion = ingestion
         self.dead_letters = dead_letters
-        self.running = False
 
-    async def run_forever(self, stop: asyncio.Event) -> None:
-        """`run`, restarted after anything that ends it early (say, no broker at startup)."""
-        while not stop.is_set():
-            try:
-                await self.run(stop)
-            except Exception as exc:
-                log.error("ingress agent stopped; restarting", error=repr(exc))
-                with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(stop.wait(), 1.0)
-
-    async def ready(self) -> None:
-        """Readiness: the consumer is running."""
-        if not self.running:
-            raise RuntimeError("the ingress agent is not consuming")
-
-    async def run(self, stop: asyncio.Event) -> None:
-        """Consume until `stop` is set. Never returns early on bad data or an outage."""
-        consumer = self.consumer_factory()
-        await consumer.start()
-        self.running = True
-        backoff = 0.1
-        try:
-            while not stop.is_set():
-                polled = await consumer.getmany(timeout_ms=500, max_records=POLL_RECORDS)
-                if not polled:
-                    continue
-                try:
-                    await self.handle([r for records in polled.values() for r in records])
-                    await consumer.commit({tp: rs[-1].offset + 1 for tp, rs in polled.items()})
-                    backoff = 0.1
-                except CommitFailedError as exc:  # rebalanced: the new owner redoes it, once
-                    log.warning("ingress commit failed after a rebalance", error=str(exc))
-                except Exception as exc:  # an outage (or a bug) must stall, never skip records
-                    metrics.INGRESS_RETRIES.inc()
-                    log.warning("ingress poll will be retried", error=repr(exc), wait_s=backoff)
-                    _rewind(consumer, polled)
-                    with contextlib.suppress(asyncio.TimeoutError):
-                        await asyncio.wait_for(stop.wait(), backoff)
-                    backoff = min(backoff * 2, MAX_BACKOFF_S)
-                await _report_lag(consumer)
-        finally:
-            self.running = False
-            await consumer.stop()
-
-    async def handle(self, records: list[ConsumerRecord]) -> None:
-        """Accept the valid records, dead-letter the others; raises IngressOutage if any valid
-        record could not be accepted now (the caller rewinds and retries the whole poll)."""
+    async def handle(self, records: Sequence[Record]) -> None:
+        """Accept the valid records, reject the others; raises IngressOutage if any valid
+        record could not be accepted now (the runner rewinds and retries the whole poll)."""
         metrics.INGRESS_CONSUMED.inc(len(records))
-        valid: list[tuple[ConsumerRecord, InteractionEvent]] = []
-        rejected: list[RejectedRecord] = []
+        valid: list[tuple[Record, InteractionEvent]] = []
+        rejected: list[tuple[Record, Rejection]] = []
         for record in records:
             try:
                 valid.append((record, read_record(record.value, record.headers)))
             except Rejected as exc:
-                rejected.append(_rejected(record, exc.rejection))
+                rejected.append((record, exc.rejection))
         outcomes = await self.ingestion.accept([e for _, e in valid], via="kafka")
         unavailable = [o for o in outcomes if isinstance(o, Unavailable)]
+        if unavailable:
+            raise IngressOutage(f"{len(unavailable)} events not accepted: {unavailable[0].reason}")
         for (record, _), outcome in zip(valid, outcomes, strict=True):
             if isinstance(outcome, Rejection):
-                rejected.append(_rejected(record, outcome))
-        if unavailable:  # before dead-lettering, so the retry does not copy the poison twice
-            raise IngressOutage(f"{len(unavailable)} events not accepted: {unavailable[0].reason}")
-        if rejected:
-            await self.dead_letters.send(rejected)
+                rejected.append((record, outcome))
+        for record, rejection in rejected:
+            await self.dead_letters.reject(record, rejection.kind, rejection.summary())
 
 
-def _rejected(record: ConsumerRecord, rejection: Rejection) -> RejectedRecord:
-    return RejectedRecord(
-        record.topic,
-        record.partition,
-        record.offset,
-        record.key,
-        record.value,
-        tuple(record.headers),
-        rejection,
+def ingress_runner(
+    settings: Settings, ingestion: Ingestion, producer: AIOKafkaProducer
+) -> BatchRunner:
+    topics = Topics.from_settings(settings)
+    dead_letters = KafkaDeadLetters(producer, topics.deadletter, CONSUMER, MAX_RECORD_BYTES)
+    options = RunnerOptions(
+        name=CONSUMER,
+        group_id=consumer_group(settings),
+        topics=[topics.ingress],
+        max_records=POLL_RECORDS,
+        per_customer=False,  # any key: ordering across ingress partitions is not promised
+        stall_after_s=settings.stall_after_s,
     )
+    return BatchRunner(settings, options, IngressHandler(ingestion, dead_letters), dead_letters)
 
 
-def _rewind(consumer: AIOKafkaConsumer, polled: dict[TopicPartition, list[ConsumerRecord]]) -> None:
-    assigned = consumer.assignment()
-    for tp, records in polled.items():
-        if tp in assigned:  # a partition lost to a rebalance is redone by its new owner
-            consumer.seek(tp, records[0].offset)
+async def run_until(runner: BatchRunner, stop: asyncio.Event) -> None:
+    async def keep_going() -> bool:
+        return not stop.is_set()
 
-
-async def _report_lag(consumer: AIOKafkaConsumer) -> None:
-    for tp in consumer.assignment():
-        end = consumer.highwater(tp)
-        if end is not None:
-            lag = end - await consumer.position(tp)
-            metrics.INGRESS_LAG.labels(str(tp.partition)).set(max(lag, 0))
+    await runner.run(keep_going)

@@ -16,10 +16,9 @@ from services.interactions.domain.batch import group_copies
 from services.interactions.domain.claims import Claim
 from services.interactions.domain.rejection import Rejection, id_reused
 from services.interactions.service_layer.claiming import ClaimSettler, Settled
-from services.interactions.service_layer.ports import InteractionLog, Ledger
+from services.interactions.service_layer.ports import CustomerResolver, InteractionLog, Ledger
 from services.interactions.service_layer.publishing import Publishing
 from shared.events.interactions import InteractionEvent
-from shared.identity import IdentityResolver
 from shared.logging import get_logger
 
 Outcome = Accepted | Rejection | Unavailable
@@ -35,7 +34,7 @@ def as_replay(outcome: Outcome) -> Outcome:
 class Ingestion:
     def __init__(
         self,
-        resolver: IdentityResolver,
+        customers: CustomerResolver,
         interaction_log: InteractionLog,
         ledger: Ledger,
         *,
@@ -45,7 +44,7 @@ class Ingestion:
         self.ledger = ledger
         self.clock = clock
         self.settler = ClaimSettler(ledger, takeover_after_s, clock)
-        self.publishing = Publishing(resolver, interaction_log, ledger, clock)
+        self.publishing = Publishing(customers, interaction_log, ledger, clock)
         # Ids being accepted by this process right now: a concurrent copy awaits the answer.
         self._in_flight: dict[str, tuple[str, asyncio.Future[Outcome]]] = {}
 

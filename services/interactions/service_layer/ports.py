@@ -1,10 +1,12 @@
 """What ingestion needs from the outside world; real adapters and test fakes both fit."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from services.interactions.domain.acceptance import Stamped
 from services.interactions.domain.claims import Claim, Receipt
+from shared.events.customer import CustomerRef
 from shared.position import Position
 
 
@@ -34,4 +36,21 @@ class Ledger(Protocol):
 
     async def record(self, receipts: Sequence[Receipt]) -> None:
         """Keep the answers of published events (an existing receipt is left as it is)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Unidentified:
+    """A `customer` block that names no customer: the field and why (e.g. an unknown id)."""
+
+    field: str
+    reason: str
+
+
+class CustomerResolver(Protocol):
+    """Identity resolution, owned by the contacts service."""
+
+    async def resolve(self, refs: Sequence[CustomerRef]) -> list[str | Unidentified]:
+        """Per block, in order: its customer id (a new customer if every identifier is new),
+        or why it names none. Raises when the contacts service does not answer."""
         ...

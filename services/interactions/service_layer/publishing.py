@@ -10,30 +10,32 @@ from services.interactions import metrics
 from services.interactions.domain.acceptance import Accepted, Prepared, Unavailable, stamp
 from services.interactions.domain.claims import Claim, Receipt
 from services.interactions.domain.rejection import Rejection
-from services.interactions.service_layer.ports import InteractionLog, Ledger
+from services.interactions.service_layer.ports import (
+    CustomerResolver,
+    InteractionLog,
+    Ledger,
+    Unidentified,
+)
 from shared.events import FieldError
-from shared.identity import IdentityResolver
 from shared.logging import get_logger
 from shared.position import Position
 
 log = get_logger(__name__)
 Outcome = Accepted | Rejection | Unavailable
-RESOLVE_CONCURRENCY = 32
 
 
 class Publishing:
     def __init__(
         self,
-        resolver: IdentityResolver,
+        customers: CustomerResolver,
         interaction_log: InteractionLog,
         ledger: Ledger,
         clock: Callable[[], datetime],
     ) -> None:
-        self.resolver = resolver
+        self.customers = customers
         self.interaction_log = interaction_log
         self.ledger = ledger
         self.clock = clock
-        self._resolving = asyncio.Semaphore(RESOLVE_CONCURRENCY)
         self._keeping: set[asyncio.Task[None]] = set()
 
     async def run(self, claimed: Sequence[tuple[Prepared, Claim]]) -> list[Outcome]:
@@ -66,11 +68,19 @@ class Publishing:
         return outcomes
 
     async def _resolve_all(self, items: list[Prepared]) -> list[str | Rejection | Unavailable]:
-        """One resolution per distinct `customer` block: a batch often names a customer often."""
+        """One request for the batch, one block per distinct `customer`: a batch often names a
+        customer often."""
         distinct: dict[bytes, Prepared] = {}
         for prepared in items:
             distinct.setdefault(prepared.customer_key(), prepared)
-        answers = await asyncio.gather(*(self._resolve(p) for p in distinct.values()))
+        try:
+            found = await self.customers.resolve([p.event.data.customer for p in distinct.values()])
+        except Exception as exc:
+            log.warning("identity resolution failed", events=len(items), error=str(exc))
+            return [Unavailable(p.id, f"identity resolution failed: {exc}") for p in items]
+        answers = [
+            _customer_or_rejection(a, p) for a, p in zip(found, distinct.values(), strict=True)
+        ]
         by_key = dict(zip(distinct, answers, strict=True))
         return [_for_event(by_key[p.customer_key()], p.id) for p in items]
 
@@ -78,24 +88,6 @@ class Publishing:
         """Wait for the receipts still being written (on shutdown)."""
         while self._keeping:
             await asyncio.gather(*self._keeping, return_exceptions=True)
-
-    async def _resolve(self, prepared: Prepared) -> str | Rejection | Unavailable:
-        event = prepared.event
-        async with self._resolving:
-            try:
-                return (await self.resolver.resolve(event.data.customer)).customer_id
-            except ValueError as exc:  # an identifier that cannot be normalised or is unknown
-                field = f"data.{getattr(exc, 'field', 'customer')}"
-                reason = str(getattr(exc, "reason", exc))
-                return Rejection(
-                    "no_usable_identifier",
-                    "the customer cannot be identified from this event",
-                    (FieldError(field, reason),),
-                    event.id,
-                )
-            except Exception as exc:
-                log.warning("identity resolution failed", event_id=event.id, error=str(exc))
-                return Unavailable(event.id, f"identity resolution failed: {exc}")
 
     async def _keep(
         self, claimed: Sequence[tuple[Prepared, Claim]], outcomes: Sequence[Outcome]
@@ -141,6 +133,17 @@ def _answer(event_id: str, customer_id: str, written: Position | Exception) -> O
     if isinstance(written, Position):
         return Accepted(event_id, customer_id, written.encode())
     return Unavailable(event_id, f"the broker did not acknowledge: {written}")
+
+
+def _customer_or_rejection(answer: str | Unidentified, prepared: Prepared) -> str | Rejection:
+    if isinstance(answer, str):
+        return answer
+    return Rejection(
+        "no_usable_identifier",
+        "the customer cannot be identified from this event",
+        (FieldError(f"data.{answer.field}", answer.reason),),
+        prepared.id,
+    )
 
 
 def _for_event(

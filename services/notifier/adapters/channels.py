@@ -9,7 +9,7 @@ import asyncio
 import smtplib
 import time
 from email.message import EmailMessage
-from typing import Any, Protocol
+from typing import Any
 
 import httpx
 import orjson
@@ -18,22 +18,9 @@ from services.notifier.domain.notification import Notification
 from services.notifier.domain.routing import Route
 from services.notifier.domain.settings import EmailSettings, SmsSettings
 from services.notifier.domain.signature import NOTIFICATION_ID_HEADER, SIGNATURE_HEADER, sign
+from services.notifier.service_layer.ports import DeliveryError
 
 RETRYABLE_STATUS = frozenset({408, 425, 429})
-
-
-class DeliveryError(Exception):
-    """A failed attempt; `permanent` ones are not retried (e.g. a 4xx or a refused recipient)."""
-
-    def __init__(self, message: str, *, permanent: bool = False) -> None:
-        super().__init__(message)
-        self.permanent = permanent
-
-
-class Channel(Protocol):
-    async def send(self, route: Route, notification: Notification) -> None:
-        """Deliver once; raise DeliveryError on failure."""
-        ...
 
 
 def webhook_payload(notification: Notification) -> dict[str, Any]:

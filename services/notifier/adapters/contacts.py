@@ -1,26 +1,33 @@
-"""How to reach a customer: the notifier's own fold first, else the projections' 360 view.
+"""How to reach a customer: the notifier's own fold first, else the projections' query API.
 
-The notifier folds contacts itself (so rules see the state as of their trigger); the view is the
-fallback for a customer whose contact events it has not seen, e.g. history older than the
-notifier's consumer group. The view is an enrichment: if it cannot be read, the answer is None.
+The notifier folds contacts itself (so rules see the state as of their trigger); the 360 view,
+asked of the projections API, is the fallback for a customer whose contact events it has not
+seen, e.g. history older than the notifier's consumer group. The view is an enrichment: if it
+cannot be had, the answer is None.
 """
 
-from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import PyMongoError
+import httpx
+from pydantic import BaseModel, ValidationError
 
 from services.notifier.adapters.store import NotifierStore
 from services.notifier.domain.customer import Contact, contact_from_profile
-from services.projections.adapters.views import load_view
+from shared.events.customer import Profile
 from shared.logging import get_logger
-from shared.mongo import Document
 
 log = get_logger(__name__)
 
 
+class ViewProfile(BaseModel):
+    """The part of the projections' `Customer360` answer the notifier reads."""
+
+    profile: Profile
+    erased: bool = False
+
+
 class ContactDirectory:
-    def __init__(self, store: NotifierStore, db: AsyncDatabase[Document]) -> None:
+    def __init__(self, store: NotifierStore, projections: httpx.AsyncClient) -> None:
         self.store = store
-        self.db = db
+        self.projections = projections
 
     async def __call__(self, customer_id: str) -> Contact | None:
         own = (await self.store.load_state(customer_id)).contact
@@ -28,10 +35,12 @@ class ContactDirectory:
 
     async def from_view(self, customer_id: str) -> Contact | None:
         try:
-            view = await load_view(self.db, customer_id)
-        except (PyMongoError, ValueError) as exc:
-            log.warning("customer-360 view unreadable", customer_id=customer_id, error=repr(exc))
-            return None
-        if view is None:
+            response = await self.projections.get(f"/v1/customers/{customer_id}")
+            if response.status_code == httpx.codes.NOT_FOUND:
+                return None
+            response.raise_for_status()
+            view = ViewProfile.model_validate_json(response.content)
+        except (httpx.HTTPError, ValidationError) as exc:
+            log.warning("customer-360 view unavailable", customer_id=customer_id, error=repr(exc))
             return None
         return contact_from_profile(view.profile, erased=view.erased)

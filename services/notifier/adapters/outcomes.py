@@ -1,7 +1,6 @@
 """Publishing what happened: `c360.notification.*` events and dead letters, on Kafka."""
 
 from aiokafka import AIOKafkaProducer
-from aiokafka.structs import ConsumerRecord
 
 from services.notifier import metrics
 from services.notifier.domain.notification import Notification, Status
@@ -70,7 +69,8 @@ class Outcomes:
         metrics.EVENTS_PUBLISHED.labels(event.type).inc()
 
     async def dead_letter_failed(self, notification: Notification) -> None:
-        """The failed notification itself, with where its trigger came from, for replay."""
+        """The failed notification itself, with where its trigger came from, on its own topic
+        (never `c360.deadletter`, whose records a replay sends back through the ingress)."""
         origin = notification.origin
         headers = dead_letter_headers(
             topic=origin.topic,
@@ -80,21 +80,8 @@ class Outcomes:
             message=notification.error or "delivery failed",
         )
         await self.producer.send_and_wait(
-            self.topics.deadletter,
+            self.topics.notifications_failed,
             notification.model_dump_json().encode(),
             key=notification.customer_id.encode(),
             headers=[*headers, ("c360-notification-id", notification.id.encode())],
-        )
-
-    async def reject(self, record: ConsumerRecord[bytes, bytes], kind: str, message: str) -> None:
-        """A record the notifier cannot read goes to the dead letters, unchanged."""
-        headers = dead_letter_headers(
-            topic=record.topic,
-            partition=record.partition,
-            offset=record.offset,
-            kind=kind,
-            message=message,
-        )
-        await self.producer.send_and_wait(
-            self.topics.deadletter, record.value, key=record.key, headers=headers
         )

@@ -134,6 +134,14 @@ CUSTOMER_FIELDS = frozenset(
 )
 
 
+def days_before(at: datetime, days: int) -> datetime:
+    """`at` minus `days`, pinned to the calendar's first day rather than overflowing."""
+    try:
+        return at - timedelta(days=days)
+    except OverflowError:
+        return datetime.min.replace(tzinfo=at.tzinfo)
+
+
 def customer_fields(state: CustomerState, at: datetime) -> dict[str, object]:
     """The `customer.*` values rules and templates see, as of `at`."""
     contact = state.contact or Contact()
@@ -146,9 +154,9 @@ def customer_fields(state: CustomerState, at: datetime) -> dict[str, object]:
         "preferred_channel": contact.preferred_channel and contact.preferred_channel.value,
         "purchase_count": state.purchase_count,
         "complaints_total": state.complaints_total,
-        "complaints_last_7d": state.complaints_since(at - timedelta(days=7)),
-        "complaints_last_30d": state.complaints_since(at - timedelta(days=30)),
-        "complaints_last_90d": state.complaints_since(at - timedelta(days=90)),
+        "complaints_last_7d": state.complaints_since(days_before(at, 7)),
+        "complaints_last_30d": state.complaints_since(days_before(at, 30)),
+        "complaints_last_90d": state.complaints_since(days_before(at, 90)),
         "open_complaints": len(state.open_complaints),
         "satisfaction": state.satisfaction().value,
         "last_csat": state.last_csat,

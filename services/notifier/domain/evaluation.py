@@ -1,7 +1,6 @@
 """Rule evaluation: an occurrence plus the customer's state in, notifications to send out. Pure."""
 
 import hashlib
-import operator
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -10,10 +9,9 @@ from typing import Any
 
 from services.notifier.domain.customer import CustomerState, customer_fields
 from services.notifier.domain.occurrence import Occurrence
-from services.notifier.domain.rules import Condition, Op, QuietHours, Rule, RulesFile
+from services.notifier.domain.rules import QuietHours, Rule, RulesFile
 
 MAX_REMEMBERED_NOTIFICATIONS = 200
-_ORDERINGS = {Op.GT: operator.gt, Op.GTE: operator.ge, Op.LT: operator.lt, Op.LTE: operator.le}
 
 
 def notification_id(rule_id: str, occurrence_key: str) -> str:
@@ -64,24 +62,12 @@ def render(text: str, values: Mapping[str, Any]) -> str:
     return _formatter.vformat(text, (), {k: "" if v is None else v for k, v in values.items()})
 
 
-def holds(condition: Condition, values: Mapping[str, Any]) -> bool:
-    """A condition on a missing value or on values of different types is simply false."""
-    actual, wanted = values.get(condition.field), condition.value
-    try:
-        if condition.op in _ORDERINGS:
-            return actual is not None and bool(_ORDERINGS[condition.op](actual, wanted))
-        if condition.op in (Op.IN, Op.NOT_IN):
-            return (actual in wanted) == (condition.op is Op.IN)
-        return bool(actual == wanted) == (condition.op is Op.EQ)
-    except TypeError:
-        return False
-
-
 def matches(rule: Rule, occurrence: Occurrence) -> bool:
     return (
         rule.enabled
         and rule.when.name == occurrence.name
         and occurrence.only_rule in (None, rule.id)
+        and rule.when.segment in (None, occurrence.fields.get("segment_id"))
     )
 
 
@@ -101,9 +87,10 @@ def evaluate(rules: RulesFile, occurrence: Occurrence, state: CustomerState) -> 
     if not candidates or (state.contact is not None and state.contact.erased):
         return Evaluation(state, evaluated=len(candidates))
     values = values_for(occurrence, state)
+    document = {"event": occurrence.fields, "customer": customer_fields(state, occurrence.at)}
     decisions, throttled, last_fired = [], [], dict(state.last_fired)
     for rule in candidates:
-        if not all(holds(c, values) for c in rule.when.conditions):
+        if not rule.when.check(document):
             continue
         previous = last_fired.get(rule.id)
         if rule.throttle and previous and occurrence.at < previous + rule.throttle:

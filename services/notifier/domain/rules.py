@@ -6,52 +6,53 @@ Parsing checks each rule's shape; `ruleset.py` adds the checks that need the who
 
 from datetime import time, timedelta
 from enum import StrEnum
-from typing import Any, Literal
+from functools import cached_property
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from services.notifier.domain.settings import Channels, DeliveryPolicy, TeamTarget
 from services.notifier.domain.values import Duration, Strict
-from shared.events import EventType
+from shared.conditions import AllOf, Check, Condition, compile_condition
+from shared.events import SEGMENT_TYPES, EventType
 from shared.events.customer import Channel
 from shared.events.interactions import Severity
 
 RULE_ID = r"^[a-z0-9][a-z0-9-]{0,62}$"
 
 
-class Op(StrEnum):
-    EQ = "eq"
-    NE = "ne"
-    GT = "gt"
-    GTE = "gte"
-    LT = "lt"
-    LTE = "lte"
-    IN = "in"
-    NOT_IN = "not_in"
+# The rules file's short form `{field: customer.purchase_count, eq: 1}` (one operator as the
+# key) and `not_in`, from before rules spoke the shared condition language; still accepted.
+SHORT_OPERATORS = frozenset({"eq", "ne", "gt", "gte", "lt", "lte", "in", "not_in", "exists"})
+SHORT_OPERATORS |= {"contains"}
 
 
-class Condition(Strict):
-    """`{field: customer.purchase_count, eq: 1}` is read as field, op, value."""
+def from_short_form(raw: Any) -> Any:
+    """A condition in the shared language (`shared.conditions`), from either spelling."""
+    if isinstance(raw, list):
+        return {"all": [from_short_form(c) for c in raw]}
+    if not isinstance(raw, dict):
+        return raw
+    if "all" in raw or "any" in raw:
+        key = "all" if "all" in raw else "any"
+        inner = raw[key]
+        return {
+            **raw,
+            key: [from_short_form(c) for c in inner] if isinstance(inner, list) else inner,
+        }
+    if "not" in raw:
+        return {**raw, "not": from_short_form(raw["not"])}
+    ops = [key for key in raw if key in SHORT_OPERATORS]
+    if "op" in raw or len(ops) != 1 or set(raw) - {"field", *ops}:
+        return raw
+    op, value = ops[0], raw[ops[0]]
+    if op == "not_in":
+        return {"not": {"field": raw.get("field"), "op": "in", "value": value}}
+    return {"field": raw.get("field"), "op": op, "value": value}
 
-    field: str = Field(pattern=r"^(event|customer)\.[a-z0-9_]+$")
-    op: Op
-    value: Any
 
-    @model_validator(mode="before")
-    @classmethod
-    def _one_operator(cls, raw: Any) -> Any:
-        if not isinstance(raw, dict) or "op" in raw:
-            return raw
-        ops = [key for key in raw if key != "field"]
-        if len(ops) != 1:
-            raise ValueError(f"needs `field` and exactly one operator of {[o.value for o in Op]}")
-        return {"field": raw.get("field"), "op": ops[0], "value": raw[ops[0]]}
-
-    @model_validator(mode="after")
-    def _list_for_membership(self) -> "Condition":
-        if self.op in (Op.IN, Op.NOT_IN) and not isinstance(self.value, list):
-            raise ValueError(f"`{self.op.value}` needs a list of values")
-        return self
+def _conditions(raw: Any) -> Any:
+    return [from_short_form(c) for c in raw] if isinstance(raw, list | tuple) else raw
 
 
 class TimerKind(StrEnum):
@@ -70,14 +71,26 @@ class Trigger(Strict):
     schedule: ScheduleKind | None = None
     before_deadline: Duration = timedelta(0)
     default_sla: dict[Severity, Duration] = Field(default_factory=dict)
-    conditions: tuple[Condition, ...] = ()
+    segment: str | None = Field(
+        default=None,
+        pattern=r"^[a-z0-9][a-z0-9-]{0,62}$",
+        description="with a c360.segment.* event: only this segment's entries or exits",
+    )
+    conditions: Annotated[tuple[Condition, ...], BeforeValidator(_conditions)] = ()
 
     @model_validator(mode="after")
     def _exactly_one_source(self) -> "Trigger":
         chosen = [n for n in ("event", "timer", "schedule") if getattr(self, n) is not None]
         if len(chosen) != 1:
             raise ValueError("a trigger needs exactly one of `event`, `timer`, `schedule`")
+        if self.segment is not None and self.event not in SEGMENT_TYPES:
+            raise ValueError("`segment` goes with `event: c360.segment.entered` (or `.exited`)")
         return self
+
+    @cached_property
+    def check(self) -> Check:
+        """Every condition, compiled once: `{"event": {...}, "customer": {...}} -> bool`."""
+        return compile_condition(AllOf(all=self.conditions))
 
     @property
     def name(self) -> str:

@@ -10,6 +10,7 @@ from services.notifier.domain.customer import CUSTOMER_FIELDS
 from services.notifier.domain.evaluation import placeholders
 from services.notifier.domain.occurrence import fields_for
 from services.notifier.domain.rules import Rule, RulesFile
+from shared.conditions import field_paths
 
 FILE = "(file)"
 
@@ -94,12 +95,13 @@ def _reference_problems(rule: Rule, base: RulesFile) -> list[RuleProblem]:
     available = {f"event.{n}" for n in fields_for(rule.when)}
     available |= {f"customer.{n}" for n in CUSTOMER_FIELDS}
     for i, condition in enumerate(rule.when.conditions):
-        if condition.field not in available:
-            add(
-                f"when.conditions.{i}.field",
-                f"{condition.field!r} is not provided by "
-                f"{rule.when.name}; known: {', '.join(sorted(available))}",
-            )
+        for where, name in field_paths(condition):
+            if name not in available:
+                add(
+                    f"when.conditions.{i}.{where}",
+                    f"{name!r} is not provided by "
+                    f"{rule.when.name}; known: {', '.join(sorted(available))}",
+                )
     template = base.templates.get(action.template)
     if template is None:
         add("action.template", f"no template {action.template!r} in `templates`")

@@ -14,14 +14,17 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from services.notifier import metrics
-from services.notifier.adapters.channels import Channel, DeliveryError
-from services.notifier.adapters.outcomes import Outcomes
-from services.notifier.adapters.store import NotifierStore
 from services.notifier.domain.customer import Contact
 from services.notifier.domain.notification import Notification, Status
 from services.notifier.domain.routing import Route, Suppressed, route_to_customer, route_to_team
 from services.notifier.domain.rules import RulesFile
 from services.notifier.domain.schedule import Timer, TimerPurpose, backoff_delays, quiet_until, zone
+from services.notifier.service_layer.ports import (
+    Channel,
+    DeliveryError,
+    NotifierDocuments,
+    OutcomePublisher,
+)
 
 ContactLookup = Callable[[str], Awaitable[Contact | None]]
 Clock = Callable[[], datetime]
@@ -35,9 +38,9 @@ class Deliverer:
     def __init__(
         self,
         rules: RulesFile,
-        store: NotifierStore,
+        store: NotifierDocuments,
         channels: Mapping[str, Channel],
-        outcomes: Outcomes,
+        outcomes: OutcomePublisher,
         contacts: ContactLookup,
         clock: Clock = utc_now,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,

@@ -9,11 +9,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from aiokafka.structs import ConsumerRecord
-from pymongo.errors import AutoReconnect, OperationFailure
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from services.notifier import metrics
-from services.notifier.adapters.store import NotifierStore
 from services.notifier.domain.customer import Contact, CustomerState
 from services.notifier.domain.evaluation import evaluate
 from services.notifier.domain.fold import advance, is_new
@@ -22,18 +20,17 @@ from services.notifier.domain.occurrence import Occurrence, from_event
 from services.notifier.domain.rules import RulesFile
 from services.notifier.domain.schedule import Timer, birthday_key, sla_timers
 from services.notifier.service_layer.delivery import Clock, Deliverer
+from services.notifier.service_layer.ports import NotifierDocuments
 from shared.events import ComplaintOpened, Event
-from shared.mongo import VersionConflict
+from shared.mongo import VersionConflict, store_may_answer_at_once
 
 Item = tuple[ConsumerRecord[bytes, bytes], Event]
 TRANSIENT_RETRIES = 8
 
 
 def is_transient(exc: BaseException) -> bool:
-    """Worth retrying at once: a concurrent writer, a lost connection, a locked SQLite store."""
-    if isinstance(exc, VersionConflict | AutoReconnect):
-        return True
-    return isinstance(exc, OperationFailure) and "locked" in str(exc)
+    """Worth retrying at once: a concurrent writer, a lost connection, a busy SQLite store."""
+    return isinstance(exc, VersionConflict) or store_may_answer_at_once(exc)
 
 
 @dataclass
@@ -58,7 +55,7 @@ def position_key(topic: str, partition: int) -> str:
 
 class Notifier:
     def __init__(
-        self, rules: RulesFile, store: NotifierStore, deliverer: Deliverer, clock: Clock
+        self, rules: RulesFile, store: NotifierDocuments, deliverer: Deliverer, clock: Clock
     ) -> None:
         self.rules, self.store, self.deliverer, self.clock = rules, store, deliverer, clock
 

@@ -8,12 +8,12 @@ firing it twice resumes the same notification id.
 from datetime import datetime, timedelta
 
 from services.notifier import metrics
-from services.notifier.adapters.store import NotifierStore
 from services.notifier.domain.notification import Origin
 from services.notifier.domain.occurrence import from_birthday, from_sla_timer
 from services.notifier.domain.rules import RulesFile
 from services.notifier.domain.schedule import Timer, TimerPurpose, buckets_for, is_birthday, zone
 from services.notifier.service_layer.delivery import Clock, Deliverer
+from services.notifier.service_layer.ports import NotifierDocuments
 from services.notifier.service_layer.processing import Notifier, Work
 
 
@@ -21,7 +21,7 @@ class TimerRunner:
     def __init__(
         self,
         rules: RulesFile,
-        store: NotifierStore,
+        store: NotifierDocuments,
         notifier: Notifier,
         deliverer: Deliverer,
         clock: Clock,

@@ -8,10 +8,11 @@ rebuild) ends in the same documents.
 
 import asyncio
 import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from pymongo.asynchronous.collection import AsyncCollection
 
-from services.projections.adapters.store import ProjectionStore
 from services.projections.domain.effects import (
     Effect,
     IdentityClaimed,
@@ -22,6 +23,9 @@ from services.projections.domain.effects import (
 )
 from services.projections.domain.timeline import sort_key
 from shared.mongo import Document
+
+if TYPE_CHECKING:  # the store writes effects through this module
+    from services.projections.adapters.store import ProjectionStore
 
 MAX_MERGE_DEPTH = 16
 
@@ -48,7 +52,7 @@ async def _write_if_newer(
     await coll.replace_one({"_id": doc_id}, {**fields, "stamp": key}, upsert=True)
 
 
-async def apply_effects(store: ProjectionStore, effects: list[Effect]) -> None:
+async def apply_effects(store: "ProjectionStore", effects: Sequence[Effect]) -> None:
     """Write what a customer's contact events tell other documents, in event order."""
     for effect in effects:
         match effect:
@@ -63,13 +67,13 @@ async def apply_effects(store: ProjectionStore, effects: list[Effect]) -> None:
                 await _write_if_newer(store.names, c, st, fields)
 
 
-async def owner_of(store: ProjectionStore, key: str) -> str | None:
+async def owner_of(store: "ProjectionStore", key: str) -> str | None:
     """The customer an identifier (`kind:value`) belongs to, before merges are followed."""
     doc = await store.identities.find_one({"_id": key})
     return None if doc is None or doc.get("customer_id") is None else str(doc["customer_id"])
 
 
-async def survivor_of(store: ProjectionStore, customer_id: str) -> str:
+async def survivor_of(store: "ProjectionStore", customer_id: str) -> str:
     """Follow merge links to the customer that absorbed `customer_id` (itself if none)."""
     current, seen = customer_id, {customer_id}
     for _ in range(MAX_MERGE_DEPTH):
@@ -82,11 +86,11 @@ async def survivor_of(store: ProjectionStore, customer_id: str) -> str:
     return current
 
 
-async def survivors_of(store: ProjectionStore, ids: list[str]) -> list[str]:
+async def survivors_of(store: "ProjectionStore", ids: list[str]) -> list[str]:
     return list(await asyncio.gather(*(survivor_of(store, i) for i in ids)))
 
 
-async def names_matching(store: ProjectionStore, text: str) -> list[tuple[str, str]]:
+async def names_matching(store: "ProjectionStore", text: str) -> list[tuple[str, str]]:
     """(name, customer id) of every directory entry whose name contains `text`, any case.
 
     This filter is not pushed down by FerretDB's SQLite backend: it reads the compact directory

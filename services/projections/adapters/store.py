@@ -5,12 +5,16 @@ while reads stay on the active one (`projection_generations`, `_id` "active").
 """
 
 import asyncio
+from collections.abc import AsyncIterator, Sequence
 
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from services.projections.adapters.directory import apply_effects as write_effects
+from services.projections.domain.effects import Effect
+from services.projections.domain.records import assemble_days, stored_parts
 from services.projections.domain.state import CustomerState
-from services.projections.domain.timeline import Day, Entry, bucket_id, head_bucket
+from services.projections.domain.timeline import Day, Entry, bucket_id
 from shared.mongo import Document, VersionConflict
 
 GENERATIONS = "projection_generations"
@@ -27,6 +31,7 @@ class ProjectionStore:
         self.identities = db[f"identity_lookup_{generation}"]
         self.names = db[f"name_directory_{generation}"]
         self.checkpoints = db[f"checkpoints_{generation}"]
+        self.segment_members = db[f"segment_members_{generation}"]
         self._written: dict[tuple[str, int], int] = {}  # checkpoints this process wrote
 
     def collections(self) -> list[str]:
@@ -39,6 +44,7 @@ class ProjectionStore:
                 self.identities,
                 self.names,
                 self.checkpoints,
+                self.segment_members,
             )
         ]
 
@@ -69,26 +75,43 @@ class ProjectionStore:
         await self.customers.replace_one({"_id": state.customer_id}, doc)
         return saved
 
-    async def load_days(self, state: CustomerState, parts: dict[str, int]) -> dict[str, Day]:
-        """The buckets of each day (`parts[day]` of them; a missing one is an empty part); the
-        head part comes from the state itself."""
-        head = head_bucket(state.timeline)
-        wanted = [(day, n) for day, count in parts.items() for n in range(count)]
-        docs = await asyncio.gather(
-            *(self._part(state, day, n) for day, n in wanted if (day, n) != head)
+    async def save_segments(
+        self, customer_id: str, segments: tuple[str, ...], expected_revision: int
+    ) -> None:
+        """Set only the membership list, guarded like `save_state` (a back-fill's write)."""
+        current = await self.customers.find_one({"_id": customer_id}, {"revision": 1})
+        if current is None or current.get("revision") != expected_revision:
+            raise VersionConflict(customer_id, expected_revision)
+        await self.customers.update_one(
+            {"_id": customer_id},
+            {"$set": {"segments": list(segments), "revision": expected_revision + 1}},
         )
-        found = iter(docs)
-        days: dict[str, Day] = {}
-        for day, n in wanted:
-            loaded = days.setdefault(day, Day(state.customer_id, day, []))
-            entries = list(state.head) if (day, n) == head else next(found)
-            if entries:
-                loaded.parts.append(entries)
-        return days
 
-    async def _part(self, state: CustomerState, day: str, n: int) -> list[Entry]:
-        doc = await self.timeline.find_one({"_id": bucket_id(state.customer_id, day, n)})
-        return [] if doc is None else [Entry.model_validate(e) for e in doc["entries"]]
+    async def scan_states(self, batch_size: int = 1000) -> AsyncIterator[CustomerState]:
+        """Every customer's state, without its timeline (a back-fill's full scan)."""
+        docs = self.customers.find({}, {"head": 0, "timeline": 0}, batch_size=batch_size)
+        async for doc in docs:
+            yield CustomerState.model_validate(_without_id(doc))
+
+    async def load_days(self, state: CustomerState, parts: dict[str, int]) -> dict[str, Day]:
+        """The buckets of each day (`parts[day]` of them); the head part comes from the state."""
+        stored = await self.load_parts(state.customer_id, stored_parts(state, parts))
+        return assemble_days(state, parts, stored)
+
+    async def load_parts(
+        self, customer_id: str, keys: Sequence[tuple[str, int]]
+    ) -> dict[tuple[str, int], list[Entry]]:
+        """The entries of each (day, part) document, by `_id`; a missing one is empty."""
+        docs = await asyncio.gather(
+            *(self.timeline.find_one({"_id": bucket_id(customer_id, d, n)}) for d, n in keys)
+        )
+        return {
+            key: [] if doc is None else [Entry.model_validate(e) for e in doc["entries"]]
+            for key, doc in zip(keys, docs, strict=True)
+        }
+
+    async def apply_effects(self, effects: Sequence[Effect]) -> None:
+        await write_effects(self, effects)
 
     async def save_buckets(
         self, customer_id: str, parts: dict[tuple[str, int], list[Entry]]

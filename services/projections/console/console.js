@@ -6,9 +6,10 @@ const ICONS = {
   call: "📞", email: "✉️", chat: "💬", sms: "📱", purchase: "🛒", refund: "↩️",
   "complaint.opened": "⚠️", "complaint.updated": "⚠️", "complaint.resolved": "✅",
   "survey.response": "📝", visit: "🏬", note: "🗒️", sent: "🔔", failed: "❗", suppressed: "🔕",
+  scored: "📊",
 };
 const MOODS = { angry: "😠", dissatisfied: "🙁", neutral: "😐", satisfied: "🙂", delighted: "😄" };
-const state = { customer: null, view: null, cursor: null, items: [], loadingMore: false, live: null };
+const state = { customer: null, view: null, cursor: null, items: [], loadingMore: false, live: null, segmentNames: {} };
 
 function locale() { return $("locale").value === "fa" ? "fa-IR-u-ca-persian" : "en-GB"; }
 function when(iso, withTime = true) {
@@ -128,7 +129,37 @@ function renderCard(view) {
     chip.textContent = `${channel} ${granted ? "✓" : "✗"}`;
     return chip;
   }));
+  renderScores(view.analytics);
+  renderSegments(view.segments || []);
   renderComplaints(k.open_complaints || []);
+}
+
+function renderScores(analytics) {
+  // shown only once the analytics service has scored the customer
+  const rfm = analytics?.rfm, clv = analytics?.clv;
+  for (const fact of document.querySelectorAll("#card .scored")) fact.hidden = !analytics;
+  $("rfm").textContent = rfm ? rfm.cell.replaceAll("_", " ") : "—";
+  $("rfm").title = rfm ? `R ${rfm.recency} · F ${rfm.frequency} · M ${rfm.monetary}` : "";
+  $("clv").textContent = clv ? money({ [clv.currency]: clv.clv_12m_minor }) : "—";
+  $("palive").textContent = clv
+    ? new Intl.NumberFormat(locale(), { style: "percent" }).format(clv.p_alive) : "—";
+}
+
+async function renderSegments(ids) {
+  const box = $("segments");
+  box.hidden = ids.length === 0;
+  if (ids.some((id) => !(id in state.segmentNames))) {
+    try {
+      const all = await getJson("/v1/segments");
+      state.segmentNames = Object.fromEntries(all.map((s) => [s.id, s.name]));
+    } catch { /* the ids will do */ }
+  }
+  box.replaceChildren(...ids.map((id) => {
+    const chip = document.createElement("span");
+    chip.textContent = state.segmentNames[id] || id;
+    chip.title = `segment ${id}`;
+    return chip;
+  }));
 }
 
 function renderComplaints(open) {

@@ -88,6 +88,7 @@ def combine(survivor: CustomerState, merged: CustomerState) -> CustomerState:
             "kpis": combine_kpis(survivor.kpis, merged.kpis),
             "complaints": tuple(by_id[k] for k in sorted(by_id)),
             "recent": tuple(recent[:RECENT_INTERACTIONS]),
+            "analytics": survivor.analytics or merged.analytics,
             "version": survivor.version + merged.version,
             "created_at": earlier(survivor.created_at, merged.created_at),
             "updated_at": later(survivor.updated_at, merged.updated_at),

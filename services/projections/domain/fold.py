@@ -1,8 +1,9 @@
 """The fold: `apply_event(state, event) -> (state, effects)`, pure and dispatched by event type.
 
 Interactions change only `kpis`, `complaints` and `recent`; contact events only the profile and
-merge bookkeeping; notifications only their counters. So the order in which the three topics are
-interleaved never changes the result, which is what makes a rebuild equal to the live view.
+merge bookkeeping; notifications only their counters; analytics scores only `analytics` (the
+newest wins). So the order in which the topics are interleaved never changes the result, which
+is what makes a rebuild equal to the live view.
 """
 
 from datetime import datetime, timedelta
@@ -18,6 +19,7 @@ from services.projections.domain.effects import (
 )
 from services.projections.domain.state import (
     RECENT_INTERACTIONS,
+    Analytics,
     Complaint,
     CustomerState,
     Recent,
@@ -25,6 +27,7 @@ from services.projections.domain.state import (
 )
 from services.projections.domain.summaries import CHANNEL_OF, summary
 from shared.events import INTERACTION_TYPES, NOTIFICATION_TYPES, Event
+from shared.events.analytics import AnalyticsScored
 from shared.events.contacts import (
     ConsentChanged,
     ContactCreated,
@@ -36,7 +39,7 @@ from shared.events.contacts import (
 )
 from shared.events.customer import Profile
 from shared.events.interactions import InteractionEvent
-from shared.identity.contact import profile_identities, with_identities
+from shared.identity.profiles import profile_identities, with_identities
 
 Folded = tuple[CustomerState, list[Effect]]
 DEFAULT_SLA = {
@@ -52,6 +55,8 @@ def apply_event(state: CustomerState, event: Event) -> Folded:
     effects: list[Effect] = []
     if event.type in INTERACTION_TYPES:
         state = apply_interaction(state, event)  # type: ignore[arg-type]
+    elif isinstance(event, AnalyticsScored):
+        state = apply_scores(state, event)
     elif event.type in NOTIFICATION_TYPES:
         counts = kpis.bump(state.kpis.notifications, event.type.short_name)
         notified = state.kpis.model_copy(update={"notifications": counts})
@@ -64,6 +69,18 @@ def apply_event(state: CustomerState, event: Event) -> Folded:
         ),
         effects,
     )
+
+
+def apply_scores(state: CustomerState, event: AnalyticsScored) -> CustomerState:
+    """Keep the newest scores: a replay or a late record never brings older ones back."""
+    d = event.data
+    scores = Analytics(
+        rfm=d.rfm, clv=d.clv, model_id=d.model_id, scored_at=d.scored_at, event_id=event.id
+    )
+    held = state.analytics
+    if held is not None and (held.scored_at, held.event_id) >= (scores.scored_at, event.id):
+        return state
+    return state.model_copy(update={"analytics": scores})
 
 
 def apply_interaction(state: CustomerState, event: InteractionEvent) -> CustomerState:

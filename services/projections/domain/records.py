@@ -9,7 +9,7 @@ Two guards, both kept in the customer's own documents:
   crash between the two writes): the event is folded into the state again, not skipped.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from services.projections.domain.effects import Effect
@@ -37,6 +37,7 @@ class SourceRecord:
     offset: int
     event: Event
     data_json: str | None = None
+    logged_at_ms: int = 0  # the Kafka record's timestamp: when the log accepted it
 
     @property
     def pos(self) -> str:
@@ -69,6 +70,29 @@ def days_to_load(state: CustomerState, records: Sequence[SourceRecord]) -> dict[
     if any(isinstance(r.event, ContactErased) for r in todo):
         days |= set(state.timeline)
     return {day: parts_to_load(state.timeline.get(day, [])) for day in sorted(days)}
+
+
+def stored_parts(state: CustomerState, parts: dict[str, int]) -> list[tuple[str, int]]:
+    """The (day, part) of `parts` that are read from their own documents: all but the head
+    part, which is inline in the state."""
+    head = head_bucket(state.timeline)
+    return [(day, n) for day, count in parts.items() for n in range(count) if (day, n) != head]
+
+
+def assemble_days(
+    state: CustomerState, parts: dict[str, int], stored: Mapping[tuple[str, int], list[Entry]]
+) -> dict[str, Day]:
+    """The loaded days: `parts[day]` parts each (a missing or empty one is left out), the head
+    part taken from the state, the others from `stored`."""
+    head = head_bucket(state.timeline)
+    days: dict[str, Day] = {}
+    for day, count in parts.items():
+        for n in range(count):
+            loaded = days.setdefault(day, Day(state.customer_id, day, []))
+            entries = list(state.head) if (day, n) == head else stored.get((day, n), [])
+            if entries:
+                loaded.parts.append(entries)
+    return days
 
 
 def entry_for(record: SourceRecord, scrubbed: bool) -> Entry:

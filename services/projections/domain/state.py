@@ -11,6 +11,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.projections.domain.timeline import Entry
+from shared.events.analytics import ClvScores, RfmScores
 from shared.events.customer import Profile
 
 RECENT_INTERACTIONS = 10
@@ -78,6 +79,17 @@ class Kpis(Model):
     notifications: dict[str, int] = Field(default_factory=dict)
 
 
+class Analytics(Model):
+    """The latest `c360.analytics.scored` of the customer (scores may be null until fitted);
+    latest by (scored_at, event id), so the order the topics interleave in does not matter."""
+
+    rfm: RfmScores | None = None
+    clv: ClvScores | None = None
+    model_id: str | None = None
+    scored_at: datetime
+    event_id: str
+
+
 class CustomerState(Model):
     """The stored document. `version` counts the events applied (the same after a rebuild);
     `revision` counts writes and guards them; `positions` is the tracking record: per topic and
@@ -92,6 +104,10 @@ class CustomerState(Model):
     complaints: tuple[Complaint, ...] = ()
     recent: tuple[Recent, ...] = ()
     merged_from: tuple[str, ...] = ()
+    analytics: Analytics | None = None
+    segments: tuple[str, ...] = Field(
+        default=(), description="ids of the segments this customer (with its merges) is in"
+    )
     version: int = 0
     created_at: datetime | None = None
     updated_at: datetime | None = None

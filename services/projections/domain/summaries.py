@@ -1,6 +1,7 @@
 """One readable line per event, for the timeline and the "last interactions" list."""
 
 from shared.events import Event
+from shared.events.analytics import AnalyticsScored, ScoredData
 from shared.events.contacts import (
     ConsentChanged,
     ContactCreated,
@@ -102,4 +103,16 @@ def _contact_or_notification(event: Event) -> str:
             return f"notification sent by {d.channel} ({d.rule})"
         case NotificationFailed(data=d):
             return f"notification failed on {d.channel} ({d.rule})"
+        case AnalyticsScored(data=d):
+            return scores_summary(d)
     return event.type.short_name.replace(".", " ")
+
+
+def scores_summary(d: ScoredData) -> str:
+    parts = [f"RFM {d.rfm.cell.value.replace('_', ' ')}"] if d.rfm else []
+    if d.clv:
+        parts += [
+            f"12-month CLV {money(d.clv.clv_12m_minor, d.clv.currency)}",
+            f"p(alive) {d.clv.p_alive:.2f}",
+        ]
+    return "scored: " + (", ".join(parts) or "no scores yet")

@@ -28,13 +28,25 @@ class Entry(BaseModel):
     data: str | None = None  # the event's `data` as JSON text (stored keys may not contain '.')
 
 
+def in_utc(time: datetime) -> datetime:
+    """`time` in UTC; a time at the very edge of the calendar (0001-01-01T00:00+14:00) has no
+    UTC counterpart, so it is pinned to the first or last representable instant."""
+    try:
+        return time.astimezone(UTC)
+    except OverflowError:
+        edge = datetime.min if time.year == 1 else datetime.max
+        return edge.replace(tzinfo=UTC)
+
+
 def sort_key(time: datetime, event_id: str) -> str:
     """Fixed-width UTC time then id: string order is time order."""
-    return f"{time.astimezone(UTC):%Y%m%dT%H%M%S.%f}|{event_id}"
+    return f"{day_of(time)}{in_utc(time):T%H%M%S.%f}|{event_id}"
 
 
 def day_of(time: datetime) -> str:
-    return f"{time.astimezone(UTC):%Y%m%d}"
+    """`YYYYMMDD` in UTC, always eight digits (strftime's `%Y` drops a small year's zeros)."""
+    utc = in_utc(time)
+    return f"{utc.year:04d}{utc.month:02d}{utc.day:02d}"
 
 
 def bucket_id(customer_id: str, day: str, part: int) -> str:

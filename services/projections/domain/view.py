@@ -1,12 +1,14 @@
 """The customer-360 view as consoles and the notifier see it: composed, classified, public."""
 
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.projections.domain.classify import Lifecycle, Satisfaction, lifecycle, satisfaction
 from services.projections.domain.complaints import is_open, overdue
 from services.projections.domain.state import CustomerState, Recent
+from shared.events.analytics import ClvScores, RfmScores
 from shared.events.customer import Profile
 
 
@@ -42,6 +44,13 @@ class ViewKpis(Public):
     notifications: dict[str, int]
 
 
+class ViewAnalytics(Public):
+    rfm: RfmScores | None = Field(description="recency, frequency, monetary 1-5 and the cell")
+    clv: ClvScores | None = Field(description="p_alive, expected purchases, 12-month CLV")
+    model_id: str | None
+    scored_at: datetime
+
+
 class Customer360(Public):
     customer_id: str = Field(description="the survivor when the requested id was merged")
     requested_id: str
@@ -53,6 +62,8 @@ class Customer360(Public):
     satisfaction: Satisfaction
     lifecycle_stage: Lifecycle
     recent_interactions: list[Recent]
+    analytics: ViewAnalytics | None = Field(description="RFM and CLV scores, once scored")
+    segments: list[str] = Field(description="ids of the segments the customer is in")
     version: int = Field(description="events folded into this view (all members)")
     created_at: datetime | None
     updated_at: datetime | None = Field(description="time of the latest event folded in")
@@ -117,7 +128,22 @@ def present(
         satisfaction=feeling,
         lifecycle_stage=lifecycle(composed.kpis, feeling, now),
         recent_interactions=list(composed.recent),
+        analytics=None
+        if composed.analytics is None
+        else ViewAnalytics.model_validate(composed.analytics.model_dump(exclude={"event_id"})),
+        segments=list(composed.segments),
         version=composed.version,
         created_at=composed.created_at,
         updated_at=composed.updated_at,
     )
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def segment_document(composed: CustomerState, members: list[str]) -> dict[str, Any]:
+    """The view that segment rules read: as the API shows it (JSON), without its own `segments`,
+    and as of the latest event folded in, so a replay or a back-fill decides the same way."""
+    now = composed.updated_at or EPOCH
+    view = present(composed, composed.customer_id, members, now)
+    return view.model_dump(mode="json", exclude={"segments"})

@@ -9,7 +9,7 @@ from typing import Annotated
 import httpx
 import orjson
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, RedirectResponse
 from sse_starlette.sse import EventSourceResponse
 
 from services.projections.entrypoints.http.dependencies import QueriesDep
@@ -31,6 +31,12 @@ router = APIRouter(prefix="/console", tags=["console"])
 @router.get("", include_in_schema=False)
 async def page() -> FileResponse:
     return FileResponse(PAGE_DIR / "index.html", media_type="text/html")
+
+
+@router.get("/dashboard", include_in_schema=False)
+async def kpi_dashboard(request: Request) -> RedirectResponse:
+    """The managers' KPI dashboard, served by the KPI service (`C360_KPIS_URL`)."""
+    return RedirectResponse(f"{request.app.state.kpis_url}/dashboard")
 
 
 @router.get("/assets/{name}", include_in_schema=False)

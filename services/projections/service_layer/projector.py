@@ -9,28 +9,29 @@ import asyncio
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import orjson
-from pymongo.errors import OperationFailure
 
 from services.projections import metrics
-from services.projections.adapters.deadletters import DeadLetters, RawRecord
-from services.projections.adapters.directory import apply_effects
 from services.projections.adapters.fault_points import BetweenWrites
-from services.projections.adapters.store import ProjectionStore
 from services.projections.domain.records import (
     SourceRecord,
+    assemble_days,
     bucket_writes,
     days_to_load,
     fold_records,
+    pending,
+    stored_parts,
 )
 from services.projections.domain.state import CustomerState
+from services.projections.service_layer.ports import ProjectionDocuments
+from services.projections.service_layer.segmenting import SegmentTracker
+from shared.consuming import DeadLetterSink, Record
 from shared.events import Event, InvalidEvent, decode_kafka_record
+from shared.events.analytics import AnalyticsScored
 from shared.events.contacts import ContactEvent
 from shared.events.notifications import NotificationEvent
-from shared.mongo import VersionConflict
+from shared.mongo import VersionConflict, is_busy_writer
 from shared.topics import Topics
 
 # Customers written at once per batch (`C360_PROJECTIONS_WRITE_CONCURRENCY`). MongoDB and
@@ -41,18 +42,12 @@ MAX_RETRIES = 8
 BACKOFF_S = 0.05
 
 
-def transient(exc: OperationFailure) -> bool:
-    """A failure that a retry of the same idempotent writes can get past."""
-    text = str(exc)
-    return "SQLITE_BUSY" in text or "database is locked" in text
-
-
 def customer_of(event: Event, key: bytes | None) -> str | None:
     """The subject (the contract), else the id in the payload, else the record key."""
     if event.subject:
         return event.subject
     data = event.data
-    if isinstance(event, NotificationEvent):
+    if isinstance(event, NotificationEvent | AnalyticsScored):
         return data.customer_id  # type: ignore[union-attr]
     if isinstance(event, ContactEvent):
         return getattr(data, "survivor_id", None) or getattr(data, "customer_id", None)
@@ -62,56 +57,45 @@ def customer_of(event: Event, key: bytes | None) -> str | None:
     return key.decode("utf-8", "replace") if key else None
 
 
-@dataclass
-class BatchResult:
-    applied: int = 0
-    duplicates: int = 0
-    rejected: int = 0
-
-
 class Projector:
     def __init__(
         self,
-        store: ProjectionStore,
-        dead_letters: DeadLetters,
+        store: ProjectionDocuments,
+        dead_letters: DeadLetterSink,
         topics: Topics,
         between_writes: BetweenWrites | None = None,
         concurrency: int = DEFAULT_CONCURRENCY,
+        segments: SegmentTracker | None = None,
     ) -> None:
         self.store = store
         self.dead_letters = dead_letters
         self.topics = topics
         self.limit = asyncio.Semaphore(concurrency)
         self.between_writes = between_writes  # a test's fault point, None in production
+        self.segments = segments
 
     def catalog_name(self, topic: str) -> str:
         """`interactions`, `contacts` or `notifications`: positions survive a prefix change."""
         return topic.removeprefix(self.topics.prefix).removeprefix("c360.")
 
-    async def handle(self, records: Sequence[RawRecord]) -> BatchResult:
+    async def handle(self, records: Sequence[Record]) -> None:
+        """Fold the batch; rejects what cannot be read, raises if any customer fails."""
         started = time.perf_counter()
-        result = BatchResult()
         by_customer: dict[str, list[SourceRecord]] = defaultdict(list)
         for raw in records:
             metrics.EVENTS_CONSUMED.labels(raw.topic).inc()
             decoded = await self._decode(raw)
-            if decoded is None:
-                result.rejected += 1
-                continue
-            by_customer[decoded[0]].append(decoded[1])
-        counts = await asyncio.gather(*(self._customer(c, rs) for c, rs in by_customer.items()))
-        result.applied = sum(a for a, _ in counts)
-        result.duplicates = sum(d for _, d in counts)
-        await self.dead_letters.flush()
+            if decoded is not None:
+                by_customer[decoded[0]].append(decoded[1])
+        await asyncio.gather(*(self._customer(c, rs) for c, rs in by_customer.items()))
         next_offsets: dict[tuple[str, int], int] = {}
         for raw in records:
             tp = (raw.topic, raw.partition)
             next_offsets[tp] = max(next_offsets.get(tp, 0), raw.offset + 1)
         await self.store.save_checkpoints(next_offsets)
         metrics.BATCH_SECONDS.observe(time.perf_counter() - started)
-        return result
 
-    async def _decode(self, raw: RawRecord) -> tuple[str, SourceRecord] | None:
+    async def _decode(self, raw: Record) -> tuple[str, SourceRecord] | None:
         try:
             event = decode_kafka_record(raw.value, raw.headers)
         except InvalidEvent as exc:
@@ -123,7 +107,8 @@ class Projector:
             return None
         data = orjson.dumps(event.data.model_dump(mode="json")).decode()
         name = self.catalog_name(raw.topic)
-        return customer_id, SourceRecord(name, raw.partition, raw.offset, event, data)
+        source = SourceRecord(name, raw.partition, raw.offset, event, data, raw.timestamp)
+        return customer_id, source
 
     async def _customer(self, customer_id: str, records: list[SourceRecord]) -> tuple[int, int]:
         """Fold one customer's records, redoing it (it is idempotent) after a lost race or a
@@ -134,8 +119,8 @@ class Projector:
                     return await self._fold(customer_id, records)
                 except VersionConflict:  # another writer got there first: reload and redo
                     metrics.CONFLICTS.inc()
-                except OperationFailure as exc:
-                    if not transient(exc):
+                except Exception as exc:
+                    if not is_busy_writer(exc):  # worth retrying the same idempotent writes
                         raise
                     metrics.STORE_RETRIES.inc()
                     await asyncio.sleep(BACKOFF_S * 2**attempt)
@@ -143,17 +128,25 @@ class Projector:
 
     async def _fold(self, customer_id: str, records: list[SourceRecord]) -> tuple[int, int]:
         state = await self.store.load_state(customer_id) or CustomerState(customer_id=customer_id)
-        days = await self.store.load_days(state, days_to_load(state, records))
+        wanted = days_to_load(state, records)
+        stored = await self.store.load_parts(customer_id, stored_parts(state, wanted))
+        days = assemble_days(state, wanted, stored)
+        first = pending(state, records)[:1]
         folded = fold_records(state, days, records)
         if not folded.changed:
             return 0, 0
         await self.store.save_buckets(customer_id, bucket_writes(state, folded.state, days))
-        await apply_effects(self.store, folded.effects)
+        await self.store.apply_effects(folded.effects)
+        new_state = folded.state
+        if self.segments is not None and folded.applied:
+            # the cause is the first record folded: a redelivery after a crash names it again
+            new_state = await self.segments.settle(new_state, first[0].pos)
         if self.between_writes is not None:
             await self.between_writes()
-        await self.store.save_state(folded.state, state.revision)
-        now = datetime.now(UTC)
+        await self.store.save_state(new_state, state.revision)
+        now_ms = time.time() * 1000
         for record in records:
-            metrics.EVENT_AGE.observe(max(0.0, (now - record.event.time).total_seconds()))
+            # accepted -> visible: from the broker's timestamp, not the event's business time
+            metrics.EVENT_AGE.observe(max(0.0, (now_ms - record.logged_at_ms) / 1000))
             metrics.EVENTS_APPLIED.labels(record.topic).inc()
         return folded.applied, folded.duplicates

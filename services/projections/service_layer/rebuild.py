@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from aiokafka import AIOKafkaProducer
 from pymongo.asynchronous.database import AsyncDatabase
 
-from services.projections.adapters.consumer import Progress, ProjectionConsumer
 from services.projections.adapters.store import (
     ProjectionStore,
     activate_generation,
@@ -20,10 +19,10 @@ from services.projections.adapters.store import (
     generations,
     record_generation,
 )
-from services.projections.entrypoints.worker import group_id, make_projector, source_topics
+from services.projections.entrypoints.worker import make_runner
+from shared.consuming.runner import Progress
 from shared.mongo import Document
 from shared.settings import Settings
-from shared.topics import Topics
 
 
 class GenerationInUse(ValueError):
@@ -45,13 +44,9 @@ async def rebuild(
 ) -> str:
     """Fold the log from the start into a new generation; returns its name."""
     generation = await next_generation(db)
-    topics = Topics.from_settings(settings)
     await record_generation(db, generation, status="building", started_at=_now())
-    projector = make_projector(settings, db, generation, producer)
-    consumer = ProjectionConsumer(
-        settings, group_id(settings, generation), source_topics(topics), projector.handle
-    )
-    await consumer.run_to_end(progress)
+    runner = make_runner(settings, db, generation, producer, announce_segments=False)
+    await runner.run_to_end(progress)
     await record_generation(db, generation, status="caught_up", caught_up_at=_now())
     if switch:
         await activate_generation(db, generation)

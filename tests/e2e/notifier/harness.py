@@ -45,6 +45,9 @@ def notifier_process(
     settings: Settings, rules: Path, http: HttpReceiver, smtp: SmtpReceiver, **extra: str
 ) -> ServiceProcess:
     port = free_port()
+    # No projections API unless a test starts one: the fallback for unfolded customers then
+    # finds nobody, rather than whatever a developer's stack answers on the default port.
+    extra.setdefault("C360_PROJECTIONS_URL", f"http://127.0.0.1:{free_port()}")
     env = settings_env(
         settings,
         C360_NOTIFIER_PORT=str(port),

@@ -57,8 +57,9 @@ async def test_sent_and_suppressed_notifications_appear_in_the_timeline(
 ) -> None:
     run = uuid.uuid4().hex[:6]
     reachable, unreachable = f"tl-{run}-a", f"tl-{run}-b"
-    notifier = notifier_process(settings, default_rules_for_tests(tmp_path), http, smtp)
     worker, api, api_url = projections(settings)
+    rules = default_rules_for_tests(tmp_path)
+    notifier = notifier_process(settings, rules, http, smtp, C360_PROJECTIONS_URL=api_url)
     processes = [notifier, worker, api]
     try:
         for process in processes:

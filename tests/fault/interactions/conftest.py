@@ -1,16 +1,12 @@
 """A private Kafka broker for tests that restart it: colleagues' tests keep the shared one.
 
-`deploy/local/stack.sh` starts it on free ports with its own state directory; the session fixture
-deletes it (and only it) at the end. It is stopped by its pid rather than `stack.sh stop`: the
-broker inherits the script's lock descriptor, so a second `stack.sh` command against the same
-state directory would wait for the lock until the broker exits.
+The local stack's engine starts it on free ports with its own state directory; the session
+fixture stops it and deletes that directory (and only it) at the end.
 """
 
 import os
 import shutil
-import signal
 import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +16,6 @@ import pytest
 from tests.infra import REPO, STACK, Infra
 from tests.processes import free_port
 
-STOP_TIMEOUT_S = 60.0
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
@@ -35,21 +30,15 @@ class PrivateKafka:
 
     def stack(self, *args: str) -> str:
         result = subprocess.run(
-            [str(STACK), *args], env=self.env, capture_output=True, text=True, check=False
+            [*STACK, *args], cwd=REPO, env=self.env, capture_output=True, text=True, check=False
         )
         if result.returncode != 0:
-            raise RuntimeError(f"stack.sh {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
+            raise RuntimeError(f"stack {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
         return result.stdout
 
     def stop(self) -> None:
-        """SIGTERM (a controlled shutdown) to the broker's pid, then wait until it has exited."""
-        pid = int(self.stack("pid", "kafka").strip())
-        os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + STOP_TIMEOUT_S
-        while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        if Path(f"/proc/{pid}").exists():
-            os.kill(pid, signal.SIGKILL)
+        """SIGTERM (a controlled shutdown), and wait until the broker has exited."""
+        self.stack("stop", "kafka")
 
     def restart(self) -> None:
         """Stop the broker and start it again on the same data and ports."""
@@ -66,6 +55,7 @@ def private_kafka(infra: Infra) -> Iterator[PrivateKafka]:
         "C360_KAFKA_PORT": str(free_port()),
         "C360_KAFKA_CONTROLLER_PORT": str(free_port()),
         "C360_KAFKA_HEAP": "-Xms256m -Xmx512m",
+        "C360_STOP_TIMEOUT": "60",
     }
     kafka = PrivateKafka(int(env["C360_KAFKA_PORT"]), env)
     try:

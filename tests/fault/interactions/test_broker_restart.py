@@ -14,7 +14,7 @@ from shared.settings import Settings
 from shared.topics import Topics
 from tests.fault.interactions.conftest import PrivateKafka
 from tests.integration.interactions.log import ids_of, read_topic
-from tests.processes import ServiceProcess, free_port, settings_env
+from tests.processes import ServiceProcess, free_port, running, settings_env
 from tests.unit.interactions.samples import note
 
 pytestmark = pytest.mark.fault
@@ -30,14 +30,20 @@ def service(settings: Settings, private_kafka: PrivateKafka) -> Iterator[tuple[s
     private = settings.model_copy(update={"kafka_bootstrap": private_kafka.bootstrap})
     asyncio.run(ensure_topics(private))
     port = free_port()
-    env = settings_env(private, C360_INTERACTIONS_PORT=str(port), C360_LOG_FORMAT="console")
     url = f"http://127.0.0.1:{port}"
-    process = ServiceProcess("services.interactions", env, f"{url}/readyz", "interactions")
-    process.start()
-    try:
-        yield url, private
-    finally:
-        process.stop()
+    with running(private, "contacts") as urls:
+        env = settings_env(
+            private,
+            C360_CONTACTS_URL=urls["contacts"],
+            C360_INTERACTIONS_PORT=str(port),
+            C360_LOG_FORMAT="console",
+        )
+        process = ServiceProcess("services.interactions", env, f"{url}/readyz", "interactions")
+        process.start()
+        try:
+            yield url, private
+        finally:
+            process.stop()
 
 
 class Sender:

@@ -2,6 +2,7 @@
 every ingress event is in `c360.interactions` (nothing lost), and nothing is dead-lettered."""
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Iterator
 
 import orjson
@@ -12,7 +13,7 @@ from services.interactions.entrypoints.ingress import POLL_RECORDS
 from shared.settings import Settings
 from shared.topics import Topics
 from tests.integration.interactions.log import eventually, ids_of, read_topic
-from tests.processes import ServiceProcess, free_port, settings_env
+from tests.processes import ServiceProcess, free_port, running, settings_env
 from tests.unit.interactions.samples import note
 
 pytestmark = pytest.mark.fault
@@ -23,11 +24,14 @@ TAKEOVER_S = "3"  # claims of the killed process are taken over this soon
 @pytest.fixture
 def start_service(settings: Settings, catalog: Topics) -> Iterator[Callable[[], ServiceProcess]]:
     started: list[ServiceProcess] = []
+    contacts = contextlib.ExitStack()
+    contacts_url = contacts.enter_context(running(settings, "contacts"))["contacts"]
 
     def start() -> ServiceProcess:
         port = free_port()
         env = settings_env(
             settings,
+            C360_CONTACTS_URL=contacts_url,
             C360_INTERACTIONS_PORT=str(port),
             C360_INTERACTIONS_CLAIM_TAKEOVER_SECONDS=TAKEOVER_S,
             C360_LOG_FORMAT="console",
@@ -38,9 +42,12 @@ def start_service(settings: Settings, catalog: Topics) -> Iterator[Callable[[], 
         started.append(process.start())
         return process
 
-    yield start
-    for process in started:
-        process.stop()
+    try:
+        yield start
+    finally:
+        for process in started:
+            process.stop()
+        contacts.close()
 
 
 async def test_nothing_is_lost_when_the_service_is_killed_mid_consumption(

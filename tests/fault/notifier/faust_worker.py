@@ -24,8 +24,8 @@ from shared.events import decode_kafka_record
 from shared.kafka import make_producer
 from shared.mongo import database, make_client
 from shared.settings import get_settings
-from shared.streaming import make_faust_app
 from shared.topics import Topics
+from tests.faust_app import make_faust_app
 
 settings = get_settings()
 topics = Topics.from_settings(settings)
@@ -44,7 +44,8 @@ async def notifier() -> Notifier:
         client = make_client(settings)
         store = NotifierStore(database(client, settings))
         channels = make_channels(rules, settings, httpx.AsyncClient(timeout=10))
-        contacts = ContactDirectory(store, database(client, settings))
+        projections = httpx.AsyncClient(base_url=settings.projections_url, timeout=5)
+        contacts = ContactDirectory(store, projections)
         deliverer = Deliverer(rules, store, channels, Outcomes(producer, topics), contacts)
         wired["notifier"] = Notifier(rules, store, deliverer, utc_now)
     return wired["notifier"]  # type: ignore[no-any-return]

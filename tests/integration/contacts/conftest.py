@@ -7,9 +7,9 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from pymongo.asynchronous.database import AsyncDatabase
 
+from services.contacts.adapters.store import ContactStore
 from services.contacts.bootstrap import build_app
-from shared.identity.resolver import MongoIdentityResolver
-from shared.identity.store import ContactStore
+from services.contacts.service_layer.resolver import IdentityResolver
 from shared.mongo import Document
 from shared.settings import Settings
 from shared.topics import Topics
@@ -29,8 +29,8 @@ async def store(
 
 
 @pytest.fixture
-def resolver(store: ContactStore) -> MongoIdentityResolver:
-    return MongoIdentityResolver(store)
+def resolver(store: ContactStore) -> IdentityResolver:
+    return IdentityResolver(store)
 
 
 @pytest.fixture

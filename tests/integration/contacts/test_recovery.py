@@ -7,10 +7,10 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from pymongo.asynchronous.database import AsyncDatabase
 
+from services.contacts.adapters.store import ContactStore
 from services.contacts.service_layer.contacts import Contacts
 from services.contacts.service_layer.merges import Merges
 from shared.events.customer import Profile, ProfileChanges
-from shared.identity.store import ContactStore
 from shared.mongo import Document
 from shared.settings import Settings
 from shared.topics import Topics

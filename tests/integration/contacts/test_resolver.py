@@ -4,9 +4,9 @@ import asyncio
 
 import pytest
 
+from services.contacts.adapters.store import ContactStore
+from services.contacts.service_layer.resolver import IdentityResolver
 from shared.events.customer import CustomerRef
-from shared.identity.resolver import MongoIdentityResolver
-from shared.identity.store import ContactStore
 from shared.settings import Settings
 from tests.integration.contacts.log import contact_records
 
@@ -17,7 +17,7 @@ async def test_fifty_parallel_first_sightings_make_one_customer(
     store: ContactStore, settings: Settings
 ) -> None:
     # 25 resolvers (as in 25 processes: no shared memory) race twice each through the store.
-    resolvers = [MongoIdentityResolver(store) for _ in range(25)]
+    resolvers = [IdentityResolver(store) for _ in range(25)]
     refs = [CustomerRef(phone="0912 555 0101") for _ in range(50)]
     results = await asyncio.gather(*(resolvers[i % 25].resolve(ref) for i, ref in enumerate(refs)))
     assert len({r.customer_id for r in results}) == 1
@@ -31,7 +31,7 @@ async def test_fifty_parallel_first_sightings_make_one_customer(
 
 
 async def test_equivalent_spellings_resolve_to_one_customer(
-    resolver: MongoIdentityResolver,
+    resolver: IdentityResolver,
 ) -> None:
     spellings = [
         "+98 912 555 0202",
@@ -45,7 +45,7 @@ async def test_equivalent_spellings_resolve_to_one_customer(
 
 
 async def test_new_identifier_is_linked_and_conflicts_are_recorded(
-    resolver: MongoIdentityResolver, store: ContactStore
+    resolver: IdentityResolver, store: ContactStore
 ) -> None:
     ana = await resolver.resolve(CustomerRef(email="ana@example.com"))
     bob = await resolver.resolve(CustomerRef(phone="+989125550303"))
@@ -66,6 +66,6 @@ async def test_new_identifier_is_linked_and_conflicts_are_recorded(
     assert [r["customers"] for r in records] == [sorted([ana.customer_id, bob.customer_id])]
 
 
-async def test_unknown_customer_id_is_rejected(resolver: MongoIdentityResolver) -> None:
+async def test_unknown_customer_id_is_rejected(resolver: IdentityResolver) -> None:
     with pytest.raises(ValueError, match=r"customer\.customer_id"):
         await resolver.resolve(CustomerRef(customer_id="c_doesnotexist"))

@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as examples
 from hypothesis import strategies as st
 
+from services.contacts.adapters.store import ContactStore
+from services.contacts.service_layer.resolver import IdentityResolver
 from shared.events.customer import CustomerRef
-from shared.identity.resolver import MongoIdentityResolver
-from shared.identity.store import ContactStore
 from shared.kafka import make_producer
 from shared.mongo import database, make_client
 from shared.settings import Settings
@@ -27,7 +27,7 @@ async def resolve_all(config: Settings, refs: list[CustomerRef]) -> list[tuple[s
     await store.start()
     try:
         # One resolver per spelling: no shared memory, so only the store can make them agree.
-        answers = await asyncio.gather(*(MongoIdentityResolver(store).resolve(r) for r in refs))
+        answers = await asyncio.gather(*(IdentityResolver(store).resolve(r) for r in refs))
         return [(a.customer_id, a.created) for a in answers]
     finally:
         await store.stop()

@@ -5,7 +5,7 @@ import os
 import faust
 
 from shared.settings import get_settings
-from shared.streaming import make_faust_app
+from tests.faust_app import make_faust_app
 
 settings = get_settings()
 app = make_faust_app("echo", settings, web_port=int(os.environ["ECHO_WEB_PORT"]))

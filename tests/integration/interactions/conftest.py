@@ -1,11 +1,12 @@
-"""The interactions app in-process (lifespan running: producer, contact store, ingress agent) on
-the test's own topics and database."""
+"""The interactions app in-process (lifespan running: producer, ingress agent) on the test's own
+topics and database, asking the contacts app (in-process too, lifespan running) for customers."""
 
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
+from services.contacts.bootstrap import build_app as build_contacts
 from services.interactions.bootstrap import build_app
 from shared.settings import Settings
 from shared.topics import Topics
@@ -13,10 +14,12 @@ from shared.topics import Topics
 
 @pytest.fixture
 async def api(settings: Settings, catalog: Topics) -> AsyncIterator[httpx.AsyncClient]:
-    app = build_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://interactions", timeout=60
-        ) as client:
-            yield client
+    contacts = build_contacts(settings)
+    async with contacts.router.lifespan_context(contacts):
+        app = build_app(settings, contacts_transport=httpx.ASGITransport(app=contacts))
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(
+                transport=transport, base_url="http://interactions", timeout=60
+            ) as client:
+                yield client

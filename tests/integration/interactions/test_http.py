@@ -199,10 +199,10 @@ async def test_binary_mode_over_http(api: httpx.AsyncClient, settings: Settings)
     assert written["data"]["text"] == "باینری"
 
 
-async def test_ready_checks_kafka_store_and_the_ingress_agent(api: httpx.AsyncClient) -> None:
+async def test_ready_checks_kafka_store_ingress_agent_and_contacts(api: httpx.AsyncClient) -> None:
     async def ready() -> dict[str, Any] | None:
         response = await api.get("/readyz")
         return response.json() if response.status_code == 200 else None
 
     report = await eventually(ready, "readiness")
-    assert report["checks"] == {"kafka": "ok", "store": "ok", "ingress": "ok"}
+    assert report["checks"] == {"kafka": "ok", "store": "ok", "ingress": "ok", "contacts": "ok"}

@@ -117,8 +117,8 @@ async def outcome_events(
 
 
 async def test_a_receiver_answering_500_then_200_gets_one_delivery(
-    deliver, http, settings, catalog
-):
+    deliver: Harness, http: HttpReceiver, settings: Settings, catalog: Topics
+) -> None:
     http.answers["/support"] = [500]
     claimed = await deliver.store.claim(notification())
     done = await deliver.deliver(claimed, 0)
@@ -138,7 +138,9 @@ async def test_a_receiver_answering_500_then_200_gets_one_delivery(
     )
 
 
-async def test_a_notification_recorded_as_sent_is_never_sent_again(deliver, http):
+async def test_a_notification_recorded_as_sent_is_never_sent_again(
+    deliver: Harness, http: HttpReceiver
+) -> None:
     first = await deliver.deliver(await deliver.store.claim(notification()), 0)
     again = await deliver.store.claim(first.model_copy(update={"status": Status.PENDING}))
     assert again.status is Status.SENT  # the stored record wins over a re-decided one
@@ -146,12 +148,14 @@ async def test_a_notification_recorded_as_sent_is_never_sent_again(deliver, http
     assert len(http.requests) == 1
 
 
-async def test_after_the_last_retry_it_fails_and_is_dead_lettered(deliver, http, settings, catalog):
+async def test_after_the_last_retry_it_fails_and_is_dead_lettered(
+    deliver: Harness, http: HttpReceiver, settings: Settings, catalog: Topics
+) -> None:
     http.answers["/support"] = [500, 503, 502]
     done = await deliver.deliver(await deliver.store.claim(notification()), 0)
     assert (done.status, done.attempts) == (Status.FAILED, 3)
     assert "HTTP 502" in (done.error or "")
-    [dead] = await outcome_events(settings, catalog.deadletter, 1)
+    [dead] = await outcome_events(settings, catalog.notifications_failed, 1)
     headers = dict(dead.headers)
     assert headers["c360-error-kind"] == b"notification_failed"
     assert headers["c360-notification-id"] == done.id.encode()
@@ -160,13 +164,15 @@ async def test_after_the_last_retry_it_fails_and_is_dead_lettered(deliver, http,
     assert decode_event(record.value).type == EventType.NOTIFICATION_FAILED
 
 
-async def test_a_client_error_is_not_retried(deliver, http):
+async def test_a_client_error_is_not_retried(deliver: Harness, http: HttpReceiver) -> None:
     http.answers["/support"] = [422]
     done = await deliver.deliver(await deliver.store.claim(notification()), 0)
     assert (done.status, done.attempts, len(http.requests)) == (Status.FAILED, 1, 1)
 
 
-async def test_email_over_smtp_carries_the_notification_id(deliver, smtp):
+async def test_email_over_smtp_carries_the_notification_id(
+    deliver: Harness, smtp: SmtpReceiver
+) -> None:
     deliver.contacts["c1"] = Contact(
         emails=("sara@example.com",), preferred_channel="email", consent={"email": True}
     )
@@ -181,7 +187,9 @@ async def test_email_over_smtp_carries_the_notification_id(deliver, smtp):
     assert (message["To"], message["Subject"]) == ("sara@example.com", "Hello")
 
 
-async def test_sms_through_the_provider_api_carries_an_idempotency_key(deliver, http):
+async def test_sms_through_the_provider_api_carries_an_idempotency_key(
+    deliver: Harness, http: HttpReceiver
+) -> None:
     deliver.contacts["c1"] = Contact(
         phones=("+989121234567",), preferred_channel="sms", consent={"sms": True}
     )
@@ -193,8 +201,8 @@ async def test_sms_through_the_provider_api_carries_an_idempotency_key(deliver, 
 
 
 async def test_without_consent_nothing_is_sent_and_the_suppression_is_recorded(
-    deliver, http, smtp, settings, catalog
-):
+    deliver: Harness, http: HttpReceiver, smtp: SmtpReceiver, settings: Settings, catalog: Topics
+) -> None:
     deliver.contacts["c1"] = Contact(
         emails=("a@b.io",),
         phones=("+989121234567",),

@@ -1,6 +1,7 @@
 """Bearer token validation with keys of our own: what must pass and what must be refused."""
 
 import time
+from typing import Any
 
 import pytest
 
@@ -38,14 +39,18 @@ def validator(source: FakeJwksSource, clock: Clock) -> TokenValidator:
     return TokenValidator(KeyCache(source, min_refresh_s=30, clock=clock), ISSUER, AUDIENCE)
 
 
-async def test_a_valid_token_names_the_principal_and_its_roles(issuer, validator):
+async def test_a_valid_token_names_the_principal_and_its_roles(
+    issuer: LocalIssuer, validator: TokenValidator
+) -> None:
     principal = await validator.validate(issuer.token("agent", "analyst", username="agent"))
     assert principal.name == "agent"
     assert principal.roles == {Role.AGENT, Role.ANALYST}
     assert principal.client_id == "c360-cli"
 
 
-async def test_keycloak_realm_access_roles_are_understood(issuer, validator):
+async def test_keycloak_realm_access_roles_are_understood(
+    issuer: LocalIssuer, validator: TokenValidator
+) -> None:
     token = issuer.token(roles=None, realm_access={"roles": ["supervisor", "offline_access"]})
     principal = await validator.validate(token)
     assert principal.roles == {Role.SUPERVISOR}
@@ -60,30 +65,34 @@ async def test_keycloak_realm_access_roles_are_understood(issuer, validator):
     ],
     ids=["expired", "wrong-issuer", "wrong-audience"],
 )
-async def test_a_token_with_bad_claims_is_refused(issuer, validator, claims, reason):
+async def test_a_token_with_bad_claims_is_refused(
+    issuer: LocalIssuer, validator: TokenValidator, claims: dict[str, Any], reason: str
+) -> None:
     with pytest.raises(InvalidToken, match=reason):
         await validator.validate(issuer.token("agent", **claims))
 
 
-async def test_a_forged_signature_is_refused(issuer, validator):
+async def test_a_forged_signature_is_refused(
+    issuer: LocalIssuer, validator: TokenValidator
+) -> None:
     impostor = new_key(kid=issuer.key.kid)  # same kid, different key
     with pytest.raises(InvalidToken):
         await validator.validate(issuer.token("admin", key=impostor))
 
 
-async def test_an_unknown_kid_is_refused(issuer, validator):
+async def test_an_unknown_kid_is_refused(issuer: LocalIssuer, validator: TokenValidator) -> None:
     with pytest.raises(InvalidToken, match="unknown signing key"):
         await validator.validate(issuer.token("admin", key=new_key()))
 
 
-async def test_garbage_is_refused(validator):
+async def test_garbage_is_refused(validator: TokenValidator) -> None:
     with pytest.raises(InvalidToken):
         await validator.validate("nonsense")
 
 
 async def test_keys_are_fetched_once_and_refetched_when_the_issuer_rotates(
-    issuer, validator, source, clock
-):
+    issuer: LocalIssuer, validator: TokenValidator, source: FakeJwksSource, clock: Clock
+) -> None:
     await validator.validate(issuer.token("agent"))
     await validator.validate(issuer.token("agent"))
     assert source.fetches == 1
@@ -94,7 +103,9 @@ async def test_keys_are_fetched_once_and_refetched_when_the_issuer_rotates(
     assert source.fetches == 2
 
 
-async def test_unknown_kids_refetch_at_most_once_per_interval(issuer, validator, source, clock):
+async def test_unknown_kids_refetch_at_most_once_per_interval(
+    issuer: LocalIssuer, validator: TokenValidator, source: FakeJwksSource, clock: Clock
+) -> None:
     await validator.validate(issuer.token("agent"))
     stranger = new_key()
     for _ in range(20):

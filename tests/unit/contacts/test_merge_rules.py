@@ -5,11 +5,11 @@ from datetime import UTC, datetime
 import pytest
 
 from services.contacts.domain.changes import erase, merge, unmerge
+from services.contacts.domain.commands import create
+from services.contacts.domain.contact import ContactState
 from services.contacts.domain.errors import RuleViolation
 from shared.events.contacts import Origin
 from shared.events.customer import Profile
-from shared.identity.commands import create
-from shared.identity.contact import ContactState
 
 
 def contact(customer_id: str, **profile: object) -> ContactState:

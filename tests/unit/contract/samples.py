@@ -24,6 +24,12 @@ NOTIFICATION = {
     "trigger_event_id": "e-1",
 }
 
+SEGMENT_MEMBERSHIP = {
+    "segment_id": "at-risk-vip",
+    "segment_name": "Valuable customers at risk",
+    "customer_id": "c_123",
+    "cause": "interactions:3:1042",
+}
 SAMPLE_DATA: dict[EventType, dict[str, Any]] = {
     EventType.CALL: {
         "customer": CUSTOMER,
@@ -92,4 +98,26 @@ SAMPLE_DATA: dict[EventType, dict[str, Any]] = {
     EventType.NOTIFICATION_SENT: NOTIFICATION,
     EventType.NOTIFICATION_FAILED: {**NOTIFICATION, "attempts": 5, "error": "HTTP 500"},
     EventType.NOTIFICATION_SUPPRESSED: {**NOTIFICATION, "reason": "no consent for sms"},
+    EventType.ANALYTICS_SCORED: {
+        "customer_id": "c_1",
+        "rfm": {"recency": 5, "frequency": 4, "monetary": 4, "cell": "champions"},
+        "clv": {
+            "p_alive": 0.93,
+            "expected_purchases_90d": 1.7,
+            "clv_12m_minor": 12_840,
+            "currency": "USD",
+        },
+        "model_id": "clv-20261201T2200Z-USD",
+        "scored_at": WHEN,
+    },
+    EventType.SEGMENT_ENTERED: SEGMENT_MEMBERSHIP,
+    EventType.SEGMENT_EXITED: SEGMENT_MEMBERSHIP,
+    EventType.MARKETING_SPEND: {
+        "channel": "paid_search",
+        "campaign": "spring-sale",
+        "amount_minor": 250_000,
+        "currency": "USD",
+        "period_start": "2026-03-01",
+        "period_end": "2026-03-31",
+    },
 }

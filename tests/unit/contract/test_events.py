@@ -27,7 +27,8 @@ def test_round_trips_through_json(event_type: EventType) -> None:
     again = decode_event(encode_event(original))
     assert again == original
     assert type(again) is EVENT_CLASSES[event_type]
-    assert again.dataschema == f"urn:c360:schema:{event_type.value}:v1"
+    version = EVENT_CLASSES[event_type].schema_version
+    assert again.dataschema == f"urn:c360:schema:{event_type.value}:v{version}"
 
 
 def test_text_in_any_script_is_kept_intact() -> None:

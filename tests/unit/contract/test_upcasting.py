@@ -30,3 +30,21 @@ def test_v1_note_is_upcast_when_the_model_moves_to_v2(monkeypatch: pytest.Monkey
     event = parse_event(event_dict(EventType.NOTE, v1))  # no dataschema: written against v1
     assert event.data.text == SAMPLE_DATA[EventType.NOTE]["text"]  # type: ignore[union-attr]
     assert event.dataschema == "urn:c360:schema:c360.interaction.note:v2"
+
+
+def test_a_v1_contact_created_reads_as_v2_without_acquisition() -> None:
+    v1 = event_dict(EventType.CONTACT_CREATED, SAMPLE_DATA[EventType.CONTACT_CREATED])
+    v1["dataschema"] = "urn:c360:schema:c360.contact.created:v1"
+    event = parse_event(v1)
+    assert event.dataschema == "urn:c360:schema:c360.contact.created:v2"
+    assert event.data.acquisition is None  # type: ignore[union-attr]
+
+
+def test_a_v2_contact_created_carries_its_acquisition() -> None:
+    data = {
+        **SAMPLE_DATA[EventType.CONTACT_CREATED],
+        "acquisition": {"channel": "paid_search", "campaign": "spring", "source": "adapters/web"},
+    }
+    event = parse_event(event_dict(EventType.CONTACT_CREATED, data))
+    assert event.data.acquisition.channel == "paid_search"  # type: ignore[union-attr]
+    assert event.data.acquisition.campaign == "spring"  # type: ignore[union-attr]

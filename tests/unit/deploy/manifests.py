@@ -9,7 +9,9 @@ from typing import Any
 
 import yaml
 
+from deploy.local.stack.components import SERVICES
 from services.interactions.entrypoints import ingress
+from services.kpis.entrypoints import worker as kpis
 from services.notifier.entrypoints import worker as notifier_worker
 from services.projections.adapters.store import FIRST_GENERATION
 from services.projections.entrypoints import worker as projection_worker
@@ -20,7 +22,6 @@ REPO = Path(__file__).resolve().parents[3]
 DEPLOY = REPO / "deploy"
 K8S_BASE = DEPLOY / "k8s" / "base"
 K8S_OVERLAY = DEPLOY / "k8s" / "overlays" / "example"
-SERVICES_CONF = DEPLOY / "local" / "services.conf"
 FIELDS = Settings.model_fields
 SECRET_FIELDS = {"mongodb_uri", "webhook_secret"}
 
@@ -40,9 +41,8 @@ def load_all(path: Path) -> list[dict[str, Any]]:
 
 
 def native_processes() -> dict[str, str]:
-    """name -> python module, from the native stack's process list (what `make up` runs)."""
-    rows = (line.split() for line in SERVICES_CONF.read_text().splitlines())
-    return {row[0]: row[1] for row in rows if row and not row[0].startswith("#")}
+    """name -> python module, from the native stack's component table (what `make up` runs)."""
+    return {name: module for name, module, _ in SERVICES}
 
 
 def port_field(module: str) -> str:
@@ -73,6 +73,7 @@ def consumer_groups() -> dict[str, set[str]]:
     return {
         "services.interactions": {ingress.consumer_group(settings)},
         "services.notifier": {notifier_worker.consumer_group(settings)},
+        "services.kpis": {kpis.group_id(settings)},
         "services.projections.worker": {projection_worker.group_id(settings, FIRST_GENERATION)},
     }
 
@@ -83,6 +84,7 @@ def consumed_topics() -> dict[str, set[str]]:
     return {
         "services.interactions": {topics.ingress},
         "services.notifier": {topics.contacts, topics.interactions},
+        "services.kpis": set(kpis.source_topics(Settings(topic_prefix="")).all()),
         "services.projections.worker": set(projection_worker.source_topics(topics)),
     }
 

@@ -34,12 +34,12 @@ def command_module(service: dict[str, Any]) -> str:
 C360 = {name: command_module(s) for name, s in SERVICES.items() if command_module(s)}
 
 
-def test_every_native_process_runs_under_the_same_name_and_module():
+def test_every_native_process_runs_under_the_same_name_and_module() -> None:
     assert native_processes() == C360
 
 
 @pytest.mark.parametrize("name", sorted(C360))
-def test_each_service_runs_a_real_module_on_its_settings_port(name):
+def test_each_service_runs_a_real_module_on_its_settings_port(name: str) -> None:
     module = C360[name]
     check_runnable(module)
     port = default(port_field(module))
@@ -51,7 +51,7 @@ def test_each_service_runs_a_real_module_on_its_settings_port(name):
 
 
 @pytest.mark.parametrize("name", sorted(C360))
-def test_services_wait_for_a_healthy_broker_and_store_and_for_the_topics(name):
+def test_services_wait_for_a_healthy_broker_and_store_and_for_the_topics(name: str) -> None:
     depends = SERVICES[name]["depends_on"]
     assert depends["kafka"]["condition"] == "service_healthy"
     assert depends["mongo"]["condition"] == "service_healthy"
@@ -59,7 +59,7 @@ def test_services_wait_for_a_healthy_broker_and_store_and_for_the_topics(name):
     assert SERVICES["topics"]["depends_on"]["kafka"]["condition"] == "service_healthy"
 
 
-def test_every_c360_variable_is_a_settings_field_and_points_at_compose_services():
+def test_every_c360_variable_is_a_settings_field_and_points_at_compose_services() -> None:
     for name, service in SERVICES.items():
         for variable, value in (service.get("environment") or {}).items():
             if variable.startswith("C360_"):
@@ -79,7 +79,7 @@ def test_every_c360_variable_is_a_settings_field_and_points_at_compose_services(
     assert env["C360_WEBHOOK_SECRET"].startswith("${C360_WEBHOOK_SECRET:?")
 
 
-def test_kafka_is_the_official_image_in_kraft_mode_on_the_bootstrap_listener():
+def test_kafka_is_the_official_image_in_kraft_mode_on_the_bootstrap_listener() -> None:
     kafka = SERVICES["kafka"]
     assert kafka["image"].startswith("apache/kafka:")
     env = kafka["environment"]
@@ -90,7 +90,7 @@ def test_kafka_is_the_official_image_in_kraft_mode_on_the_bootstrap_listener():
     assert kafka["healthcheck"]["test"]
 
 
-def test_mongo_7_runs_as_a_single_node_replica_set_initiated_by_its_healthcheck():
+def test_mongo_7_runs_as_a_single_node_replica_set_initiated_by_its_healthcheck() -> None:
     mongo = SERVICES["mongo"]
     assert mongo["image"] == "mongo:7"
     assert mongo["command"][mongo["command"].index("--replSet") + 1] == "rs0"
@@ -99,7 +99,7 @@ def test_mongo_7_runs_as_a_single_node_replica_set_initiated_by_its_healthcheck(
     assert "mongo:27017" in probe
 
 
-def test_the_topics_job_runs_the_installed_ops_command():
+def test_the_topics_job_runs_the_installed_ops_command() -> None:
     assert SERVICES["topics"]["command"] == ["c360", "topics"]
     assert SERVICES["topics"]["restart"] == "no"
     scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
@@ -108,13 +108,13 @@ def test_the_topics_job_runs_the_installed_ops_command():
     assert "topics" in commands.commands  # type: ignore[attr-defined]
 
 
-def test_all_c360_processes_share_one_image_built_from_the_dockerfile():
+def test_all_c360_processes_share_one_image_built_from_the_dockerfile() -> None:
     builds = {(s["image"], s["build"]["dockerfile"]) for n, s in SERVICES.items() if n in C360}
     assert builds == {("c360:local", "deploy/Dockerfile")}
     assert SERVICES["topics"]["image"] == "c360:local"
 
 
-def test_dockerfile_builds_from_the_lock_without_dev_tools_and_runs_unprivileged():
+def test_dockerfile_builds_from_the_lock_without_dev_tools_and_runs_unprivileged() -> None:
     dockerfile = (DEPLOY / "Dockerfile").read_text()
     assert re.search(r"^FROM python:3\.11-slim", dockerfile, re.M)
     assert "uv sync --frozen --no-dev" in dockerfile
@@ -130,7 +130,7 @@ def test_dockerfile_builds_from_the_lock_without_dev_tools_and_runs_unprivileged
             assert path not in ignored, f".dockerignore hides {path} from the build"
 
 
-def test_prometheus_scrapes_every_c360_process_on_its_port():
+def test_prometheus_scrapes_every_c360_process_on_its_port() -> None:
     config = yaml.safe_load((DEPLOY / "prometheus" / "prometheus.yml").read_text())
     targets = {
         target
@@ -141,7 +141,7 @@ def test_prometheus_scrapes_every_c360_process_on_its_port():
     assert targets == {f"{name}:{default(port_field(m))}" for name, m in C360.items()}
 
 
-def test_grafana_is_provisioned_with_the_prometheus_datasource_and_the_dashboard():
+def test_grafana_is_provisioned_with_the_prometheus_datasource_and_the_dashboard() -> None:
     grafana = SERVICES["grafana"]
     mounts = dict(volume.split(":")[:2] for volume in grafana["volumes"])
     provisioning = DEPLOY / "grafana" / "provisioning"

@@ -32,10 +32,9 @@ REQUIRED = {
     "events consumed by the projector": "c360_projection_events_consumed_total",
     "events consumed by the notifier": "c360_notifier_events_consumed_total",
     "ingress records consumed": "c360_interactions_ingress_consumed_total",
-    "projector dead letters": "c360_projection_dead_lettered_total",
-    "notifier dead letters": "c360_notifier_dead_lettered_total",
-    "ingress dead letters": "c360_interactions_dead_lettered_total",
-    "projection lag per partition": "c360_projection_lag_records",
+    "consumer dead letters (projector, notifier, ingress)": "c360_consumer_dead_letters_total",
+    "failed notifications": "c360_notifier_dead_lettered_total",
+    "consumer lag per partition": "c360_consumer_lag_records",
     "apply latency": "c360_projection_batch_seconds_bucket",
     "notification outcomes": "c360_notifier_notifications_total",
     "broker and store health": "c360_dependency_up",
@@ -54,24 +53,24 @@ def exported_samples() -> set[str]:
     }
 
 
-def test_every_queried_metric_is_exported_by_a_service():
+def test_every_queried_metric_is_exported_by_a_service() -> None:
     missing = QUERIED - exported_samples()
     assert not missing, f"the dashboard queries metrics nobody exports: {sorted(missing)}"
 
 
 @pytest.mark.parametrize(("what", "metric"), sorted(REQUIRED.items()))
-def test_the_dashboard_shows(what, metric):
+def test_the_dashboard_shows(what: str, metric: str) -> None:
     assert metric in QUERIED, f"no panel shows {what}"
     assert metric in exported_samples()
 
 
-def test_lag_is_shown_per_partition():
-    lag = [e for e in EXPRESSIONS if "c360_projection_lag_records" in e]
+def test_lag_is_shown_per_partition() -> None:
+    lag = [e for e in EXPRESSIONS if "c360_consumer_lag_records" in e]
     assert lag
     assert all("partition" in e for e in lag)
 
 
-def test_panels_use_the_provisioned_datasource_and_have_unique_ids():
+def test_panels_use_the_provisioned_datasource_and_have_unique_ids() -> None:
     sources = yaml.safe_load(
         (DEPLOY / "grafana/provisioning/datasources/prometheus.yml").read_text()
     )
@@ -83,13 +82,13 @@ def test_panels_use_the_provisioned_datasource_and_have_unique_ids():
         assert panel["targets"], panel["title"]
 
 
-def test_alerts_watch_exported_metrics_and_are_loaded_by_prometheus():
+def test_alerts_watch_exported_metrics_and_are_loaded_by_prometheus() -> None:
     rules = yaml.safe_load((DEPLOY / "prometheus/alerts.yml").read_text())
     alerts = [rule for group in rules["groups"] for rule in group["rules"]]
     watched = {name for a in alerts for name in re.findall(r"\bc360_[a-z0-9_]+", a["expr"])}
     assert watched
     assert not watched - exported_samples()
-    assert {"c360_dependency_up", "c360_projection_lag_records"} <= watched
+    assert {"c360_dependency_up", "c360_consumer_lag_records", "c360_consumer_ready"} <= watched
     config = yaml.safe_load((DEPLOY / "prometheus/prometheus.yml").read_text())
     compose = yaml.safe_load((DEPLOY / "docker-compose.yml").read_text())
     mounts = dict(v.split(":")[:2] for v in compose["services"]["prometheus"]["volumes"])

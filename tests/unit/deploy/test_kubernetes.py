@@ -57,17 +57,17 @@ def port_of(name: str) -> int:
     return int(port["containerPort"])
 
 
-def test_the_base_lists_every_manifest_in_its_folder():
+def test_the_base_lists_every_manifest_in_its_folder() -> None:
     listed = set(KUSTOMIZATION["resources"])
     assert listed == {p.name for p in K8S_BASE.glob("*.yaml")} - {"kustomization.yaml"}
 
 
-def test_one_deployment_per_native_process_running_the_same_module():
+def test_one_deployment_per_native_process_running_the_same_module() -> None:
     assert {name: module_of(name) for name in DEPLOYMENTS} == native_processes()
 
 
 @pytest.mark.parametrize("name", sorted(native_processes()))
-def test_deployment_serves_probes_and_metrics_on_its_settings_port(name):
+def test_deployment_serves_probes_and_metrics_on_its_settings_port(name: str) -> None:
     module, spec = module_of(name), container(DEPLOYMENTS[name])
     check_runnable(module)
     assert port_of(name) == default(port_field(module))
@@ -82,7 +82,7 @@ def test_deployment_serves_probes_and_metrics_on_its_settings_port(name):
 
 
 @pytest.mark.parametrize("name", sorted(native_processes()))
-def test_deployment_has_requests_limits_and_runs_unprivileged(name):
+def test_deployment_has_requests_limits_and_runs_unprivileged(name: str) -> None:
     resources = container(DEPLOYMENTS[name])["resources"]
     for bound in ("requests", "limits"):
         assert set(resources[bound]) == {"cpu", "memory"}, f"{name} {bound}"
@@ -90,7 +90,7 @@ def test_deployment_has_requests_limits_and_runs_unprivileged(name):
 
 
 @pytest.mark.parametrize("name", sorted(native_processes()))
-def test_every_deployment_has_a_disruption_budget_selecting_its_pods(name):
+def test_every_deployment_has_a_disruption_budget_selecting_its_pods(name: str) -> None:
     budgets = [
         pdb
         for pdb in of_kind("PodDisruptionBudget").values()
@@ -102,9 +102,9 @@ def test_every_deployment_has_a_disruption_budget_selecting_its_pods(name):
     assert budgets[0]["spec"].keys() & {"maxUnavailable", "minAvailable"}
 
 
-def test_consumers_scale_on_lag_and_http_only_services_on_cpu_never_both():
+def test_consumers_scale_on_lag_and_http_only_services_on_cpu_never_both() -> None:
     consumers = {name for name in DEPLOYMENTS if module_of(name) in consumer_groups()}
-    assert consumers == {"interactions", "notifier", "projector"}
+    assert consumers == {"interactions", "notifier", "projector", "kpis"}
     scaled = {so["spec"]["scaleTargetRef"]["name"] for so in SCALED.values()}
     by_hpa = {hpa["spec"]["scaleTargetRef"]["name"] for hpa in HPAS.values()}
     assert scaled == consumers
@@ -112,7 +112,7 @@ def test_consumers_scale_on_lag_and_http_only_services_on_cpu_never_both():
     assert not scaled & by_hpa
 
 
-def test_http_only_services_scale_on_cpu_with_autoscaling_v2():
+def test_http_only_services_scale_on_cpu_with_autoscaling_v2() -> None:
     for hpa in HPAS.values():
         assert hpa["apiVersion"] == "autoscaling/v2"
         assert hpa["spec"]["scaleTargetRef"]["kind"] == "Deployment"
@@ -123,7 +123,7 @@ def test_http_only_services_scale_on_cpu_with_autoscaling_v2():
 
 
 @pytest.mark.parametrize("name", ["interactions", "notifier", "projector"])
-def test_workers_scale_on_their_real_groups_lag_up_to_the_partition_count(name):
+def test_workers_scale_on_their_real_groups_lag_up_to_the_partition_count(name: str) -> None:
     scaled = SCALED[name]["spec"]
     partitions = int(CONFIG["C360_TOPIC_PARTITIONS"])
     assert partitions == default("topic_partitions")
@@ -138,7 +138,7 @@ def test_workers_scale_on_their_real_groups_lag_up_to_the_partition_count(name):
         assert int(trigger["lagThreshold"]) > 0
 
 
-def test_config_and_secrets_are_separate_and_all_real_settings():
+def test_config_and_secrets_are_separate_and_all_real_settings() -> None:
     for variable in [*CONFIG, *SECRET]:
         assert field_of(variable), f"{variable} is not a Settings field"
     assert {field_of(v) for v in SECRET} == SECRET_FIELDS
@@ -150,7 +150,7 @@ def test_config_and_secrets_are_separate_and_all_real_settings():
         assert "env" not in container(DEPLOYMENTS[name])
 
 
-def test_topics_are_created_by_a_job_running_the_ops_command():
+def test_topics_are_created_by_a_job_running_the_ops_command() -> None:
     (job,) = of_kind("Job").values()
     spec = job["spec"]["template"]["spec"]
     (topics,) = spec["containers"]
@@ -159,7 +159,7 @@ def test_topics_are_created_by_a_job_running_the_ops_command():
     assert {"configMapRef": {"name": "c360-config"}} in topics["envFrom"]
 
 
-def test_the_example_overlay_builds_on_the_base_and_replaces_the_secret():
+def test_the_example_overlay_builds_on_the_base_and_replaces_the_secret() -> None:
     overlay = yaml.safe_load((K8S_OVERLAY / "kustomization.yaml").read_text())
     assert "../../base" in overlay["resources"]
     (generated,) = overlay["secretGenerator"]

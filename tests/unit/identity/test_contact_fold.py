@@ -7,11 +7,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from services.contacts.domain.changes import merge, set_consent, unmerge, update
+from services.contacts.domain.commands import create, link
+from services.contacts.domain.contact import ContactMissing, ContactState, apply
 from shared.events import parse_event
 from shared.events.contacts import ContactEvent, Identity, Origin
 from shared.events.customer import Channel, Consent, Profile, ProfileChanges
-from shared.identity.commands import create, link
-from shared.identity.contact import ContactMissing, ContactState, apply
 
 subscriber = st.integers(min_value=0, max_value=999_999)
 systems = st.sampled_from(["crm", "loyalty", "shop"])

@@ -7,27 +7,30 @@ from datetime import UTC, datetime, timedelta
 from services.interactions.domain.acceptance import Stamped
 from services.interactions.domain.claims import Claim, Receipt
 from services.interactions.domain.intake import read_bytes
+from services.interactions.service_layer.ports import Unidentified
 from shared.events.customer import CustomerRef
 from shared.events.interactions import InteractionEvent
-from shared.identity import ResolvedCustomer
-from shared.identity.normalise import InvalidIdentifier
 from shared.position import Position
 
 
 class FakeResolver:
-    """Customer id = the first identifier; phone "bad" cannot be normalised."""
+    """Customer id = the first identifier; phone "bad" names no customer. Counts the blocks
+    asked for."""
 
     def __init__(self) -> None:
         self.calls = 0
         self.fail_with: Exception | None = None
 
-    async def resolve(self, ref: CustomerRef) -> ResolvedCustomer:
-        self.calls += 1
+    async def resolve(self, refs: Sequence[CustomerRef]) -> list[str | Unidentified]:
         if self.fail_with:
             raise self.fail_with
+        self.calls += len(refs)
+        return [self._one(ref) for ref in refs]
+
+    def _one(self, ref: CustomerRef) -> str | Unidentified:
         if ref.phone == "bad":
-            raise InvalidIdentifier("customer.phone", "'bad' is not a phone number")
-        return ResolvedCustomer(f"c-{ref.customer_id or ref.email or ref.phone}")
+            return Unidentified("customer.phone", "'bad' is not a phone number")
+        return f"c-{ref.customer_id or ref.email or ref.phone}"
 
 
 class FakeLog:

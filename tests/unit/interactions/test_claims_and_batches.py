@@ -1,6 +1,7 @@
 """Pure rules of idempotency: what a copy does about an earlier claim; copies inside a batch."""
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import orjson
 import pytest
@@ -37,12 +38,16 @@ def receipt(fp: str) -> Receipt:
 
 
 @given(fp=prints, claimed=prints, age=ages)
-def test_a_receipt_with_the_same_content_is_always_replayed(fp, claimed, age):
+def test_a_receipt_with_the_same_content_is_always_replayed(
+    fp: str, claimed: str, age: float
+) -> None:
     assert decide(fp, claim(claimed, age), receipt(fp), T0, TAKEOVER) == Replay(receipt(fp))
 
 
 @given(fp=prints, other=prints, age=ages, with_receipt=st.booleans())
-def test_different_content_under_a_known_id_is_always_refused(fp, other, age, with_receipt):
+def test_different_content_under_a_known_id_is_always_refused(
+    fp: str, other: str, age: float, with_receipt: bool
+) -> None:
     if fp == other:
         return
     found = receipt(other) if with_receipt else None
@@ -50,13 +55,13 @@ def test_different_content_under_a_known_id_is_always_refused(fp, other, age, wi
 
 
 @given(age=ages)
-def test_an_unanswered_claim_is_waited_for_until_stale_then_taken_over(age):
+def test_an_unanswered_claim_is_waited_for_until_stale_then_taken_over(age: float) -> None:
     decision = decide("p1", claim("p1", age), None, T0, TAKEOVER)
     expected = TakeOver(claim("p1", age)) if age >= TAKEOVER.total_seconds() else Wait()
     assert decision == expected
 
 
-def test_a_released_claim_is_claimed_again():
+def test_a_released_claim_is_claimed_again() -> None:
     assert decide("p1", None, None, T0, TAKEOVER) == TakeOver(None)
 
 
@@ -64,7 +69,9 @@ ids = st.lists(st.tuples(st.sampled_from("abcde"), st.sampled_from(["x", "y"])),
 
 
 @given(ids)
-def test_batch_copies_cover_every_position_once_and_group_by_id(pairs):
+def test_batch_copies_cover_every_position_once_and_group_by_id(
+    pairs: list[tuple[str, str]],
+) -> None:
     groups = group_copies(pairs)
     seen = sorted(i for g in groups for i in (g.first, *g.same, *g.different))
     assert seen == list(range(len(pairs)))
@@ -80,13 +87,13 @@ def test_batch_copies_cover_every_position_once_and_group_by_id(pairs):
     ("body", "kind"),
     [({"a": 1}, "not_an_array"), ([], "empty_batch"), ([{}] * (MAX_BATCH_EVENTS + 1), "too_large")],
 )
-def test_unusable_batches(body, kind):
+def test_unusable_batches(body: Any, kind: str) -> None:
     with pytest.raises(Rejected) as caught:
         batch_items(body)
     assert caught.value.rejection.kind == kind
 
 
-def test_fingerprint_ignores_json_spelling_but_not_content():
+def test_fingerprint_ignores_json_spelling_but_not_content() -> None:
     raw = note()
     spelled = orjson.dumps(dict(reversed(list(raw.items()))))
     original = prepare(read_object(raw)).fingerprint

@@ -16,16 +16,19 @@ from tests.unit.interactions.samples import every_interaction, note
 TAKEOVER_S = 30.0
 
 
+World = tuple[Ingestion, FakeResolver, FakeLog, FakeLedger, Clock]
+
+
 @pytest.fixture
-def world():
+def world() -> World:
     resolver, log, ledger, clock = FakeResolver(), FakeLog(), FakeLedger(), Clock()
     ingestion = Ingestion(resolver, log, ledger, takeover_after_s=TAKEOVER_S, clock=clock)
     return ingestion, resolver, log, ledger, clock
 
 
 async def test_an_accepted_event_is_stamped_with_its_customer_and_answered_with_its_position(
-    world,
-):
+    world: World,
+) -> None:
     ingestion, _, log, _, _ = world
     [outcome] = await ingestion.accept([read_object(note(phone="+989121234567"))], "http")
     assert isinstance(outcome, Accepted)
@@ -37,7 +40,9 @@ async def test_an_accepted_event_is_stamped_with_its_customer_and_answered_with_
     assert Position.decode(outcome.position) == Position("c360.interactions", 0, 0)
 
 
-async def test_every_interaction_type_is_accepted_unchanged_apart_from_the_customer(world):
+async def test_every_interaction_type_is_accepted_unchanged_apart_from_the_customer(
+    world: World,
+) -> None:
     ingestion, _, log, _, _ = world
     events = [read_object(e) for e in every_interaction()]
     outcomes = await ingestion.accept(events, "http")
@@ -48,18 +53,19 @@ async def test_every_interaction_type_is_accepted_unchanged_apart_from_the_custo
         )
 
 
-async def test_a_retry_gets_the_original_answer_and_publishes_nothing(world):
+async def test_a_retry_gets_the_original_answer_and_publishes_nothing(world: World) -> None:
     ingestion, _, log, _, _ = world
     event = read_object(note())
     [first] = await ingestion.accept([event], "http")
     [again] = await ingestion.accept([read_object(note(id=event.id))], "kafka")
+    assert isinstance(first, Accepted)
     assert isinstance(again, Accepted)
     assert again.replayed
     assert again.public() == first.public()
     assert log.ids() == [event.id]
 
 
-async def test_the_same_id_with_other_content_is_refused(world):
+async def test_the_same_id_with_other_content_is_refused(world: World) -> None:
     ingestion, _, log, _, _ = world
     event = read_object(note(text="one"))
     await ingestion.accept([event], "http")
@@ -70,7 +76,7 @@ async def test_the_same_id_with_other_content_is_refused(world):
     assert log.ids() == [event.id]
 
 
-async def test_copies_inside_one_batch_share_one_effect(world):
+async def test_copies_inside_one_batch_share_one_effect(world: World) -> None:
     ingestion, _, log, _, _ = world
     a, b = note(text="a"), note(text="b")
     events = [read_object(x) for x in (a, b, {**a}, {**b, "data": {**b["data"], "text": "c"}})]
@@ -84,7 +90,7 @@ async def test_copies_inside_one_batch_share_one_effect(world):
     assert sorted(log.ids()) == sorted([a["id"], b["id"]])
 
 
-async def test_concurrent_copies_in_one_process_publish_once(world):
+async def test_concurrent_copies_in_one_process_publish_once(world: World) -> None:
     ingestion, _, log, _, _ = world
     log.gate = asyncio.Event()
     event = read_object(note())
@@ -100,7 +106,7 @@ async def test_concurrent_copies_in_one_process_publish_once(world):
     assert log.ids() == [event.id]
 
 
-async def test_an_unusable_identifier_is_a_rejection_naming_the_field(world):
+async def test_an_unusable_identifier_is_a_rejection_naming_the_field(world: World) -> None:
     ingestion, _, log, ledger, _ = world
     event = read_object(note(phone="bad"))
     [outcome] = await ingestion.accept([event], "http")
@@ -111,7 +117,7 @@ async def test_an_unusable_identifier_is_a_rejection_naming_the_field(world):
     assert event.id not in ledger.claims
 
 
-async def test_a_failed_publish_is_unavailable_and_a_retry_publishes_it(world):
+async def test_a_failed_publish_is_unavailable_and_a_retry_publishes_it(world: World) -> None:
     ingestion, _, log, ledger, _ = world
     log.fail_next = 1
     event = read_object(note())
@@ -124,7 +130,7 @@ async def test_a_failed_publish_is_unavailable_and_a_retry_publishes_it(world):
     assert log.ids() == [event.id]
 
 
-async def test_an_identity_outage_is_unavailable_not_a_rejection(world):
+async def test_an_identity_outage_is_unavailable_not_a_rejection(world: World) -> None:
     ingestion, resolver, log, _, _ = world
     resolver.fail_with = ConnectionError("store down")
     [outcome] = await ingestion.accept([read_object(note())], "kafka")
@@ -132,7 +138,7 @@ async def test_an_identity_outage_is_unavailable_not_a_rejection(world):
     assert log.records == []
 
 
-async def test_a_claim_left_by_a_dead_ingestion_is_taken_over_once_stale(world):
+async def test_a_claim_left_by_a_dead_ingestion_is_taken_over_once_stale(world: World) -> None:
     ingestion, _, log, ledger, clock = world
     event = read_object(note())
     dead = Claim(event.id, prepare(event).fingerprint, "dead-owner", clock.now)
@@ -145,7 +151,7 @@ async def test_a_claim_left_by_a_dead_ingestion_is_taken_over_once_stale(world):
     assert ledger.claims[event.id].owner != "dead-owner"
 
 
-async def test_a_copy_waits_for_a_live_claim_and_replays_its_receipt(world):
+async def test_a_copy_waits_for_a_live_claim_and_replays_its_receipt(world: World) -> None:
     ingestion, _, log, ledger, _ = world
     other_process = Ingestion(FakeResolver(), log, ledger, takeover_after_s=TAKEOVER_S)
     log.gate = asyncio.Event()
@@ -164,7 +170,7 @@ async def test_a_copy_waits_for_a_live_claim_and_replays_its_receipt(world):
     assert log.ids() == [event.id]
 
 
-async def test_a_customer_named_many_times_in_a_batch_is_resolved_once(world):
+async def test_a_customer_named_many_times_in_a_batch_is_resolved_once(world: World) -> None:
     ingestion, resolver, log, _, _ = world
     events = [read_object(note(phone="09121234567", text=str(i))) for i in range(50)]
     events += [read_object(note(phone="bad"))]
@@ -177,7 +183,7 @@ async def test_a_customer_named_many_times_in_a_batch_is_resolved_once(world):
     assert len(log.records) == 50
 
 
-async def test_nothing_to_accept_is_no_work(world):
+async def test_nothing_to_accept_is_no_work(world: World) -> None:
     ingestion, _, log, _, _ = world
     assert await ingestion.accept([], "kafka") == []
     assert log.records == []

@@ -39,12 +39,12 @@ def rejection_of(read: Callable[..., object], *args: object) -> Rejection:
     return caught.value.rejection
 
 
-def test_every_interaction_type_reads_from_json_bytes():
+def test_every_interaction_type_reads_from_json_bytes() -> None:
     events = [read_bytes(orjson.dumps(e)) for e in every_interaction()]
     assert {e.type for e in events} == INTERACTION_TYPES
 
 
-def test_text_in_any_script_survives_a_round_trip_byte_for_byte():
+def test_text_in_any_script_survives_a_round_trip_byte_for_byte() -> None:
     for raw in every_interaction():
         event = read_bytes(orjson.dumps(raw))
         again = read_bytes(encode_event(event))
@@ -54,7 +54,7 @@ def test_text_in_any_script_survives_a_round_trip_byte_for_byte():
     assert data_of(sample(EventType.CHAT), ChatData).transcript_preview == EMOJI
 
 
-def test_real_fields_of_the_catalog_are_typed():
+def test_real_fields_of_the_catalog_are_typed() -> None:
     purchase = data_of(sample(EventType.PURCHASE), PurchaseData)
     assert (purchase.amount_minor, purchase.currency, purchase.items[0].quantity) == (
         2933,
@@ -76,14 +76,14 @@ def test_real_fields_of_the_catalog_are_typed():
         ({"data": {"customer": {}, "text": "x"}}, "data.customer"),
     ],
 )
-def test_schema_violations_name_the_field(change, field):
+def test_schema_violations_name_the_field(change: dict[str, Any], field: str) -> None:
     rejection = rejection_of(read_object, note(**change))
     assert rejection.kind == "schema_violation"
     assert rejection.status == 422
     assert field in [e.field for e in rejection.errors]
 
 
-def test_every_invalid_field_is_listed_at_once():
+def test_every_invalid_field_is_listed_at_once() -> None:
     bad = sample(
         EventType.PURCHASE,
         time="yesterday",
@@ -107,27 +107,27 @@ def test_every_invalid_field_is_listed_at_once():
         ({}, "data"),
     ],
 )
-def test_survey_scores_are_bounded(data, field):
+def test_survey_scores_are_bounded(data: dict[str, Any], field: str) -> None:
     event = sample(EventType.SURVEY_RESPONSE, data={"customer": {"phone": "09121234567"}, **data})
     rejection = rejection_of(read_object, event)
     assert any(e.field.startswith(field) for e in rejection.errors), rejection.errors
 
 
-def test_unknown_type_is_named():
+def test_unknown_type_is_named() -> None:
     rejection = rejection_of(read_object, note(type="c360.interaction.fax"))
     assert rejection.kind == "unknown_type"
     assert rejection.status == 422
     assert "c360.interaction.fax" in rejection.message
 
 
-def test_contact_events_are_not_interactions():
+def test_contact_events_are_not_interactions() -> None:
     event = {**note(), "type": "c360.contact.erased", "data": {"customer_id": "c1", "reason": "x"}}
     rejection = rejection_of(read_object, event)
     assert rejection.kind == "not_an_interaction"
     assert rejection.event_id == event["id"]
 
 
-def test_oversized_events_are_refused_with_413():
+def test_oversized_events_are_refused_with_413() -> None:
     big = note(text="x" * 9_000)
     big["data"]["padding"] = "y" * MAX_EVENT_BYTES
     assert rejection_of(read_object, big).status == 413
@@ -142,22 +142,22 @@ def test_oversized_events_are_refused_with_413():
         (b"\xff\xfe", "malformed_json"),
     ],
 )
-def test_bytes_that_are_no_event(raw, kind):
+def test_bytes_that_are_no_event(raw: bytes, kind: str) -> None:
     assert rejection_of(read_bytes, raw).kind == kind
 
 
-def test_kafka_binary_mode_reads_attributes_from_ce_headers():
+def test_kafka_binary_mode_reads_attributes_from_ce_headers() -> None:
     event = note()
     headers = [(f"ce_{k}", str(v).encode()) for k, v in event.items() if k != "data"]
     read = read_record(orjson.dumps(event["data"]), headers)
     assert read == read_object(event)
 
 
-def test_kafka_record_without_value_is_rejected():
+def test_kafka_record_without_value_is_rejected() -> None:
     assert rejection_of(read_record, None, []).kind == "malformed_json"
 
 
-def test_http_binary_mode_reads_ce_dash_headers():
+def test_http_binary_mode_reads_ce_dash_headers() -> None:
     event = note()
     headers = {f"ce-{k}": str(v) for k, v in event.items() if k != "data"}
     assert read_http_binary(headers, orjson.dumps(event["data"])) == read_object(event)

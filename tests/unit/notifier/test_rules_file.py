@@ -4,6 +4,7 @@ import pytest
 
 from services.notifier.adapters.rules_file import DEFAULT_RULES, parse_rules, read_rules
 from services.notifier.domain.ruleset import RulesError
+from shared.conditions import FieldCondition, Op
 
 GOOD_RULE = """
   - id: welcome
@@ -31,7 +32,7 @@ def problems_of(text: str) -> list[tuple[str, str, str]]:
     return [(p.rule, p.field, p.reason) for p in caught.value.problems]
 
 
-def test_the_shipped_defaults_load_with_the_seven_rules() -> None:
+def test_the_shipped_defaults_load_with_the_eight_rules() -> None:
     rules = read_rules(DEFAULT_RULES, environ={})
     assert [r.id for r in rules.rules] == [
         "complaint-ack",
@@ -41,12 +42,15 @@ def test_the_shipped_defaults_load_with_the_seven_rules() -> None:
         "high-value-purchase",
         "welcome-first-purchase",
         "birthday-greeting",
+        "win-back-valuable-at-risk",
     ]
 
 
 def test_a_valid_file_parses() -> None:
     rules = parse_rules(PREAMBLE + GOOD_RULE, environ={})
-    assert rules.rules[0].when.conditions[0].value == 1
+    assert rules.rules[0].when.conditions[0] == FieldCondition(
+        field="customer.purchase_count", op=Op.EQ, value=1
+    )
 
 
 @pytest.mark.parametrize(

@@ -1,20 +1,28 @@
 """Timeline buckets: a busy day spills into parts laid out by time alone; pages go by key."""
 
 import random
+from datetime import UTC, datetime, timedelta, timezone
 
-from services.projections.domain.timeline import MAX_ENTRIES, day_floor, days_before, page
+from services.projections.domain.timeline import (
+    MAX_ENTRIES,
+    day_floor,
+    day_of,
+    days_before,
+    page,
+    sort_key,
+)
 from tests.unit.projections import events as ev
-from tests.unit.projections.memory import MemoryProjection, records
+from tests.unit.projections.fakes import Projection, records
 
 
 def test_a_busy_day_is_laid_out_the_same_whatever_the_arrival_order() -> None:
     cid = ev.new_customer_id()
     calls = [ev.call(cid, n / 10) for n in range(2 * MAX_ENTRIES + 50)]
-    in_order = MemoryProjection()
+    in_order = Projection()
     in_order.deliver(records("interactions", calls))
     shuffled = calls[:]
     random.Random(5).shuffle(shuffled)
-    out_of_order = MemoryProjection()
+    out_of_order = Projection()
     for n in range(0, len(shuffled), 37):  # small batches, times arriving in any order
         out_of_order.deliver(records("interactions", shuffled[n : n + 37], first=n))
     assert len(in_order.buckets) == 2  # the third, newest part is inline in the state
@@ -31,7 +39,7 @@ def test_a_busy_day_is_laid_out_the_same_whatever_the_arrival_order() -> None:
 def test_pages_are_newest_first_strictly_before_the_cursor_and_filtered() -> None:
     cid = ev.new_customer_id()
     story = [ev.call(cid, 1), ev.purchase(cid, 2), ev.call(cid, 3), ev.purchase(cid, 4)]
-    projection = MemoryProjection()
+    projection = Projection()
     projection.deliver(records("interactions", story))
     entries = projection.entries(cid)
     first = page(entries, None, 3, None)
@@ -45,3 +53,11 @@ def test_pages_are_newest_first_strictly_before_the_cursor_and_filtered() -> Non
         "20260228",
     ]
     assert days_before(["20260301", "20260302"], "20260301T1") == ["20260301"]
+
+
+def test_times_at_the_calendars_edges_keep_fixed_width_sortable_keys() -> None:
+    dawn = datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14)))  # no UTC counterpart
+    year_one = datetime(1, 3, 1, tzinfo=UTC)
+    assert day_of(dawn) == "00010101"
+    assert day_of(year_one) == "00010301"
+    assert sort_key(dawn, "a") < sort_key(year_one, "a") < sort_key(datetime.now(UTC), "a")

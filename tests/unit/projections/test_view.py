@@ -10,19 +10,19 @@ from services.projections.domain.compose import compose
 from services.projections.domain.view import Customer360, present
 from shared.events import Event, EventType
 from tests.unit.projections import events as ev
-from tests.unit.projections.memory import MemoryProjection, records
+from tests.unit.projections.fakes import Projection, records
 
 DAY = 24 * 60
 
 
-def fold(*events_by_topic: tuple[str, list[Event]]) -> MemoryProjection:
-    projection = MemoryProjection()
+def fold(*events_by_topic: tuple[str, list[Event]]) -> Projection:
+    projection = Projection()
     for topic, events in events_by_topic:
         projection.deliver(records(topic, events))
     return projection
 
 
-def view_of(projection: MemoryProjection, *ids: str, days_later: float = 0) -> Customer360:
+def view_of(projection: Projection, *ids: str, days_later: float = 0) -> Customer360:
     members = [projection.states[i] for i in ids]
     now = ev.T0 + timedelta(days=days_later)
     return present(compose(members), ids[0], list(ids), now)

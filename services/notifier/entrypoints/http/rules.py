@@ -17,7 +17,9 @@ router = APIRouter(prefix="/v1/rules", tags=["rules"])
 async def rules_in_force(rules: RulesDep) -> dict[str, Any]:
     """The loaded rules (after `${VAR}` expansion; channel credentials left out)."""
     return rules.model_dump(
-        mode="json", exclude={"channels": {"email": {"password"}, "sms": {"token"}}}
+        mode="json",
+        by_alias=True,
+        exclude={"channels": {"email": {"password"}, "sms": {"token"}}},
     )
 
 

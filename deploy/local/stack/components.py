@@ -1,0 +1,55 @@
+"""The table of components: the infrastructure in start order, then the c360 services."""
+
+import os
+import sys
+
+from shared.settings import Settings
+
+from . import keycloak, mailpit, probes
+from .component import Component, Launch
+from .kafka import component as kafka
+from .layout import Layout
+from .settings import HOST, REPO
+from .store import ferretdb, postgres
+
+# name, python module, port setting of shared/settings.py
+SERVICES = (
+    ("contacts", "services.contacts", "contacts_port"),
+    ("interactions", "services.interactions", "interactions_port"),
+    ("projections", "services.projections", "projections_port"),
+    ("projector", "services.projections.worker", "projections_worker_port"),
+    ("notifier", "services.notifier", "notifier_port"),
+    ("kpis", "services.kpis", "kpis_port"),
+)
+
+
+def service(layout: Layout, name: str, module: str, port_setting: str) -> Component:
+    port: int = getattr(Settings(), port_setting)
+    # The notifier mails through the stack's Mailpit unless told otherwise.
+    smtp = {"C360_SMTP_HOST": HOST, "C360_SMTP_PORT": str(layout.settings.mailpit_smtp_port)}
+
+    def launch() -> Launch:
+        env = {"PYTHONUNBUFFERED": "1"} | {k: os.environ.get(k, v) for k, v in smtp.items()}
+        return Launch([sys.executable, "-m", module], env=env, cwd=REPO)
+
+    return Component(
+        name=name,
+        port=port,
+        port_setting=f"C360_{port_setting.upper()}",
+        group="services",
+        launch=launch,
+        probe=lambda: probes.http_ok(f"http://{HOST}:{port}/readyz"),
+        data_dir=layout.state,
+        log_file=layout.log_file(name, port),
+        marker=f"-m {module}",
+        requires=("kafka", "ferretdb"),
+    )
+
+
+def table(layout: Layout) -> dict[str, Component]:
+    """Every component, dependencies before dependants."""
+    rows = [postgres(layout), kafka(layout), ferretdb(layout)]
+    rows += [keycloak.component(layout), mailpit.component(layout)]
+    for name, module, port_setting in SERVICES:
+        rows.append(service(layout, name, module, port_setting))
+    return {row.name: row for row in rows}

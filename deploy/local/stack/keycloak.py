@@ -1,0 +1,81 @@
+"""Keycloak, the local OpenID Connect provider, from its Maven Central distribution.
+
+Dev mode on an in-memory database: every start imports `deploy/local/keycloak/c360-realm.json`
+afresh, so the realm is always exactly what the file says and there is no state to migrate. Its
+demo passwords are hashed with few iterations: they are public, and every start imports them."""
+
+import shutil
+from pathlib import Path
+
+from . import probes, provisioning
+from .component import Component, Launch, Prerequisite, Provision
+from .layout import Layout
+from .settings import HERE, HOST
+
+VERSION = "26.5.6"
+ARTIFACT = f"org.keycloak:keycloak-quarkus-dist:{VERSION}:zip"
+REALM = HERE / "keycloak" / "c360-realm.json"
+REALM_NAME = "c360"
+
+
+def home(layout: Layout) -> Path:
+    return layout.cache / f"keycloak-{VERSION}"
+
+
+def issuer(port: int) -> str:
+    return f"http://{HOST}:{port}/realms/{REALM_NAME}"
+
+
+def component(layout: Layout) -> Component:
+    settings = layout.settings
+    port = settings.keycloak_port
+    kc_home = home(layout)
+
+    def before_start() -> None:
+        # Keycloak imports only from its own data/import folder.
+        imports = kc_home / "data" / "import"
+        imports.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(REALM, imports / REALM.name)
+
+    def launch() -> Launch:
+        command = [str(kc_home / "bin" / "kc.sh"), "start-dev", "--import-realm", "--db=dev-mem"]
+        command += [f"--http-host={HOST}", f"--http-port={port}", "--log-console-color=false"]
+        env = {
+            "JAVA_HOME": str(settings.keycloak_java_home),
+            "JAVA_OPTS_KC_HEAP": settings.keycloak_heap,
+            # jboss-threads reaches into java.lang, which Java 25 keeps closed unless opened.
+            "JAVA_OPTS_APPEND": "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "KC_BOOTSTRAP_ADMIN_USERNAME": "admin",
+            "KC_BOOTSTRAP_ADMIN_PASSWORD": "admin",
+        }
+        return Launch(command, env=env, cwd=kc_home)
+
+    provision = Provision(
+        f"keycloak {VERSION} unpacked in {kc_home}",
+        (kc_home / "bin" / "kc.sh").exists,
+        lambda: provisioning.maven_unpacked(layout.cache, ARTIFACT, kc_home),
+    )
+    java = settings.keycloak_java_home / "bin" / "java"
+    return Component(
+        name="keycloak",
+        port=port,
+        port_setting="C360_KEYCLOAK_PORT",
+        group="infra",
+        launch=launch,
+        probe=lambda: probes.http_ok(f"{issuer(port)}/.well-known/openid-configuration"),
+        data_dir=kc_home / "data",
+        log_file=layout.log_file("keycloak", port),
+        marker=f"--http-port={port}",
+        prerequisites=(
+            Prerequisite(
+                java.exists, "a JDK 21+ at C360_KEYCLOAK_JAVA_HOME (openjdk-21-jre-headless)"
+            ),
+            Prerequisite(lambda: shutil.which("mvn") is not None, "maven", to_provision=True),
+        ),
+        provision=provision,
+        before_start=before_start,
+        compose_service="keycloak",
+        # The first start rebuilds Keycloak for its options (minutes on a busy 2-core machine).
+        start_timeout=900.0,
+        describe=lambda: f"issuer={issuer(port)}",
+    )

@@ -1,0 +1,163 @@
+"""The contact journal: each accepted change is committed once, published once, then applied.
+
+Without transactions (FerretDB v1 has none, and its updates are not atomic under concurrent
+writers) the only atomic step is inserting a document with a new `_id`. So a change from version
+N to N+1 of customer C is claimed by inserting `C:N+1`, in this order:
+
+1. an outbox marker `outbox/C:N+1` (the claim, and the note that something is pending);
+2. for other customers the change touches (a merge's merged customer), a pointer `M:v` -> commit;
+3. the commit `contact_events/C:N+1`: the event, every resulting state, index changes — from here
+   on the change has happened and recovery rolls it forward;
+4. publish the event (keyed by C), 5. write the snapshots and index entries, 6. drop the markers.
+
+A concurrent writer loses at step 1-3 with `Conflict` and retries from a fresh read. Snapshots
+change only after the event is in Kafka, so a customer's events reach the log in version order.
+"""
+
+import contextlib
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict
+from datetime import UTC, datetime
+
+from prometheus_client import Counter, Histogram
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from services.contacts.adapters.outbox import Outbox, Placement
+from services.contacts.domain.commands import Commit
+from services.contacts.domain.contact import ContactState
+from services.contacts.service_layer.ports import Conflict
+from shared.events import encode_event
+from shared.mongo import Document
+from shared.position import Position
+
+StepHook = Callable[[str], Awaitable[None]]
+COMMITTED = Counter("c360_contact_changes_total", "Contact changes committed", ["event"])
+CONFLICTS = Counter("c360_contact_write_conflicts_total", "Contact writes that lost a race")
+COMMIT_SECONDS = Histogram(
+    "c360_contact_commit_seconds",
+    "Claim, commit, publish and apply of one contact change",
+    buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+)
+
+
+def stream_id(state: ContactState) -> str:
+    return f"{state.customer_id}:{state.version}"
+
+
+def snapshot_doc(state: ContactState) -> Document:
+    return {"_id": state.customer_id, **state.model_dump(mode="json")}
+
+
+class ContactJournal:
+    """Snapshots in `contacts`, commits in `contact_events`, pending markers in `outbox`."""
+
+    def __init__(self, db: AsyncDatabase[Document], outbox: Outbox) -> None:
+        self.contacts = db["contacts"]
+        self.events = db["contact_events"]
+        self.markers = db["outbox"]
+        self.index = db["identity_index"]
+        self.outbox = outbox
+        # Told "committed" and "published" as a change passes those points; fault tests install
+        # a hook that pauses there so the process can be killed at exactly that step.
+        self.step_hook: StepHook | None = None
+        self.in_flight: set[str] = set()  # commits this process is still writing
+
+    async def load(self, customer_id: str) -> ContactState | None:
+        doc = await self.contacts.find_one({"_id": customer_id})
+        return None if doc is None else ContactState.model_validate(_without_id(doc))
+
+    async def append(self, commit: Commit) -> Position | None:
+        """Commit, publish and apply; raises Conflict if another writer got there first."""
+        started = time.perf_counter()
+        placement = await self.outbox.place(commit.key)
+        commit_id = stream_id(commit.states[0])
+        run = self.outbox.run_id
+        self.in_flight.add(commit_id)
+        try:
+            try:
+                claimed = await self._claim(commit, commit_id, placement, run)
+            except Conflict:
+                CONFLICTS.inc()
+                raise
+            await self._step("committed")
+            position = None
+            if commit.publish:
+                value = encode_event(commit.event)
+                position = await self.outbox.publish(
+                    commit.key, value, placement.partition, run=run
+                )
+                await self._step("published")
+            await self.apply(commit_doc(commit, placement))
+        finally:
+            self.in_flight.discard(commit_id)
+        COMMITTED.labels(commit.event.type.short_name).inc()
+        COMMIT_SECONDS.observe(time.perf_counter() - started)
+        for marker_id in claimed:  # by _id: the only filter FerretDB/SQLite pushes down
+            await self.markers.delete_one({"_id": marker_id})
+        return position
+
+    async def _step(self, name: str) -> None:
+        if self.step_hook is not None:
+            await self.step_hook(name)
+
+    async def _claim(
+        self, commit: Commit, commit_id: str, placement: Placement, run: str
+    ) -> list[str]:
+        ids = [stream_id(s) for s in commit.states]
+        done: list[tuple[str, str]] = []  # (collection, _id) to undo if a step loses
+        now = datetime.now(UTC)
+        try:
+            for sid in ids:
+                marker = {"_id": sid, "commit": commit_id, "run": run, "at": now}
+                await self.markers.insert_one({**marker, **asdict(placement)})
+                done.append(("outbox", sid))
+            for sid in ids[1:]:
+                await self.events.insert_one({"_id": sid, "commit": commit_id})
+                done.append(("contact_events", sid))
+            self.outbox.check_lease(run)
+            await self.events.insert_one(commit_doc(commit, placement))
+        except DuplicateKeyError:
+            for collection, doc_id in reversed(done):
+                await self.events.database[collection].delete_one({"_id": doc_id})
+            raise Conflict(f"{commit.key} changed concurrently") from None
+        return ids
+
+    async def apply(self, doc: Document) -> None:
+        """Write a commit's snapshots and index entries; safe to repeat."""
+        for change in doc["index"]:
+            if change["customer_id"] is None:
+                await self.index.delete_one({"_id": change["key"]})
+            else:
+                entry = {"customer_id": change["customer_id"]}
+                await self.index.replace_one({"_id": change["key"]}, entry, upsert=True)
+        for raw in doc["states"]:
+            state = ContactState.model_validate(raw)
+            await self._write_snapshot(state)
+
+    async def _write_snapshot(self, state: ContactState) -> None:
+        if state.version == 1:
+            with contextlib.suppress(DuplicateKeyError):  # already rolled forward by recovery
+                await self.contacts.insert_one(snapshot_doc(state))
+            return
+        # Guarded on the previous version so a late repeat never moves a snapshot backwards.
+        await self.contacts.replace_one(
+            {"_id": state.customer_id, "version": state.version - 1}, snapshot_doc(state)
+        )
+
+
+def commit_doc(commit: Commit, placement: Placement) -> Document:
+    return {
+        "_id": stream_id(commit.states[0]),
+        "event": commit.event.to_json_dict(),
+        "publish": commit.publish,
+        "states": [s.model_dump(mode="json") for s in commit.states],
+        "index": [{"key": k, "customer_id": c} for k, c in commit.index],
+        "placement": asdict(placement),
+        "at": datetime.now(UTC),
+    }
+
+
+def _without_id(doc: Document) -> Document:
+    return {k: v for k, v in doc.items() if k != "_id"}

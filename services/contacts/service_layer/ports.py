@@ -1,0 +1,56 @@
+"""What identity resolution needs from the outside world: the contact journal, the identity index
+and the record of possible duplicates. `adapters/store.py`'s `ContactStore` implements them on
+the store; the unit tests' fakes implement them in memory."""
+
+from collections.abc import Mapping
+from typing import Protocol
+
+from services.contacts.domain.commands import Commit
+from services.contacts.domain.contact import ContactState
+from shared.position import Position
+from shared.settings import Settings
+
+
+class Conflict(Exception):
+    """Another writer changed one of the customers first; read again and retry."""
+
+
+class Journal(Protocol):
+    async def load(self, customer_id: str) -> ContactState | None: ...
+
+    async def append(self, commit: Commit) -> Position | None:
+        """Commit, publish and apply; raises Conflict if another writer got there first."""
+        ...
+
+
+class Index(Protocol):
+    """`kind:value` -> customer id; a claim is an insert-if-absent, so one claimer wins."""
+
+    async def owner(self, key: str) -> str | None: ...
+
+    async def owners(self, keys: list[str]) -> dict[str, str | None]: ...
+
+    async def claim(self, key: str, customer_id: str) -> str:
+        """Make `customer_id` the owner unless someone already is; returns the owner."""
+        ...
+
+    async def claim_many(self, claims: Mapping[str, str]) -> dict[str, str]:
+        """`claim` for many keys at once; returns each key's owner."""
+        ...
+
+
+class DuplicateRecords(Protocol):
+    async def record(self, a: str, b: str, keys: list[str], source: str) -> None:
+        """Note that customers `a` and `b` share identifiers (never merged by this)."""
+        ...
+
+
+class IdentityStore(Protocol):
+    @property
+    def settings(self) -> Settings: ...
+    @property
+    def journal(self) -> Journal: ...
+    @property
+    def index(self) -> Index: ...
+    @property
+    def duplicates(self) -> DuplicateRecords: ...

@@ -1,0 +1,72 @@
+"""The store adapter's work-arounds: the MongoDB path and the FerretDB v1 path keep one contract.
+
+There is no MongoDB server on this machine, so both paths of `read_by_ids` run against the real
+FerretDB (the `$in` read is correct there, only unindexed); which path a client takes is decided
+from `buildInfo`, tested below with FerretDB's real answer and MongoDB's documented shape.
+"""
+
+import asyncio
+
+import pytest
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import OperationFailure
+
+from shared.mongo import (
+    Dialect,
+    Document,
+    dialect_of,
+    insert_new,
+    is_busy_writer,
+    read_by_ids,
+    store_dialect,
+)
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.mark.parametrize("dialect", list(Dialect))
+async def test_read_by_ids_answers_the_same_on_either_path(
+    db: AsyncDatabase[Document], dialect: Dialect
+) -> None:
+    entries = db["entries"]
+    await entries.insert_many([{"_id": f"k{n}", "n": n} for n in range(30)])
+    found = await read_by_ids(entries, ["k3", "k29", "nobody", "k3", "k0"], dialect)
+    assert found == {
+        "k3": {"_id": "k3", "n": 3},
+        "k29": {"_id": "k29", "n": 29},
+        "k0": {"_id": "k0", "n": 0},
+    }
+    assert await read_by_ids(entries, [], dialect) == {}
+
+
+async def test_the_local_store_is_ferretdb_v1_and_mongodb_takes_the_in_path(
+    mongo_client: AsyncMongoClient[Document],
+) -> None:
+    assert await store_dialect(mongo_client) is Dialect.FERRETDB_V1
+    real = await mongo_client.admin.command("buildInfo")
+    assert dialect_of(real) is Dialect.FERRETDB_V1
+    assert dialect_of({"version": "7.0.14", "versionArray": [7, 0, 14, 0]}) is Dialect.MONGODB
+    # FerretDB 2 runs on DocumentDB and pushes `$in` down: the MongoDB path suits it.
+    assert dialect_of({"version": "7.0.77", "ferretdbVersion": "v2.1.0"}) is Dialect.MONGODB
+
+
+async def test_insert_new_tells_which_ids_existed_under_concurrent_inserts(
+    db: AsyncDatabase[Document],
+) -> None:
+    claims = db["claims"]
+    docs = [{"_id": f"id{n}", "by": "first"} for n in range(20)]
+    first, second = await asyncio.gather(
+        insert_new(claims, docs), insert_new(claims, [{**d, "by": "second"} for d in docs])
+    )
+    assert [a != b for a, b in zip(first, second, strict=True)] == [True] * 20  # one winner each
+    assert await claims.count_documents({}) == 20
+    assert await insert_new(claims, [{"_id": "id0"}, {"_id": "new"}]) == [True, False]
+    assert await insert_new(claims, []) == []
+
+
+def test_only_a_busy_sqlite_writer_counts_as_busy() -> None:
+    assert is_busy_writer(OperationFailure("SQLITE_BUSY: database is locked (5)"))
+    assert is_busy_writer(OperationFailure("database is locked"))
+    assert not is_busy_writer(OperationFailure("E11000 duplicate key error", code=11000))
+    assert not is_busy_writer(ValueError("SQLITE_BUSY"))  # only the store's own refusal
