@@ -10,8 +10,7 @@ from typing import Any
 
 from pydantic.json_schema import models_json_schema
 
-from shared.events import EVENT_CLASSES, Envelope, EventType
-from shared.events.audit import AccessAudited
+from shared.events import EVENT_CLASSES, EventType
 from shared.topics import (
     ANALYTICS,
     AUDIT,
@@ -35,11 +34,7 @@ _FAMILY_TOPIC = {
     "marketing": MARKETING,
     "audit": AUDIT,
 }
-# Events on our own topics that no customer projection folds, documented all the same.
-DOCUMENTED: dict[EventType, type[Envelope]] = {
-    **EVENT_CLASSES,
-    EventType.ACCESS_AUDITED: AccessAudited,
-}
+
 _DESCRIPTIONS = {
     INGRESS.base_name: "Raw adapter events in CloudEvents structured or binary (`ce_` headers) "
     "mode; validated and re-published to c360.interactions, rejects go to c360.deadletter.",
@@ -63,11 +58,11 @@ _DESCRIPTIONS = {
 
 
 def _message_name(event_type: EventType) -> str:
-    return DOCUMENTED[event_type].__name__
+    return EVENT_CLASSES[event_type].__name__
 
 
 def build() -> dict[str, Any]:
-    classes = sorted(DOCUMENTED.items())
+    classes = sorted(EVENT_CLASSES.items())
     _, schemas = models_json_schema(
         [(cls, "validation") for _, cls in classes], ref_template="#/components/schemas/{model}"
     )

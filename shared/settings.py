@@ -99,6 +99,13 @@ class Settings(BaseSettings):
     )
     auth_console_client_id: str = "c360-console"
     auth_cli_client_id: str = "c360-cli"
+    service_client_id: str = Field(
+        default="c360-interactions",
+        description="this service's own client at the issuer, for calls to other services",
+    )
+    service_client_secret: SecretStr = Field(
+        default=SecretStr(DEV_SECRET), description="its secret (required in production)"
+    )
     ops_client_id: str = Field(default="c360-ops", description="the ops CLI's service account")
     ops_client_secret: SecretStr | None = Field(
         default=None, description="its secret; unset on a local stack (demo users instead)"
@@ -133,7 +140,7 @@ class Settings(BaseSettings):
     def _no_placeholder_secrets_in_production(self) -> "Settings":
         if self.environment != "production":
             return self
-        for name in ("webhook_secret", "pseudonym_key"):
+        for name in ("webhook_secret", "pseudonym_key", "service_client_secret"):
             if getattr(self, name).get_secret_value() == DEV_SECRET:
                 raise ValueError(f"C360_{name.upper()} must be set outside development")
         return self

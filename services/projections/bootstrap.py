@@ -146,7 +146,9 @@ def build_worker(settings: Settings) -> FastAPI:
             run_worker(settings, db, producer, health), name="projection-worker"
         )
         runtime.worker_task.add_done_callback(_log_worker_exit)
-        auditing = asyncio.create_task(run_audit_projection(settings, db), name="audit-projection")
+        auditing = asyncio.create_task(
+            run_audit_projection(settings, db, producer), name="audit-projection"
+        )
         auditing.add_done_callback(_log_worker_exit)
         try:
             yield

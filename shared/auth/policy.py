@@ -10,13 +10,14 @@ from dataclasses import dataclass
 
 from shared.auth.roles import Role
 
-AGENT, SUPERVISOR, ANALYST, PRIVACY, OPS, ADAPTER, ADMIN = (
+AGENT, SUPERVISOR, ANALYST, PRIVACY, OPS, ADAPTER, SERVICE, ADMIN = (
     Role.AGENT,
     Role.SUPERVISOR,
     Role.ANALYST,
     Role.PRIVACY_OFFICER,
     Role.OPS,
     Role.ADAPTER,
+    Role.SERVICE,
     Role.ADMIN,
 )
 
@@ -52,6 +53,8 @@ POLICY: Mapping[str, Mapping[str, Rule]] = {
         "POST /v1/contacts/{customer_id}/identities": allow(AGENT, SUPERVISOR, ADMIN),
         "GET /v1/identities/{kind}/{value}": allow(*PERSON_READERS, audit="identity.lookup"),
         "POST /v1/identities/resolve": allow(AGENT, SUPERVISOR, ADMIN),
+        # the interactions service resolves every ingested event's customer here
+        "POST /v1/identities/resolve/batch": allow(AGENT, SUPERVISOR, SERVICE, ADMIN),
         "GET /v1/duplicates": allow(SUPERVISOR, PRIVACY, ADMIN, audit="duplicates.list"),
         "POST /v1/contacts/merge": allow(SUPERVISOR, ADMIN, audit="contact.merge"),
         "POST /v1/contacts/{customer_id}/unmerge": allow(
@@ -71,6 +74,14 @@ POLICY: Mapping[str, Mapping[str, Rule]] = {
             *PERSON_READERS, ANALYST, audit="customer.timeline"
         ),
         "GET /v1/audit": allow(SUPERVISOR, PRIVACY, ADMIN),
+        "POST /v1/segments": allow(SUPERVISOR, ANALYST, ADMIN),
+        "GET /v1/segments": allow(SUPERVISOR, ANALYST, ADMIN),
+        "GET /v1/segments/{segment_id}": allow(SUPERVISOR, ANALYST, ADMIN),
+        "GET /v1/segments/{segment_id}/members": allow(
+            SUPERVISOR, ANALYST, ADMIN, audit="segment.members"
+        ),
+        "DELETE /v1/segments/{segment_id}": allow(SUPERVISOR, ANALYST, ADMIN),
+        "GET /console/dashboard": PUBLIC,  # a redirect to the KPI dashboard
         "GET /console": PUBLIC,
         "GET /console/assets/{name}": PUBLIC,
         "GET /console/config": PUBLIC,
@@ -80,6 +91,20 @@ POLICY: Mapping[str, Mapping[str, Rule]] = {
         ),
     },
     "projections-worker": {},
+    "kpis": {
+        # aggregates only: no person's data in any answer
+        "GET /v1/kpis": allow(SUPERVISOR, ANALYST, ADMIN),
+        "GET /v1/kpis/retention": allow(SUPERVISOR, ANALYST, ADMIN),
+        "GET /v1/kpis/repeat-purchase": allow(SUPERVISOR, ANALYST, ADMIN),
+        "GET /v1/kpis/conversion": allow(SUPERVISOR, ANALYST, ADMIN),
+        "GET /v1/kpis/acquisition-cost": allow(SUPERVISOR, ANALYST, ADMIN),
+        "GET /v1/kpis/satisfaction": allow(SUPERVISOR, ANALYST, ADMIN),
+        "GET /v1/kpis/complaints-sla": allow(SUPERVISOR, ANALYST, ADMIN),
+        "GET /v1/kpis/churn": allow(SUPERVISOR, ANALYST, ADMIN),
+        "GET /v1/kpis/clv": allow(SUPERVISOR, ANALYST, ADMIN),
+        "GET /v1/kpis/pareto": allow(SUPERVISOR, ANALYST, ADMIN),
+        "GET /dashboard": PUBLIC,  # the page; its figures come from /v1/kpis
+    },
     "notifier": {
         "GET /v1/notifications": allow(SUPERVISOR, PRIVACY, OPS, ADMIN, audit="notification.list"),
         "GET /v1/notifications/{notification_id}": allow(

@@ -13,6 +13,7 @@ class Role(StrEnum):
     PRIVACY_OFFICER = "privacy-officer"
     OPS = "ops"
     ADAPTER = "adapter"
+    SERVICE = "service"  # another c360 service calling on its own behalf
     ADMIN = "admin"
 
 

@@ -1,6 +1,5 @@
 """Access audit: `c360.audit.access` on `c360.audit` (key = actor), one per read or privileged
-action on a person's data. Not part of the customer event union: no projection of customers
-folds it, and no adapter may publish it."""
+action on a person's data. Only the services publish it; the audit projection folds it."""
 
 from typing import Literal
 

@@ -39,7 +39,7 @@ async def test_reads_are_audited_and_masked_by_role(
     agent = {"authorization": f"Bearer {issuer.token('agent', username='agent-ana')}"}
     analyst = {"authorization": f"Bearer {issuer.token('analyst', username='ali')}"}
     officer = {"authorization": f"Bearer {issuer.token('privacy-officer', username='pat')}"}
-    auditing = asyncio.create_task(run_audit_projection(secured, db))
+    auditing = asyncio.create_task(run_audit_projection(secured, db, producer))
     try:
         async with worker(secured, db, producer), api_client(secured) as http:
             store = await store_of(db)
