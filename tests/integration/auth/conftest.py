@@ -28,6 +28,7 @@ def secure(settings: Settings, issuer: LocalIssuer, jwks_url: str) -> Settings:
             "auth_issuer": issuer.issuer,
             "auth_audience": issuer.audience,
             "auth_jwks_url": jwks_url,
+            "auth_token_url": jwks_url.removesuffix("/certs") + "/token",
         }
     )
 

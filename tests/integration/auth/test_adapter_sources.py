@@ -3,6 +3,7 @@
 import httpx
 import pytest
 
+from services.contacts.bootstrap import build_app as build_contacts
 from services.interactions.bootstrap import build_app
 from shared.events import EventType
 from shared.settings import Settings
@@ -25,8 +26,10 @@ async def test_an_adapter_publishes_only_for_its_own_source(
 ) -> None:
     pbx = issuer.token("adapter", client_id="adapter-pbx", username="service-account-adapter-pbx")
     agent = issuer.token("agent", username="agent")
-    app = build_app(secured)
+    contacts = build_contacts(secured)  # asked with the interactions service's own token
+    app = build_app(secured, contacts_transport=httpx.ASGITransport(app=contacts))
     async with (
+        contacts.router.lifespan_context(contacts),
         app.router.lifespan_context(app),
         httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url="http://interactions", timeout=60

@@ -71,11 +71,23 @@ class FakeJwksSource:
 
 @contextlib.contextmanager
 def serving_jwks(issuer: LocalIssuer) -> Iterator[str]:
-    """The issuer's JWKS over real HTTP on a free loopback port; yields its URL."""
+    """The issuer over real HTTP on a free loopback port: its JWKS at the URL yielded, and a
+    client-credentials token endpoint next to it (`.../token`) that gives every client the
+    `service` role."""
 
     class Jwks(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            body = json.dumps(issuer.jwks()).encode()
+            self._answer(issuer.jwks())
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("content-length", 0))
+            form = dict(p.split("=", 1) for p in self.rfile.read(length).decode().split("&"))
+            client = form.get("client_id", "unknown")
+            token = issuer.token("service", client_id=client, username=f"service-account-{client}")
+            self._answer({"access_token": token, "expires_in": 300, "token_type": "Bearer"})
+
+        def _answer(self, document: dict[str, Any]) -> None:
+            body = json.dumps(document).encode()
             self.send_response(200)
             self.send_header("content-type", "application/json")
             self.send_header("content-length", str(len(body)))
