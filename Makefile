@@ -8,7 +8,7 @@ UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 STACK = $(UV) run --frozen --no-sync python -m deploy.local.stack
 PYTEST_ARGS ?=
 
-.PHONY: help setup infra up down status test test-unit lint format bench docs rebuild
+.PHONY: help setup infra up down status test test-unit lint format bench docs rebuild rebuild-analytics
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -58,6 +58,9 @@ lint: setup ## ruff (lint + format check) and mypy
 
 rebuild: setup ## fold the log into a new projection generation and switch reads when caught up
 	@$(UV) run python -m services.projections.rebuild $(ARGS)
+
+rebuild-analytics: setup ## fold the log into a new generation of analytics purchase histories
+	@$(UV) run python -m services.analytics.rebuild $(ARGS)
 
 docs: setup ## regenerate docs/asyncapi.json from the event models
 	@$(UV) run python -m shared.asyncapi > docs/asyncapi.json

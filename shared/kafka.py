@@ -29,6 +29,12 @@ def make_producer(settings: Settings, **overrides: object) -> AIOKafkaProducer:
     return AIOKafkaProducer(**options)
 
 
+# How long the broker holds a fetch that finds no record. A record ends the wait at once, so a
+# longer wait costs no latency; it only spares an idle consumer (and the broker) a round trip
+# every 0.5 s (aiokafka's default); 2 s keeps a rebalance or a seek from waiting long on one.
+IDLE_FETCH_WAIT_MS = 2_000
+
+
 def make_consumer(
     settings: Settings, group_id: str, *topics: str, **overrides: object
 ) -> AIOKafkaConsumer:
@@ -40,6 +46,7 @@ def make_consumer(
         "auto_offset_reset": "earliest",
         "isolation_level": "read_committed",
         "max_poll_records": 500,
+        "fetch_max_wait_ms": IDLE_FETCH_WAIT_MS,
     }
     options.update(overrides)
     return AIOKafkaConsumer(*topics, **options)

@@ -62,8 +62,29 @@ class Settings(BaseSettings):
     interactions_receipt_days: float = Field(
         default=7.0, gt=0, description="how long an ingested event id is remembered for retries"
     )
+    event_max_future_skew_seconds: float = Field(
+        default=900.0,
+        ge=0,
+        description="how far in the future an event's time may lie at the door (adapter clocks)",
+    )
     interactions_claim_takeover_seconds: float = Field(
         default=35.0, gt=0, description="an unfinished ingestion claim is taken over after this"
+    )
+    analytics_host: str = "127.0.0.1"
+    analytics_port: int = 8005
+    analytics_url: str = "http://127.0.0.1:8005"
+    analytics_currency: str = Field(
+        default="USD", description="currency of RFM monetary scores and of the scored CLV model"
+    )
+    analytics_rfm_every_seconds: float = Field(
+        default=3600.0, ge=0, description="RFM boundaries recomputed this often; 0 = on demand"
+    )
+    analytics_clv_fit_every_seconds: float = Field(
+        default=86_400.0, ge=0, description="CLV models refitted this often; 0 = on demand"
+    )
+    analytics_annual_discount_rate: float = Field(default=0.10, ge=0, le=1)
+    analytics_margin: float = Field(
+        default=1.0, gt=0, le=1, description="gross margin applied to predicted CLV (1 = revenue)"
     )
     stall_after_s: float = Field(
         default=60.0,

@@ -7,6 +7,8 @@ from contextlib import ExitStack
 
 import pytest
 from aiokafka import AIOKafkaProducer
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from pymongo import AsyncMongoClient, MongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import PyMongoError
@@ -19,6 +21,20 @@ from tests.infra import Infra, InfraUnavailable, delete_topics, docker, native_o
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 TEST_PARTITIONS = 3
+
+# CI shares 2 cores with the broker, the store and the services: a slow example is load, not a
+# bug. So no deadline, no health check about slow generation or data, and the same examples on
+# every run (a failure reproduces; the database of examples is not kept between CI runs).
+hypothesis_settings.register_profile(
+    "ci",
+    deadline=None,
+    derandomize=True,
+    database=None,
+    max_examples=100,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+if IN_CI:
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")

@@ -109,6 +109,7 @@ PROCESSES = {
     "projections": ("services.projections", "PROJECTIONS_PORT"),
     "worker": ("services.projections.worker", "PROJECTIONS_WORKER_PORT"),
     "notifier": ("services.notifier", "NOTIFIER_PORT"),
+    "analytics": ("services.analytics", "ANALYTICS_PORT"),
     "kpis": ("services.kpis", "KPIS_PORT"),
 }
 

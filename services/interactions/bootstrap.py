@@ -10,6 +10,7 @@ import contextlib
 import gc
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 import httpx
 from aiokafka import AIOKafkaProducer
@@ -74,6 +75,7 @@ def build_app(
         limits=httpx.Limits(max_connections=32, max_keepalive_connections=32),
     )
     contacts = ContactsApi(contacts_client, settings.identity_cache_ttl_seconds)
+    max_future_skew = timedelta(seconds=settings.event_max_future_skew_seconds)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -82,13 +84,14 @@ def build_app(
         await producer.start()
         ledger = MongoLedger(db)
         grouped = CoalescingLedger(ledger)
+        app.state.max_future_skew = max_future_skew
         ingestion = app.state.ingestion = Ingestion(
             contacts,
             KafkaInteractionLog(producer, topics.interactions),
             grouped,
             takeover_after_s=settings.interactions_claim_takeover_seconds,
         )
-        agent = runtime.agent = ingress_runner(settings, ingestion, producer)
+        agent = runtime.agent = ingress_runner(settings, ingestion, producer, max_future_skew)
         stop = asyncio.Event()
         tasks = [
             asyncio.create_task(run_until(agent, stop), name="ingress-agent"),

@@ -49,6 +49,17 @@ def rebuild(ctx: typer.Context) -> None:
     os.execv(sys.executable, command)
 
 
+@app.command(
+    "rebuild-analytics",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    add_help_option=False,
+)
+def rebuild_analytics(ctx: typer.Context) -> None:
+    """Rebuild the analytics purchase histories from the log (`--no-switch` builds only)."""
+    command = [sys.executable, "-m", "services.analytics.rebuild", *ctx.args]
+    os.execv(sys.executable, command)
+
+
 console = Console()
 T = TypeVar("T")
 

@@ -54,6 +54,7 @@ def service_urls(settings: Settings) -> dict[str, str]:
         "projections": settings.projections_url,
         "projector": worker,
         "notifier": settings.notifier_url,
+        "analytics": settings.analytics_url,
         "kpis": settings.kpis_url,
     }
 

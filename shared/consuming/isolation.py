@@ -29,9 +29,10 @@ class Isolation:
         dead_letters: QueuedDeadLetters,
         policy: RetryPolicy,
         probe: Probe | None = None,
+        progressed: Callable[[], None] | None = None,
     ) -> None:
         self.name, self.handler, self.dead_letters = name, handler, dead_letters
-        self.policy, self.probe = policy, probe
+        self.policy, self.probe, self.progressed = policy, probe, progressed
         self.last_error: Exception = RuntimeError("no failure yet")
 
     async def apply(self, records: Sequence[Record]) -> bool:
@@ -68,6 +69,8 @@ class Isolation:
         for half in (records[:middle], records[middle:]):
             if len(half) == 1 or not await self._try(half):
                 await self._bisect(half)
+            elif self.progressed is not None:
+                self.progressed()
 
     async def _one(self, record: Record) -> None:
         for _ in range(self.policy.record_attempts):

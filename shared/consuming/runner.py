@@ -69,7 +69,9 @@ class BatchRunner:
         failure is an outage and nothing is dead-lettered."""
         self.settings, self.options, self.dead_letters = settings, options, dead_letters
         self.name = options.name
-        self.isolation = Isolation(self.name, handler, dead_letters, options.policy, probe)
+        self.isolation = Isolation(
+            self.name, handler, dead_letters, options.policy, probe, self._isolated_some
+        )
         # a health that outlives this runner (a worker moving to a new generation) may be given
         self.health = health or ConsumerHealth(self.name, options.stall_after_s)
         self.on_assigned = on_assigned
@@ -151,6 +153,11 @@ class BatchRunner:
         self.health.unblock()
         self.pause_s = self.options.policy.backoff_s
         return True
+
+    def _isolated_some(self) -> None:
+        """Records of a failing batch are being applied while its poison is isolated: that is
+        progress, not a stall, though nothing can be committed until the batch is done."""
+        self.health.progressed()
 
     def _rewind(self, polled: Polled, outcome: str, reason: str) -> bool:
         """Not done: start the batch over after a pause; nothing is skipped or dead-lettered."""
@@ -267,6 +274,8 @@ class OneBatchAtATime(ConsumerRebalanceListener):  # type: ignore[misc]
         async with self.runner.lock:  # wait for the batch in hand to be done and committed
             for tp in revoked:
                 self.runner.done.pop(tp, None)
+        # until the new assignment arrives this member owns nothing (eager rebalancing)
+        metrics.ASSIGNED_PARTITIONS.labels(self.runner.name).set(0)
 
     async def on_partitions_assigned(self, assigned: Any) -> None:
         metrics.ASSIGNED_PARTITIONS.labels(self.runner.name).set(len(assigned))

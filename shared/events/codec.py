@@ -63,8 +63,9 @@ def _field_errors(exc: ValidationError) -> list[FieldError]:
     ]
 
 
-def parse_event(obj: Any) -> Event:
-    """Validate one structured-mode CloudEvent (already JSON-decoded), upcasting old data."""
+def parse_event(obj: Any, context: Mapping[str, Any] | None = None) -> Event:
+    """Validate one structured-mode CloudEvent (already JSON-decoded), upcasting old data.
+    The door passes `shared.events.text.door_context` to refuse times in the future."""
     if not isinstance(obj, Mapping):
         raise InvalidEvent("not_an_object", "a CloudEvent must be a JSON object")
     raw_type = obj.get("type")
@@ -88,7 +89,7 @@ def parse_event(obj: Any) -> Event:
         obj = {**obj, "data": upcast_data(event_type, obj["data"], version, current)}
     obj = {**obj, "dataschema": schema_uri(event_type, current)}
     try:
-        return _adapter.validate_python(obj)
+        return _adapter.validate_python(obj, context=context)
     except ValidationError as exc:
         errors = [
             FieldError(e.field.removeprefix(f"{event_type.value}."), e.reason)
@@ -111,23 +112,39 @@ def decode_json(raw: bytes | str) -> Any:
         raise InvalidEvent("malformed_json", f"not valid JSON: {exc}") from None
 
 
-def decode_event(raw: bytes | str) -> Event:
+def decode_event(raw: bytes | str, context: Mapping[str, Any] | None = None) -> Event:
     """Parse one structured-mode CloudEvent from JSON bytes."""
-    return parse_event(decode_json(raw))
+    return parse_event(decode_json(raw), context)
 
 
-def decode_kafka_record(value: bytes | None, headers: Iterable[tuple[str, bytes]]) -> Event:
+def decode_kafka_record(
+    value: bytes | None,
+    headers: Iterable[tuple[str, bytes]],
+    context: Mapping[str, Any] | None = None,
+) -> Event:
     """A Kafka record in structured mode, or in binary mode (attributes in `ce_` headers)."""
     if value is None:
         raise InvalidEvent("malformed_json", "record has no value")
     attributes = {
-        name[3:]: raw.decode("utf-8", "replace")
+        name[3:]: _header_text(name, raw)
         for name, raw in headers
         if name.startswith("ce_") and raw is not None
     }
     if "specversion" not in attributes:
-        return decode_event(value)
-    return parse_event({**attributes, "data": decode_json(value)})
+        return decode_event(value, context)
+    return parse_event({**attributes, "data": decode_json(value)}, context)
+
+
+def _header_text(name: str, raw: bytes) -> str:
+    """A `ce_` header as text; invalid UTF-8 is refused, never replaced silently."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidEvent(
+            "schema_violation",
+            f"header {name} is not valid UTF-8",
+            [FieldError(name[3:], f"invalid UTF-8 at byte {exc.start}")],
+        ) from None
 
 
 def encode_event(event: Envelope) -> bytes:

@@ -3,10 +3,11 @@
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from shared.events.customer import Channel, Consent, Profile, ProfileChanges
 from shared.events.envelope import Envelope, Payload
+from shared.events.text import SafeText, WholeNumber, WindowTime
 from shared.events.types import EventType
 from shared.events.upcasting import RawData, upcaster
 
@@ -23,8 +24,8 @@ class Origin(StrEnum):
 class Identity(Payload):
     """A normalised identifier; its index key is `kind:value`."""
 
-    kind: str = Field(pattern=r"^[a-z][a-z0-9_-]{0,31}$", examples=["phone", "email", "crm"])
-    value: str = Field(min_length=1, max_length=320)
+    kind: SafeText = Field(pattern=r"^[a-z][a-z0-9_-]{0,31}$", examples=["phone", "email", "crm"])
+    value: SafeText = Field(min_length=1, max_length=320)
 
     @property
     def key(self) -> str:
@@ -41,49 +42,49 @@ class Acquisition(Payload):
 
 
 class ContactCreatedData(Payload):
-    customer_id: str = CustomerId
+    customer_id: SafeText = CustomerId
     origin: Origin
     profile: Profile
     acquisition: Acquisition | None = None
 
 
 class ContactUpdatedData(Payload):
-    customer_id: str = CustomerId
-    version: int = Field(ge=1)
+    customer_id: SafeText = CustomerId
+    version: WholeNumber = Field(ge=1)
     changes: ProfileChanges
 
 
 class IdentityLinkedData(Payload):
-    customer_id: str = CustomerId
+    customer_id: SafeText = CustomerId
     identity: Identity
 
 
 class ContactMergedData(Payload):
-    survivor_id: str = CustomerId
-    merged_id: str = CustomerId
-    reason: str = Field(min_length=1, max_length=500)
-    actor: str | None = Field(default=None, max_length=64)
+    survivor_id: SafeText = CustomerId
+    merged_id: SafeText = CustomerId
+    reason: SafeText = Field(min_length=1, max_length=500)
+    actor: SafeText | None = Field(default=None, max_length=64)
     moved_identities: tuple[Identity, ...] = ()
 
 
 class ContactUnmergedData(Payload):
-    survivor_id: str = CustomerId
-    merged_id: str = CustomerId
-    reason: str = Field(min_length=1, max_length=500)
-    actor: str | None = Field(default=None, max_length=64)
+    survivor_id: SafeText = CustomerId
+    merged_id: SafeText = CustomerId
+    reason: SafeText = Field(min_length=1, max_length=500)
+    actor: SafeText | None = Field(default=None, max_length=64)
     restored_identities: tuple[Identity, ...] = ()
 
 
 class ConsentChangedData(Payload):
-    customer_id: str = CustomerId
+    customer_id: SafeText = CustomerId
     channel: Channel
     consent: Consent
 
 
 class ContactErasedData(Payload):
-    customer_id: str = CustomerId
-    reason: str = Field(min_length=1, max_length=500)
-    requested_at: AwareDatetime | None = None
+    customer_id: SafeText = CustomerId
+    reason: SafeText = Field(min_length=1, max_length=500)
+    requested_at: WindowTime | None = None
 
 
 class ContactCreated(Envelope):

@@ -4,16 +4,21 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from shared.events.envelope import Payload
+from shared.events.text import SafeText, WindowTime
 
 ExternalSystem = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,31}$"),
     Field(description="e.g. crm, loyalty"),
 ]
-ExternalIds = dict[ExternalSystem, Annotated[str, StringConstraints(min_length=1, max_length=128)]]
+ExternalIds = dict[
+    ExternalSystem, Annotated[SafeText, StringConstraints(min_length=1, max_length=128)]
+]
+Identifier = Annotated[SafeText, StringConstraints(min_length=1, max_length=320)]
+Tag = Annotated[SafeText, StringConstraints(min_length=1, max_length=64)]
 RESERVED_IDENTITY_KINDS = frozenset({"email", "phone", "customer"})
 
 
@@ -30,9 +35,9 @@ class Channel(StrEnum):
 class CustomerRef(Payload):
     """Identifies the customer an interaction belongs to; at least one field is present."""
 
-    customer_id: str | None = Field(default=None, min_length=1, max_length=64)
-    email: str | None = Field(default=None, max_length=320)
-    phone: str | None = Field(default=None, max_length=40)
+    customer_id: SafeText | None = Field(default=None, min_length=1, max_length=64)
+    email: SafeText | None = Field(default=None, max_length=320)
+    phone: SafeText | None = Field(default=None, max_length=40)
     external_ids: ExternalIds = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -48,12 +53,12 @@ class CustomerRef(Payload):
 
 
 class Address(Payload):
-    line1: str | None = Field(default=None, max_length=200)
-    line2: str | None = Field(default=None, max_length=200)
-    city: str | None = Field(default=None, max_length=100)
-    region: str | None = Field(default=None, max_length=100)
-    postal_code: str | None = Field(default=None, max_length=20)
-    country: str | None = Field(
+    line1: SafeText | None = Field(default=None, max_length=200)
+    line2: SafeText | None = Field(default=None, max_length=200)
+    city: SafeText | None = Field(default=None, max_length=100)
+    region: SafeText | None = Field(default=None, max_length=100)
+    postal_code: SafeText | None = Field(default=None, max_length=20)
+    country: SafeText | None = Field(
         default=None, pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2"
     )
 
@@ -62,23 +67,23 @@ class Consent(Payload):
     """One channel's consent: granted or withdrawn, on which legal basis, since when."""
 
     granted: bool
-    legal_basis: str = Field(min_length=1, max_length=64, examples=["consent", "contract"])
-    at: AwareDatetime
-    source: str | None = Field(default=None, max_length=200)
+    legal_basis: SafeText = Field(min_length=1, max_length=64, examples=["consent", "contract"])
+    at: WindowTime
+    source: SafeText | None = Field(default=None, max_length=200)
 
 
 class Profile(Payload):
     """Master data of a contact. Identifiers are stored normalised."""
 
-    name: str | None = Field(default=None, max_length=200)
-    emails: tuple[str, ...] = ()
-    phones: tuple[str, ...] = ()
+    name: SafeText | None = Field(default=None, max_length=200)
+    emails: tuple[Identifier, ...] = ()
+    phones: tuple[Identifier, ...] = ()
     external_ids: ExternalIds = Field(default_factory=dict)
     birthday: date | None = None
-    language: str | None = Field(default=None, max_length=35, examples=["fa", "en-GB"])
-    timezone: str | None = Field(default=None, max_length=64, examples=["Asia/Tehran"])
+    language: SafeText | None = Field(default=None, max_length=35, examples=["fa", "en-GB"])
+    timezone: SafeText | None = Field(default=None, max_length=64, examples=["Asia/Tehran"])
     address: Address | None = None
-    tags: tuple[str, ...] = ()
+    tags: tuple[Tag, ...] = ()
     preferred_channel: Channel | None = None
     consent: dict[Channel, Consent] = Field(default_factory=dict)
 
@@ -86,12 +91,12 @@ class Profile(Payload):
 class ProfileChanges(Payload):
     """A partial profile: only the fields that changed are present."""
 
-    name: str | None = None
+    name: SafeText | None = None
     birthday: date | None = None
-    language: str | None = None
-    timezone: str | None = None
+    language: SafeText | None = None
+    timezone: SafeText | None = None
     address: Address | None = None
-    tags: tuple[str, ...] | None = None
+    tags: tuple[Tag, ...] | None = None
     preferred_channel: Channel | None = None
 
 

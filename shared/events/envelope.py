@@ -2,16 +2,18 @@
 
 import re
 from datetime import datetime
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from shared.events.text import BoundedTime, SafeText
 from shared.events.types import EventType
 
 CLOUDEVENTS_CONTENT_TYPE = "application/cloudevents+json"
 CLOUDEVENTS_BATCH_CONTENT_TYPE = "application/cloudevents-batch+json"
 SCHEMA_PREFIX = "urn:c360:schema:"
 _EXTENSION_NAME = re.compile(r"^[a-z0-9]{1,20}$")
+MAX_EXTENSION_CHARS = 1_000
 
 
 def schema_uri(event_type: EventType, version: int) -> str:
@@ -27,6 +29,18 @@ def schema_version(dataschema: str | None) -> int:
     return int(suffix) if suffix.isdigit() else 1
 
 
+def _check_extension_name(name: str) -> None:
+    if not _EXTENSION_NAME.match(name):
+        raise ValueError(
+            f"unknown attribute {name!r}: CloudEvents extension names are 1-20 "
+            "lower-case letters or digits"
+        )
+
+
+# Extensions are stored and shown as they are: short single-line strings only.
+ExtensionValue = Annotated[SafeText, StringConstraints(max_length=MAX_EXTENSION_CHARS, strict=True)]
+
+
 class Payload(BaseModel):
     """Base of every `data` model: immutable, strict about unknown fields."""
 
@@ -38,24 +52,21 @@ class Envelope(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="allow")
     schema_version: ClassVar[int] = 1
+    __pydantic_extra__: dict[str, ExtensionValue] = Field(init=False)
 
     specversion: Literal["1.0"] = "1.0"
-    id: str = Field(min_length=1, max_length=200)
-    source: str = Field(min_length=1, max_length=500)
+    id: SafeText = Field(min_length=1, max_length=200)
+    source: SafeText = Field(min_length=1, max_length=500)
     type: EventType
-    time: AwareDatetime
-    subject: str | None = Field(default=None, max_length=200)
+    time: BoundedTime
+    subject: SafeText | None = Field(default=None, max_length=200)
     datacontenttype: Literal["application/json"] = "application/json"
-    dataschema: str | None = None
+    dataschema: SafeText | None = Field(default=None, max_length=500)
 
     @model_validator(mode="after")
     def _check_extensions_and_schema(self) -> "Envelope":
         for name in self.model_extra or {}:
-            if not _EXTENSION_NAME.match(name):
-                raise ValueError(
-                    f"unknown attribute {name!r}: CloudEvents extension names are 1-20 "
-                    "lower-case letters or digits"
-                )
+            _check_extension_name(name)
         if self.dataschema is None:
             object.__setattr__(self, "dataschema", schema_uri(self.type, self.schema_version))
         return self

@@ -3,11 +3,12 @@
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import Field, model_validator
 
 from shared.events.customer import CustomerRef
 from shared.events.envelope import Envelope, Payload
-from shared.events.money import CurrencyCode, MinorUnits
+from shared.events.money import AmountMinor, CurrencyCode
+from shared.events.text import FreeText, SafeText, WholeNumber, WindowTime
 from shared.events.types import EventType
 
 Text = Field(default=None, max_length=10_000)
@@ -36,85 +37,89 @@ class InteractionData(Payload):
     """Fields every touchpoint carries."""
 
     customer: CustomerRef
-    agent_id: str | None = Field(default=None, max_length=64)
+    agent_id: SafeText | None = Field(default=None, max_length=64)
 
 
 class CallData(InteractionData):
     direction: Direction
-    duration_seconds: int = Field(ge=0, le=86_400)
-    outcome: str | None = Field(default=None, max_length=64, examples=["resolved", "callback"])
-    line: str | None = Field(default=None, max_length=64)
-    notes: str | None = Text
+    duration_seconds: WholeNumber = Field(ge=0, le=86_400)
+    outcome: SafeText | None = Field(default=None, max_length=64, examples=["resolved", "callback"])
+    line: SafeText | None = Field(default=None, max_length=64)
+    notes: FreeText | None = Text
 
 
 class EmailData(InteractionData):
     direction: Direction
-    subject: str | None = Field(default=None, max_length=500)
-    body_preview: str | None = Text
-    message_id: str | None = Field(default=None, max_length=500)
+    subject: SafeText | None = Field(default=None, max_length=500)
+    body_preview: FreeText | None = Text
+    message_id: SafeText | None = Field(default=None, max_length=500)
 
 
 class ChatData(InteractionData):
     direction: Direction = Direction.INBOUND
-    platform: str | None = Field(default=None, max_length=32, examples=["web", "whatsapp"])
-    duration_seconds: int | None = Field(default=None, ge=0, le=86_400)
-    transcript_preview: str | None = Text
+    platform: SafeText | None = Field(default=None, max_length=32, examples=["web", "whatsapp"])
+    duration_seconds: WholeNumber | None = Field(default=None, ge=0, le=86_400)
+    transcript_preview: FreeText | None = Text
 
 
 class SmsData(InteractionData):
     direction: Direction
-    text: str = Field(min_length=1, max_length=2_000)
+    text: FreeText = Field(min_length=1, max_length=2_000)
 
 
 class LineItem(Payload):
-    sku: str = Field(min_length=1, max_length=64)
-    name: str | None = Field(default=None, max_length=200)
-    quantity: int = Field(gt=0, le=1_000_000)
-    unit_price_minor: MinorUnits
+    sku: SafeText = Field(min_length=1, max_length=64)
+    name: SafeText | None = Field(default=None, max_length=200)
+    quantity: WholeNumber = Field(gt=0, le=1_000_000)
+    unit_price_minor: AmountMinor
 
 
 class PurchaseData(InteractionData):
-    order_id: str = Field(min_length=1, max_length=64)
-    amount_minor: MinorUnits
+    order_id: SafeText = Field(min_length=1, max_length=64)
+    amount_minor: AmountMinor
     currency: CurrencyCode
     items: tuple[LineItem, ...] = ()
-    store: str | None = Field(default=None, max_length=64, examples=["web", "tehran-01"])
+    store: SafeText | None = Field(default=None, max_length=64, examples=["web", "tehran-01"])
 
 
 class RefundData(InteractionData):
-    order_id: str = Field(min_length=1, max_length=64)
-    refund_id: str | None = Field(default=None, max_length=64)
-    amount_minor: MinorUnits
+    order_id: SafeText = Field(min_length=1, max_length=64)
+    refund_id: SafeText | None = Field(default=None, max_length=64)
+    amount_minor: AmountMinor
     currency: CurrencyCode
-    reason: str | None = Field(default=None, max_length=500)
+    reason: SafeText | None = Field(default=None, max_length=500)
 
 
 class ComplaintOpenedData(InteractionData):
-    complaint_id: str = Field(min_length=1, max_length=64)
+    complaint_id: SafeText = Field(min_length=1, max_length=64)
     severity: Severity
-    subject: str = Field(min_length=1, max_length=500)
-    description: str | None = Text
-    sla_due_at: AwareDatetime | None = None
+    subject: SafeText = Field(min_length=1, max_length=500)
+    description: FreeText | None = Text
+    sla_due_at: WindowTime | None = None
 
 
 class ComplaintUpdatedData(InteractionData):
-    complaint_id: str = Field(min_length=1, max_length=64)
+    complaint_id: SafeText = Field(min_length=1, max_length=64)
     status: ComplaintStatus
     severity: Severity | None = None
-    comment: str | None = Text
+    comment: FreeText | None = Text
 
 
 class ComplaintResolvedData(InteractionData):
-    complaint_id: str = Field(min_length=1, max_length=64)
-    resolution: str = Field(min_length=1, max_length=2_000)
-    comment: str | None = Text
+    complaint_id: SafeText = Field(min_length=1, max_length=64)
+    resolution: FreeText = Field(min_length=1, max_length=2_000)
+    comment: FreeText | None = Text
 
 
 class SurveyResponseData(InteractionData):
-    survey_id: str | None = Field(default=None, max_length=64)
-    csat: int | None = Field(default=None, ge=1, le=5, description="customer satisfaction 1-5")
-    nps: int | None = Field(default=None, ge=0, le=10, description="net promoter score 0-10")
-    comment: str | None = Text
+    survey_id: SafeText | None = Field(default=None, max_length=64)
+    csat: WholeNumber | None = Field(
+        default=None, ge=1, le=5, description="customer satisfaction 1-5"
+    )
+    nps: WholeNumber | None = Field(
+        default=None, ge=0, le=10, description="net promoter score 0-10"
+    )
+    comment: FreeText | None = Text
 
     @model_validator(mode="after")
     def _has_a_score(self) -> "SurveyResponseData":
@@ -124,13 +129,13 @@ class SurveyResponseData(InteractionData):
 
 
 class VisitData(InteractionData):
-    location: str = Field(min_length=1, max_length=200)
-    purpose: str | None = Field(default=None, max_length=200)
-    duration_seconds: int | None = Field(default=None, ge=0, le=86_400)
+    location: SafeText = Field(min_length=1, max_length=200)
+    purpose: SafeText | None = Field(default=None, max_length=200)
+    duration_seconds: WholeNumber | None = Field(default=None, ge=0, le=86_400)
 
 
 class NoteData(InteractionData):
-    text: str = Field(min_length=1, max_length=10_000)
+    text: FreeText = Field(min_length=1, max_length=10_000)
 
 
 class CallLogged(Envelope):

@@ -6,7 +6,8 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from shared.events.envelope import Envelope, Payload
-from shared.events.money import CurrencyCode, MinorUnits
+from shared.events.money import AmountMinor, CurrencyCode
+from shared.events.text import SafeText
 from shared.events.types import EventType
 
 ChannelName = Field(min_length=1, max_length=64, examples=["paid_search", "instagram"])
@@ -15,9 +16,9 @@ ChannelName = Field(min_length=1, max_length=64, examples=["paid_search", "insta
 class MarketingSpendData(Payload):
     """Money spent on one channel (and campaign) over a period, both days included."""
 
-    channel: str = ChannelName
-    campaign: str | None = Field(default=None, min_length=1, max_length=128)
-    amount_minor: MinorUnits
+    channel: SafeText = ChannelName
+    campaign: SafeText | None = Field(default=None, min_length=1, max_length=128)
+    amount_minor: AmountMinor
     currency: CurrencyCode
     period_start: date
     period_end: date

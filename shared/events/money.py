@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, Strict
 
 # ISO 4217 active codes (2024 list). Kept here so validation needs no network or extra package.
 ISO_4217 = frozenset(
@@ -27,4 +27,9 @@ def _known_currency(code: str) -> str:
 CurrencyCode = Annotated[
     str, Field(min_length=3, max_length=3, pattern=r"^[A-Z]{3}$"), AfterValidator(_known_currency)
 ]
-MinorUnits = Annotated[int, Field(ge=0, le=10**15, description="amount in minor units, >= 0")]
+# 10^15 fits a signed 64-bit integer with room to spare: a lifetime value summing 9,000 of the
+# largest amounts still fits the 64-bit integers BSON stores. `true`, `"100"` and `1.0` are refused.
+AMOUNT_MAX = 10**15
+AmountMinor = Annotated[
+    int, Strict(), Field(ge=0, le=AMOUNT_MAX, description="amount in minor units, 0 to 10^15")
+]

@@ -13,6 +13,8 @@ from typing import Any
 import httpx
 
 from services.contacts.adapters.store import ContactStore
+from services.contacts.domain.resolution import ResolvedCustomer
+from services.contacts.service_layer.batch_resolution import BatchResolution
 from services.contacts.service_layer.resolver import IdentityResolver
 from shared.events.customer import CustomerRef
 from shared.kafka import ensure_topics, make_producer
@@ -27,6 +29,7 @@ RESOLVES = 800
 HOT = 100  # customers seen again and again, whose identifiers stay in the cache
 CONCURRENCY = 32
 SERIAL = 100
+BATCH = 500  # customer blocks per batch resolve, as one ingestion batch might name
 
 
 def phone(i: int, block: int) -> str:
@@ -122,11 +125,38 @@ async def in_process(settings: Settings) -> dict[str, Any]:
         cold_figures = await measure(RESOLVES, known_cold)
         await measure(HOT, known_warm)  # fill the cache (entries live identity_cache_ttl_seconds)
         warm_figures = await measure(RESOLVES * 10, known_warm)
+        batch_figures = await batches(store)
     finally:
         await store.stop()
         await producer.stop()
         await client.close()
-    return {"first_sighting": created, "known_cold": cold_figures, "known_warm": warm_figures}
+    return {
+        "first_sighting": created,
+        "known_cold": cold_figures,
+        "known_warm": warm_figures,
+        "batch": batch_figures,
+    }
+
+
+async def batches(store: ContactStore) -> dict[str, Any]:
+    """The batch resolution behind `POST /v1/identities/resolve/batch`: one batch of first
+    sightings, then the same blocks again with a cold cache (all known)."""
+    blocks = [CustomerRef(phone=phone(i, 3)) for i in range(BATCH)]
+    figures: dict[str, Any] = {}
+    for name in ("first_sightings", "known_cold"):
+        resolution = BatchResolution(IdentityResolver(store))  # a fresh (cold) cache each time
+        started = time.perf_counter()
+        answers = await resolution.resolve_many(blocks)
+        seconds = time.perf_counter() - started
+        created = sum(isinstance(a, ResolvedCustomer) and a.created for a in answers)
+        assert created == (BATCH if name == "first_sightings" else 0)
+        figures[name] = {
+            "blocks": BATCH,
+            "seconds": round(seconds, 3),
+            "per_s": round(BATCH / seconds),
+        }
+        console.print(f"  batch resolve, {name}: {figures[name]}")
+    return figures
 
 
 async def run(settings: Settings) -> dict[str, Any]:
@@ -147,6 +177,12 @@ async def run(settings: Settings) -> dict[str, Any]:
             ),
             "resolver_cold_vs_raw_store_writes": round(
                 resolver["known_cold"]["per_s"] / raw_store, 4
+            ),
+            "batch_new_vs_raw_store_writes": round(
+                resolver["batch"]["first_sightings"]["per_s"] / raw_store, 4
+            ),
+            "batch_known_vs_raw_store_writes": round(
+                resolver["batch"]["known_cold"]["per_s"] / raw_store, 4
             ),
         },
     }

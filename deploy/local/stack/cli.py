@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from . import kafka, keycloak
+from . import idle, kafka, keycloak
 from .components import table
 from .console import PREREQUISITES, USAGE, StackError, fail, say, warn
 from .docker import docker_down, docker_reachable, docker_up
@@ -18,7 +18,9 @@ from .engine import Stack
 from .layout import Layout
 from .settings import HOST, REPO, StackSettings
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help=__doc__, pretty_exceptions_enable=False
+)
 Names = Annotated[
     list[str] | None, typer.Argument(help="components or groups: infra, services, all")
 ]
@@ -40,10 +42,13 @@ def up(names: Names = None) -> None:
             warn(f"missing native prerequisites: {' '.join(missing)}")
             docker_up(local.layout, [row.compose_service for row in rows if row.compose_service])
             return
-        fail(f"missing: {' '.join(missing)}; install with apt-get install -y ...", PREREQUISITES)
+        fail(f"missing: {', '.join(missing)}; install them (apt-get install -y ...)", PREREQUISITES)
     with local.locked(local.layout.state / ".lock"):
+        # Infrastructure in order (FerretDB needs PostgreSQL), then the services all at once.
         for row in rows:
-            local.start(row)
+            if row.group == "infra":
+                local.start(row)
+        local.start_all([row for row in rows if row.group == "services"])
     say(f"up in {time.monotonic() - started:.1f}s")
 
 
@@ -90,7 +95,7 @@ def down(purge: Annotated[bool, typer.Option(help="also delete their data")] = F
         if state in (REPO, REPO.parent, Path.home(), Path("/")):
             fail(f"refusing to delete {state}", USAGE)
         for row in local.table.values():
-            if row.group == "infra" and row.name != "keycloak":
+            if row.group == "infra":
                 shutil.rmtree(row.data_dir, ignore_errors=True)
                 row.log_file.unlink(missing_ok=True)
         say(f"purged the data under {state}")
@@ -147,6 +152,24 @@ def plan(names: Names = None) -> None:
         if row.provision:
             cached = "cached" if row.provision.done() else "to fetch"
             print(f"{row.name:<10} {cached}: {row.provision.what}")
+
+
+@app.command()
+def idle_cpu(
+    seconds: Annotated[float, typer.Option(help="length of the measurement window")] = 60.0,
+    names: Names = None,
+) -> None:
+    """CPU seconds per minute and resident memory of each running component (leave it idle)."""
+    local = stack()
+    roots = {}
+    for row in local.select(names or ["all"], with_requirements=False):
+        pid = local.live_pid(row) or idle.listener(row.port)
+        if pid is not None:
+            roots[row.name] = pid
+    say(f"measuring {len(roots)} components for {seconds:.0f}s")
+    print(f"{'component':<13} {'CPU s/min':>9} {'RSS MiB':>8}")
+    for name, (cpu, rss) in idle.measure(roots, seconds).items():
+        print(f"{name:<13} {cpu:>9.2f} {rss / 2**20:>8.0f}")
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

@@ -19,6 +19,7 @@ SERVICES = (
     ("projections", "services.projections", "projections_port"),
     ("projector", "services.projections.worker", "projections_worker_port"),
     ("notifier", "services.notifier", "notifier_port"),
+    ("analytics", "services.analytics", "analytics_port"),
     ("kpis", "services.kpis", "kpis_port"),
 )
 

@@ -77,34 +77,44 @@ class Stack:
             say(f"{row.name}: provisioned {row.provision.what} ({time.monotonic() - started:.1f}s)")
 
     def start(self, row: Component) -> None:
+        """Start `row` unless it runs, and wait until it is ready."""
+        self.start_all([row])
+
+    def start_all(self, rows: Sequence[Component]) -> None:
+        """Launch every row that does not run, then wait for each (independent rows only)."""
+        launched = [(row, pid) for row in rows if (pid := self.launch(row)) is not None]
+        for row, pid in launched:
+            self.wait_ready(row, pid)
+            if row.after_start:
+                row.after_start()
+
+    def launch(self, row: Component) -> int | None:
+        """The pid to wait for; None when the component already answers."""
         pid = self.live_pid(row)
         if pid is not None:
-            if not row.probe():
-                say(f"{row.name} is starting (pid {pid}); waiting")
-                self.wait_ready(row, pid)
-            else:
+            if row.probe():
                 say(f"{row.name} already running (pid {pid}, port {row.port})")
-            return
+                return None
+            say(f"{row.name} is starting (pid {pid}); waiting")
+            return pid
         self.pid_file(row).unlink(missing_ok=True)
         if probes.port_open(row.port):
             if row.probe():
                 say(f"{row.name} already answering on port {row.port} (not started here; using it)")
-                return
+                return None
             fail(
                 f"port {row.port} is taken by something that is not {row.name}; "
                 f"free it or set {row.port_setting}"
             )
         missing = self.missing([row])
         if missing:
-            fail(f"{row.name} needs: {' '.join(missing)} (apt-get install -y ...)", PREREQUISITES)
+            fail(f"{row.name} needs: {', '.join(missing)} (apt-get install -y ...)", PREREQUISITES)
         self.provision(row)
+        row.log_file.parent.mkdir(parents=True, exist_ok=True)
         if row.before_start:
             row.before_start()
         say(f"starting {row.name} on port {row.port} (log: {row.log_file})")
-        process = processes.spawn(row.launch(), self.pid_file(row), row.log_file)
-        self.wait_ready(row, process.pid)
-        if row.after_start:
-            row.after_start()
+        return processes.spawn(row.launch(), self.pid_file(row), row.log_file).pid
 
     def wait_ready(self, row: Component, pid: int) -> None:
         started = time.monotonic()

@@ -5,20 +5,15 @@ They are recorded for an agent (or a rule) to merge explicitly; c360 never merge
 """
 
 from datetime import UTC, datetime
-from enum import StrEnum
 
 from prometheus_client import Counter
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from services.contacts.domain.duplicates import DuplicateStatus
 from shared.mongo import Document
 
 RECORDED = Counter("c360_possible_duplicates_total", "Identity conflicts recorded", ["source"])
-
-
-class DuplicateStatus(StrEnum):
-    OPEN = "open"
-    MERGED = "merged"
 
 
 def pair_id(a: str, b: str) -> str:

@@ -19,11 +19,13 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
+from typing import Any
 
 from prometheus_client import Counter, Histogram
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from services.contacts.adapters.history import contact_history
 from services.contacts.adapters.outbox import Outbox, Placement
 from services.contacts.domain.commands import Commit
 from services.contacts.domain.contact import ContactState
@@ -67,6 +69,10 @@ class ContactJournal:
     async def load(self, customer_id: str) -> ContactState | None:
         doc = await self.contacts.find_one({"_id": customer_id})
         return None if doc is None else ContactState.model_validate(_without_id(doc))
+
+    async def history(self, state: ContactState, limit: int = 200) -> list[dict[str, Any]]:
+        """The customer's events as CloudEvents, oldest first (the newest `limit`)."""
+        return await contact_history(self, state, limit)
 
     async def append(self, commit: Commit) -> Position | None:
         """Commit, publish and apply; raises Conflict if another writer got there first."""

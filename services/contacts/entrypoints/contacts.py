@@ -13,9 +13,12 @@ from services.contacts.entrypoints.schemas import (
 )
 from services.contacts.service_layer.contacts import Written
 from shared.events.customer import Consent, ProfileChanges, utc_now
+from shared.events.text import SafeText
 
 router = APIRouter(prefix="/v1/contacts", tags=["contacts"])
-CustomerId = Annotated[str, Path(min_length=1, max_length=64, examples=["c_01j9z8k2m4p6r8t0v2x4"])]
+CustomerId = Annotated[
+    SafeText, Path(min_length=1, max_length=64, examples=["c_01j9z8k2m4p6r8t0v2x4"])
+]
 
 
 def answer(response: Response, written: Written, **extra: Any) -> ContactPublic:
@@ -86,7 +89,7 @@ async def erase_contact(
     customer_id: CustomerId,
     contacts: ContactsDep,
     response: Response,
-    reason: Annotated[str, Query(min_length=1, max_length=500)] = "erasure requested",
+    reason: Annotated[SafeText, Query(min_length=1, max_length=500)] = "erasure requested",
 ) -> ContactPublic:
     """Erase the personal data (`contact.erased`); a tombstone with the id remains."""
     return answer(response, await contacts.erase(customer_id, reason))

@@ -19,6 +19,7 @@ from services.contacts.entrypoints.schemas import (
 from services.contacts.service_layer.batch_resolution import Answer, BatchResolution
 from services.contacts.service_layer.resolver import IdentityResolver
 from shared.events.customer import CustomerRef
+from shared.events.text import SafeText
 
 router = APIRouter(tags=["identities"])
 
@@ -36,8 +37,8 @@ async def link_identity(
 
 @router.get("/v1/identities/{kind}/{value}")
 async def resolve_identity(
-    kind: Annotated[str, Path(max_length=32)],
-    value: Annotated[str, Path(max_length=320)],
+    kind: Annotated[SafeText, Path(max_length=32)],
+    value: Annotated[SafeText, Path(max_length=320)],
     identities: IdentitiesDep,
 ) -> IdentityPublic:
     """Which customer an identifier belongs to (any spelling; merges are followed)."""

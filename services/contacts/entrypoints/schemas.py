@@ -4,13 +4,14 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from services.contacts.domain.contact import ContactState
 from shared.events.contacts import Acquisition, Origin
 from shared.events.customer import Address, Channel, Consent, CustomerRef, ExternalIds, Profile
+from shared.events.text import SafeText, WindowTime
 
-Tags = list[str]
+Tags = list[SafeText]
 LANGUAGE = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 
 
@@ -31,10 +32,10 @@ def _known_timezone(name: str | None) -> str | None:
 class ContactFields(Strict):
     """Fields of the master data that a client sets directly."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    name: SafeText | None = Field(default=None, min_length=1, max_length=200)
     birthday: date | None = None
-    language: str | None = Field(default=None, pattern=LANGUAGE, examples=["fa", "en-GB"])
-    timezone: str | None = Field(default=None, max_length=64, examples=["Asia/Tehran"])
+    language: SafeText | None = Field(default=None, pattern=LANGUAGE, examples=["fa", "en-GB"])
+    timezone: SafeText | None = Field(default=None, max_length=64, examples=["Asia/Tehran"])
     address: Address | None = None
     tags: Tags | None = Field(default=None, max_length=50)
     preferred_channel: Channel | None = None
@@ -57,8 +58,8 @@ class ContactFields(Strict):
 
 
 class ContactCreate(ContactFields):
-    emails: list[str] = Field(default_factory=list, max_length=20)
-    phones: list[str] = Field(default_factory=list, max_length=20)
+    emails: list[SafeText] = Field(default_factory=list, max_length=20)
+    phones: list[SafeText] = Field(default_factory=list, max_length=20)
     external_ids: ExternalIds = Field(default_factory=dict, max_length=20)
     consent: dict[Channel, Consent] = Field(default_factory=dict)
     acquisition: Acquisition | None = Field(
@@ -139,8 +140,8 @@ class ContactPublic(BaseModel):
 
 
 class IdentityLink(Strict):
-    kind: str = Field(min_length=1, max_length=32, examples=["phone", "email", "crm"])
-    value: str = Field(min_length=1, max_length=320, examples=["+989121234567"])
+    kind: SafeText = Field(min_length=1, max_length=32, examples=["phone", "email", "crm"])
+    value: SafeText = Field(min_length=1, max_length=320, examples=["+989121234567"])
 
 
 class IdentityPublic(BaseModel):
@@ -152,23 +153,23 @@ class IdentityPublic(BaseModel):
 
 
 class MergeRequest(Strict):
-    survivor_id: str = Field(min_length=1, max_length=64)
-    merged_id: str = Field(min_length=1, max_length=64)
-    reason: str = Field(min_length=1, max_length=500)
-    actor: str | None = Field(default=None, max_length=64)
+    survivor_id: SafeText = Field(min_length=1, max_length=64)
+    merged_id: SafeText = Field(min_length=1, max_length=64)
+    reason: SafeText = Field(min_length=1, max_length=500)
+    actor: SafeText | None = Field(default=None, max_length=64)
 
 
 class UnmergeRequest(Strict):
-    reason: str = Field(min_length=1, max_length=500)
-    actor: str | None = Field(default=None, max_length=64)
+    reason: SafeText = Field(min_length=1, max_length=500)
+    actor: SafeText | None = Field(default=None, max_length=64)
 
 
 class ConsentUpdate(Strict):
     channel: Channel
     granted: bool
-    legal_basis: str = Field(min_length=1, max_length=64, examples=["consent", "contract"])
-    at: AwareDatetime | None = Field(default=None, description="when given; default: now")
-    source: str | None = Field(default=None, max_length=200)
+    legal_basis: SafeText = Field(min_length=1, max_length=64, examples=["consent", "contract"])
+    at: WindowTime | None = Field(default=None, description="when given; default: now")
+    source: SafeText | None = Field(default=None, max_length=200)
 
 
 class DuplicatePublic(BaseModel):

@@ -4,8 +4,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from services.contacts.adapters.history import contact_history
-from services.contacts.adapters.store import ContactStore
 from services.contacts.domain import changes, commands
 from services.contacts.domain.contact import ContactState
 from services.contacts.domain.errors import (
@@ -16,7 +14,7 @@ from services.contacts.domain.errors import (
     VersionMismatch,
 )
 from services.contacts.domain.ids import new_customer_id
-from services.contacts.service_layer.ports import Conflict
+from services.contacts.service_layer.ports import Conflict, ContactDocuments
 from services.contacts.service_layer.retries import retry_on_conflict
 from shared.events.contacts import Acquisition, Identity, Origin
 from shared.events.customer import Channel, Consent, Profile, ProfileChanges
@@ -35,7 +33,7 @@ class Written:
 
 
 class Contacts:
-    def __init__(self, store: ContactStore) -> None:
+    def __init__(self, store: ContactDocuments) -> None:
         self.store = store
         self.region = store.settings.default_region
 
@@ -127,7 +125,7 @@ class Contacts:
             raise ContactNotFound(customer_id)
         if state.erased:
             raise ContactErasedError(customer_id)
-        return await contact_history(self.store.journal, state, limit)
+        return await self.store.journal.history(state, limit)
 
     async def commit(self, state: ContactState, commit: commands.Commit | None) -> Written:
         """Append `commit` (if any) and answer with the resulting state."""

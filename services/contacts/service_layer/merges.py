@@ -1,15 +1,15 @@
 """Explicit, reversible merges: the survivor takes the merged customer's identifiers."""
 
-from services.contacts.adapters.duplicates import DuplicateStatus
-from services.contacts.adapters.store import ContactStore
 from services.contacts.domain import changes
+from services.contacts.domain.duplicates import DuplicateStatus
 from services.contacts.domain.errors import ContactNotFound, RuleViolation
 from services.contacts.service_layer.contacts import Written
+from services.contacts.service_layer.ports import ContactDocuments
 from services.contacts.service_layer.retries import retry_on_conflict
 
 
 class Merges:
-    def __init__(self, store: ContactStore) -> None:
+    def __init__(self, store: ContactDocuments) -> None:
         self.store = store
 
     async def merge(

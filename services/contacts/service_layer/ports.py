@@ -1,12 +1,13 @@
-"""What identity resolution needs from the outside world: the contact journal, the identity index
-and the record of possible duplicates. `adapters/store.py`'s `ContactStore` implements them on
-the store; the unit tests' fakes implement them in memory."""
+"""What the contacts service layer needs from the outside world: the contact journal, the identity
+index and the record of possible duplicates. `adapters/store.py`'s `ContactStore` implements
+them on the store; the unit tests' fakes implement them in memory."""
 
 from collections.abc import Mapping
-from typing import Protocol
+from typing import Any, Protocol
 
 from services.contacts.domain.commands import Commit
 from services.contacts.domain.contact import ContactState
+from services.contacts.domain.duplicates import DuplicateStatus
 from shared.position import Position
 from shared.settings import Settings
 
@@ -20,6 +21,10 @@ class Journal(Protocol):
 
     async def append(self, commit: Commit) -> Position | None:
         """Commit, publish and apply; raises Conflict if another writer got there first."""
+        ...
+
+    async def history(self, state: ContactState, limit: int = 200) -> list[dict[str, Any]]:
+        """The customer's own events as CloudEvents, oldest first (the newest `limit`)."""
         ...
 
 
@@ -38,14 +43,20 @@ class Index(Protocol):
         """`claim` for many keys at once; returns each key's owner."""
         ...
 
+    async def release(self, key: str, customer_id: str) -> None:
+        """Give up a claim that is still ours (after a failed create)."""
+        ...
+
 
 class DuplicateRecords(Protocol):
     async def record(self, a: str, b: str, keys: list[str], source: str) -> None:
         """Note that customers `a` and `b` share identifiers (never merged by this)."""
         ...
 
+    async def mark(self, a: str, b: str, status: DuplicateStatus) -> None: ...
 
-class IdentityStore(Protocol):
+
+class ContactDocuments(Protocol):
     @property
     def settings(self) -> Settings: ...
     @property

@@ -19,7 +19,7 @@ from services.contacts.domain.commands import create, link, profile_with
 from services.contacts.domain.contact import ContactState
 from services.contacts.domain.ids import new_customer_id
 from services.contacts.domain.resolution import ResolvedCustomer
-from services.contacts.service_layer.ports import Conflict, IdentityStore
+from services.contacts.service_layer.ports import Conflict, ContactDocuments
 from shared.caching import SingleFlight, TtlCache
 from shared.events.contacts import Identity, Origin
 from shared.events.customer import CustomerRef
@@ -40,7 +40,7 @@ class IdentityResolver:
     """Identifiers in, one customer out, on the identity store's ports (`ContactStore` in
     production: see it for wiring and lifecycle)."""
 
-    def __init__(self, store: IdentityStore, adopt_after_s: float = 2.0) -> None:
+    def __init__(self, store: ContactDocuments, adopt_after_s: float = 2.0) -> None:
         self.store = store
         self.region = store.settings.default_region
         self.adopt_after_s = adopt_after_s

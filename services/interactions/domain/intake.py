@@ -65,7 +65,11 @@ def _id_in(raw: bytes) -> str | None:
         return None
 
 
-def read_object(obj: Any) -> InteractionEvent:
+# Every reader takes the door's validation context (`shared.events.text.door_context`).
+Context = Mapping[str, Any] | None
+
+
+def read_object(obj: Any, context: Context = None) -> InteractionEvent:
     """One structured-mode CloudEvent already decoded from JSON (an item of a batch)."""
     try:
         size = len(orjson.dumps(obj))
@@ -74,25 +78,30 @@ def read_object(obj: Any) -> InteractionEvent:
     if size > MAX_EVENT_BYTES:
         message = f"event is {size} bytes; the limit is {MAX_EVENT_BYTES}"
         raise Rejected(Rejection("too_large", message, event_id=_claimed_id(obj)))
-    return _read(lambda: parse_event(obj), _claimed_id(obj))
+    return _read(lambda: parse_event(obj, context), _claimed_id(obj))
 
 
-def read_bytes(raw: bytes) -> InteractionEvent:
+def read_bytes(raw: bytes, context: Context = None) -> InteractionEvent:
     """One structured-mode CloudEvent as JSON bytes (an HTTP body)."""
-    return _read(lambda: decode_event(raw), _id_in(raw))
+    return _read(lambda: decode_event(raw, context), _id_in(raw))
 
 
-def read_record(value: bytes | None, headers: Iterable[tuple[str, bytes]]) -> InteractionEvent:
+def read_record(
+    value: bytes | None, headers: Iterable[tuple[str, bytes]], context: Context = None
+) -> InteractionEvent:
     """A Kafka record in structured mode, or binary mode (attributes in `ce_` headers)."""
-    return _read(lambda: decode_kafka_record(value, list(headers)), None)
+    return _read(lambda: decode_kafka_record(value, list(headers), context), None)
 
 
-def read_http_binary(headers: Mapping[str, str], body: bytes) -> InteractionEvent:
+def read_http_binary(
+    headers: Mapping[str, str], body: bytes, context: Context = None
+) -> InteractionEvent:
     """CloudEvents HTTP binary mode: attributes in `ce-*` headers, `data` as the body."""
     attributes = [
-        (f"ce_{name.lower()[3:]}", value.encode())
+        # Starlette decodes headers as Latin-1: recover the bytes sent, then read them as UTF-8.
+        (f"ce_{name.lower()[3:]}", value.encode("latin-1"))
         for name, value in headers.items()
         if name.lower().startswith("ce-")
     ]
     event_id = headers.get("ce-id")
-    return _read(lambda: decode_kafka_record(body, attributes), event_id)
+    return _read(lambda: decode_kafka_record(body, attributes, context), event_id)

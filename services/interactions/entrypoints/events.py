@@ -1,5 +1,6 @@
 """`/v1/events`: one CloudEvent, or a batch of up to 1,000, answered after Kafka acknowledged."""
 
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -10,7 +11,7 @@ from services.interactions.domain.batch import batch_items
 from services.interactions.domain.intake import read_bytes, read_http_binary, read_object
 from services.interactions.domain.rejection import Rejected, Rejection
 from services.interactions.entrypoints import examples
-from services.interactions.entrypoints.dependencies import IngestionDep
+from services.interactions.entrypoints.dependencies import DoorDep, IngestionDep
 from services.interactions.entrypoints.schemas import AcceptedPublic, BatchResult, batch_item
 from shared.auth.guard import require_own_source
 from shared.events.interactions import InteractionEvent
@@ -39,13 +40,13 @@ def _unavailable(outcome: Unavailable) -> Problem:
     return Problem(503, f"not accepted, retry later: {outcome.reason}", event_id=outcome.id)
 
 
-def _read_single(request: Request, body: bytes) -> InteractionEvent:
+def _read_single(request: Request, body: bytes, door: Mapping[str, Any]) -> InteractionEvent:
     try:
         if "ce-specversion" in request.headers:  # CloudEvents HTTP binary mode
-            return read_http_binary(request.headers, body)
+            return read_http_binary(request.headers, body, door)
         if _media_type(request) not in SINGLE_TYPES:
             raise Problem(415, "send application/cloudevents+json (or ce-* headers)")
-        return read_bytes(body)
+        return read_bytes(body, door)
     except Rejected as exc:
         raise _problem(exc.rejection) from None
 
@@ -58,12 +59,12 @@ def _read_single(request: Request, body: bytes) -> InteractionEvent:
     openapi_extra=examples.single_body(),
 )
 async def post_event(
-    request: Request, ingestion: IngestionDep, response: Response
+    request: Request, ingestion: IngestionDep, door: DoorDep, response: Response
 ) -> AcceptedPublic:
     """Validate, resolve the customer, publish to `c360.interactions`; 202 once acknowledged.
     A retry with the same `id` and content answers the original result (`Idempotent-Replayed`);
     the same `id` with other content is a 409."""
-    event = _read_single(request, await request.body())
+    event = _read_single(request, await request.body(), door)
     require_own_source(request, [event.source])
     [outcome] = await ingestion.accept([event], via="http")
     if isinstance(outcome, Rejection):
@@ -83,7 +84,7 @@ async def post_event(
     responses=examples.BATCH_RESPONSES,
     openapi_extra=examples.batch_body(),
 )
-async def post_batch(request: Request, ingestion: IngestionDep) -> Response:
+async def post_batch(request: Request, ingestion: IngestionDep, door: DoorDep) -> Response:
     """Each event is answered on its own, in order: good events are accepted even when others
     are refused. 202 when all are accepted, 207 otherwise."""
     if _media_type(request) not in BATCH_TYPES:
@@ -92,7 +93,7 @@ async def post_batch(request: Request, ingestion: IngestionDep) -> Response:
         items = batch_items(_decode(await request.body()))
     except Rejected as exc:
         raise _problem(exc.rejection) from None
-    read: list[InteractionEvent | Rejection] = [_read_item(item) for item in items]
+    read: list[InteractionEvent | Rejection] = [_read_item(item, door) for item in items]
     events = [e for e in read if not isinstance(e, Rejection)]
     require_own_source(request, [e.source for e in events])
     accepted = iter(await ingestion.accept(events, via="http"))
@@ -115,8 +116,8 @@ def _decode(body: bytes) -> Any:
         raise Problem(400, f"the body is not valid JSON: {exc}") from None
 
 
-def _read_item(item: Any) -> InteractionEvent | Rejection:
+def _read_item(item: Any, door: Mapping[str, Any]) -> InteractionEvent | Rejection:
     try:
-        return read_object(item)
+        return read_object(item, door)
     except Rejected as exc:
         return exc.rejection

@@ -9,6 +9,7 @@ receipts make the second attempt one effect.
 
 import asyncio
 from collections.abc import Sequence
+from datetime import timedelta
 
 from aiokafka import AIOKafkaProducer
 
@@ -26,6 +27,7 @@ from shared.consuming import (
 )
 from shared.consuming.deadletters import KafkaDeadLetters
 from shared.events.interactions import InteractionEvent
+from shared.events.text import DEFAULT_MAX_FUTURE_SKEW, door_context
 from shared.kafka import MAX_RECORD_BYTES
 from shared.settings import Settings
 from shared.topics import Topics
@@ -44,7 +46,13 @@ class IngressOutage(DependencyDown):
 
 
 class IngressHandler:
-    def __init__(self, ingestion: Ingestion, dead_letters: DeadLetterSink) -> None:
+    def __init__(
+        self,
+        ingestion: Ingestion,
+        dead_letters: DeadLetterSink,
+        max_future_skew: timedelta = DEFAULT_MAX_FUTURE_SKEW,
+    ) -> None:
+        self.max_future_skew = max_future_skew
         self.ingestion = ingestion
         self.dead_letters = dead_letters
 
@@ -54,9 +62,10 @@ class IngressHandler:
         metrics.INGRESS_CONSUMED.inc(len(records))
         valid: list[tuple[Record, InteractionEvent]] = []
         rejected: list[tuple[Record, Rejection]] = []
+        door = door_context(self.max_future_skew)
         for record in records:
             try:
-                valid.append((record, read_record(record.value, record.headers)))
+                valid.append((record, read_record(record.value, record.headers, door)))
             except Rejected as exc:
                 rejected.append((record, exc.rejection))
         outcomes = await self.ingestion.accept([e for _, e in valid], via="kafka")
@@ -71,7 +80,10 @@ class IngressHandler:
 
 
 def ingress_runner(
-    settings: Settings, ingestion: Ingestion, producer: AIOKafkaProducer
+    settings: Settings,
+    ingestion: Ingestion,
+    producer: AIOKafkaProducer,
+    max_future_skew: timedelta = DEFAULT_MAX_FUTURE_SKEW,
 ) -> BatchRunner:
     topics = Topics.from_settings(settings)
     dead_letters = KafkaDeadLetters(producer, topics.deadletter, CONSUMER, MAX_RECORD_BYTES)
@@ -83,7 +95,9 @@ def ingress_runner(
         per_customer=False,  # any key: ordering across ingress partitions is not promised
         stall_after_s=settings.stall_after_s,
     )
-    return BatchRunner(settings, options, IngressHandler(ingestion, dead_letters), dead_letters)
+    return BatchRunner(
+        settings, options, IngressHandler(ingestion, dead_letters, max_future_skew), dead_letters
+    )
 
 
 async def run_until(runner: BatchRunner, stop: asyncio.Event) -> None:

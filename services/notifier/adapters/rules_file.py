@@ -1,4 +1,9 @@
-"""Reading the rules file from disk: YAML, `${NAME:-default}` from the environment, validation."""
+"""Reading the rules file: YAML (bounded), `${NAME:-default}` from the environment, validation.
+
+The environment is read only for the operator's own file, at start. Submitted text (the
+validation endpoint) never sees it: `${NAME:-default}` takes its default and `${NAME}` stays as
+written, so no variable of the process (secrets, the store's URI) can be echoed back.
+"""
 
 import os
 import re
@@ -8,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from services.notifier.adapters.bounded_yaml import load_bounded
 from services.notifier.domain.rules import RulesFile
 from services.notifier.domain.ruleset import FILE, RuleProblem, RulesError, load_rules
 
@@ -29,9 +35,12 @@ def read_rules(path: Path, environ: Mapping[str, str] = os.environ) -> RulesFile
     return parse_rules(text, environ, source)
 
 
-def parse_rules(text: str, environ: Mapping[str, str], source: str = "rules file") -> RulesFile:
+def parse_rules(
+    text: str, environ: Mapping[str, str] | None, source: str = "rules file"
+) -> RulesFile:
+    """Validate rules text; `environ=None` leaves the environment out (submitted text)."""
     try:
-        raw = yaml.safe_load(text)
+        raw = load_bounded(text)
     except yaml.YAMLError as exc:
         raise RulesError(
             [RuleProblem(FILE, "(file)", f"is not valid YAML: {exc}")], source
@@ -43,7 +52,9 @@ def parse_rules(text: str, environ: Mapping[str, str], source: str = "rules file
     return load_rules(expanded, source)
 
 
-def _expand(value: Any, environ: Mapping[str, str], path: str, missing: list[RuleProblem]) -> Any:
+def _expand(
+    value: Any, environ: Mapping[str, str] | None, path: str, missing: list[RuleProblem]
+) -> Any:
     if isinstance(value, dict):
         return {k: _expand(v, environ, f"{path}{k}.", missing) for k, v in value.items()}
     if isinstance(value, list):
@@ -53,6 +64,8 @@ def _expand(value: Any, environ: Mapping[str, str], path: str, missing: list[Rul
 
     def substitute(match: re.Match[str]) -> str:
         name, default = match[1], match[2]
+        if environ is None:
+            return match[0] if default is None else default
         if name in environ:
             return environ[name]
         if default is None:
@@ -61,5 +74,10 @@ def _expand(value: Any, environ: Mapping[str, str], path: str, missing: list[Rul
         return default
 
     result = _VARIABLE.sub(substitute, value)
+    if not (_VARIABLE.fullmatch(value) and result):
+        return result
     # a whole-value substitution is re-read as YAML so `port: ${PORT:-25}` stays a number
-    return yaml.safe_load(result) if _VARIABLE.fullmatch(value) and result else result
+    try:
+        return load_bounded(result)
+    except yaml.YAMLError:
+        return result

@@ -63,7 +63,8 @@ def _created(state: CustomerState, event: Any) -> CustomerState:
 
 
 def _updated(state: CustomerState, event: Any) -> CustomerState:
-    changes = event.data.changes.model_dump(exclude_unset=True, exclude={"address"})
+    # A null in the changes means "unchanged", as the projection reads it.
+    changes = event.data.changes.model_dump(exclude_none=True, exclude={"address"})
     return state.model_copy(update={"contact": _contact(state).model_copy(update=changes)})
 
 

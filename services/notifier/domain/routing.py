@@ -72,5 +72,12 @@ def mask(channel: str, address: str) -> str:
     if channel == "sms":
         return f"{address[:4]}***{address[-2:]}" if len(address) > 6 else "***"
     if channel == "webhook":
-        return address.split("?", 1)[0][:200]
+        return mask_url(address)
     return "***"
+
+
+def mask_url(url: str) -> str:
+    """Scheme and host only: for Slack or Teams the path of a webhook URL is its secret."""
+    scheme, _, rest = url.partition("://")
+    host = rest.split("/", 1)[0].split("?", 1)[0].rsplit("@", 1)[-1]
+    return f"{scheme}://{host}/***"[:200] if rest else "***"

@@ -9,8 +9,8 @@
 
 import asyncio
 import time
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from pymongo.asynchronous.database import AsyncDatabase
@@ -21,9 +21,6 @@ from services.projections.domain.segments import Catalog, Segment
 from shared.events import STRUCTURED_HEADERS, encode_event
 from shared.events.segments import SegmentEvent
 from shared.mongo import Document
-
-if TYPE_CHECKING:  # the service layer imports this module; only the type goes the other way
-    from services.projections.service_layer.backfill import Progress
 
 CATALOG_TTL_S = 2.0
 DEFINITIONS = "segments"
@@ -143,9 +140,8 @@ class BackfillJobs:
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self.collection = db[JOBS]
 
-    async def save(self, progress: "Progress") -> None:
-        doc = progress.as_document()
-        await self.collection.replace_one({"_id": progress.segment_id}, doc, upsert=True)
+    async def save(self, segment_id: str, progress: Mapping[str, object]) -> None:
+        await self.collection.replace_one({"_id": segment_id}, dict(progress), upsert=True)
 
     async def latest(self, segment_id: str) -> Document | None:
         doc = await self.collection.find_one({"_id": segment_id})

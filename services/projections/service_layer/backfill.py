@@ -11,7 +11,7 @@ then on the projector keeps each changed view's membership up to date itself.
 """
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Protocol
@@ -62,7 +62,7 @@ class States(StateLoader, Protocol):
 
 
 class ProgressLog(Protocol):
-    async def save(self, progress: Progress) -> None: ...
+    async def save(self, segment_id: str, progress: Mapping[str, object]) -> None: ...
 
 
 @dataclass
@@ -75,10 +75,10 @@ class Backfill:
 
     async def run(self, segment: Segment) -> Progress:
         progress = Progress(segment.id, segment.rule_hash)
-        await self.jobs.save(progress)
+        await self._report(progress)
         await asyncio.sleep(self.settle_s)
         progress.status, progress.started_at = "running", datetime.now(UTC)
-        await self.jobs.save(progress)
+        await self._report(progress)
         try:
             await self._scan(segment, progress)
         except Exception as exc:
@@ -87,9 +87,12 @@ class Backfill:
         else:
             progress.status = "done"
         progress.finished_at = datetime.now(UTC)
-        await self.jobs.save(progress)
+        await self._report(progress)
         log.info("segment back-fill finished", **progress.as_document())
         return progress
+
+    async def _report(self, progress: Progress) -> None:
+        await self.jobs.save(progress.segment_id, progress.as_document())
 
     async def _scan(self, segment: Segment, progress: Progress) -> None:
         catalog, cause = Catalog.of([segment]), f"backfill:{segment.rule_hash}"
@@ -112,7 +115,7 @@ class Backfill:
         metrics.BACKFILL_VIEWS.labels(catalog.live[0].id).inc(len(states))
         if progress.scanned // PROGRESS_EVERY > before // PROGRESS_EVERY:
             log.info("segment back-fill progress", **progress.as_document())
-            await self.jobs.save(progress)
+            await self._report(progress)
 
     async def _one(self, catalog: Catalog, state: CustomerState, cause: str) -> Change | None:
         """Judge one customer; on a lost race with the projector, read it again and re-judge."""

@@ -38,7 +38,8 @@ class SegmentAdmin:
         backfill = Backfill(store, events, Memberships(store), self.jobs)
         if self.settle_s is not None:
             backfill.settle_s = self.settle_s
-        await self.jobs.save(Progress(segment.id, segment.rule_hash))  # visible at once
+        waiting = Progress(segment.id, segment.rule_hash)
+        await self.jobs.save(segment.id, waiting.as_document())  # visible at once
         task = asyncio.create_task(backfill.run(segment), name=f"backfill-{segment.id}")
         self.running.add(task)
         task.add_done_callback(self.running.discard)

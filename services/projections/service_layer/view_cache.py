@@ -94,6 +94,12 @@ class ViewCache:
         if old.taken <= snapshot.taken - PRUNE_AFTER_S:
             self._pending = {c: m for c, m in self._pending.items() if not old.covers(*m)}
 
+    def folded_all_seen(self) -> bool:
+        """Do the latest checkpoints cover every record the feed has read? Then nothing is
+        pending, and checkpoints can only move after the feed reads a new record."""
+        latest = self.latest
+        return latest is not None and all(latest.covers(p, o) for p, o in self._seen.items())
+
     def has_seen(self, partition: Partition, offset: int) -> bool:
         """Has the feed read `offset`? Until it has, a kept view may predate that record."""
         return self.generation is None or self._seen.get(partition, -1) >= offset

@@ -1,5 +1,6 @@
 """The notifier's admin API on a running process: notifications, rules, validation, health."""
 
+import os
 import uuid
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from services.notifier.adapters.rules_file import DEFAULT_RULES
+from services.notifier.domain.routing import mask_url
 from shared.events import EventType
 from shared.settings import Settings
 from shared.topics import Topics
@@ -20,6 +22,7 @@ from tests.e2e.notifier.harness import (
     publish,
 )
 from tests.integration.notifier.receivers import HttpReceiver, SmtpReceiver, eventually
+from tests.unit.notifier.test_rules_file import BOMB
 
 pytestmark = pytest.mark.e2e
 
@@ -73,13 +76,18 @@ async def test_admin_api(
                 content=DEFAULT_RULES.read_text(),
                 headers={"content-type": "application/yaml"},
             )
+            yaml = {"content-type": "application/yaml"}
+            probing = await api.post(
+                "/v1/rules/validate", content='rules: [{id: "${HOME}"}]', headers=yaml
+            )
+            bomb = await api.post("/v1/rules/validate", content=BOMB, headers=yaml)
             ready = await api.get("/readyz")
             metrics = (await api.get("/metrics")).text
     finally:
         notifier.stop()
 
     assert {i["rule"] for i in items} == {"complaint-ack", "complaint-high-severity"}
-    assert {i["recipient"] for i in items} == {"a***@example.com", http.url("/support")}
+    assert {i["recipient"] for i in items} == {"a***@example.com", mask_url(http.url("/support"))}
     assert (one["id"], one["customer_id"]) == (items[0]["id"], customer)
     assert missing.status_code == 404
     assert missing.headers["content-type"] == "application/problem+json"
@@ -94,5 +102,11 @@ async def test_admin_api(
         }
     ]
     assert valid.json()["valid"] is True
+    assert probing.status_code == 422
+    assert os.environ["HOME"] not in probing.text
+    assert "${HOME}" in probing.text
+    assert bomb.status_code == 422
+    assert rules["teams"]["support"]["webhook"] == mask_url(http.url("/support"))
+    assert "/support" not in str(rules["teams"])
     assert ready.json()["checks"] == {"kafka": "ok", "store": "ok", "worker": "ok"}
     assert 'c360_notifier_notifications_total{channel="webhook"' in metrics

@@ -1,21 +1,18 @@
 """A private FerretDB (SQLite handler, own state directory, free port) for tests that stop the
-store: the shared one on 27017 is never touched. Stopped by its pid, like the private broker."""
+store: the shared one on 27017 is never touched. The local stack's engine starts, kills and
+stops it."""
 
 import os
 import shutil
-import signal
 import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
 from tests.infra import REPO, STACK, Infra
 from tests.processes import free_port
 
-STOP_TIMEOUT_S = 30.0
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
@@ -30,19 +27,15 @@ class PrivateStore:
 
     def stack(self, *args: str) -> str:
         result = subprocess.run(
-            [str(STACK), *args], env=self.env, capture_output=True, text=True, check=False
+            [*STACK, *args], cwd=REPO, env=self.env, capture_output=True, text=True, check=False
         )
         if result.returncode != 0:
-            raise RuntimeError(f"stack.sh {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
+            raise RuntimeError(f"stack {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
         return result.stdout
 
     def stop(self) -> None:
         """SIGKILL: the store vanishes mid-write, as it does when its host dies."""
-        pid = int(self.stack("pid", "ferretdb").strip())
-        os.kill(pid, signal.SIGKILL)
-        deadline = time.monotonic() + STOP_TIMEOUT_S
-        while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
+        self.stack("kill", "ferretdb")
 
     def start(self) -> None:
         self.stack("up", "ferretdb")
@@ -67,9 +60,5 @@ def private_store(infra: Infra) -> Iterator[PrivateStore]:
     try:
         yield store
     finally:
-        with_pid = subprocess.run(
-            [str(STACK), "pid", "ferretdb"], env=env, capture_output=True, text=True, check=False
-        )
-        if with_pid.returncode == 0 and with_pid.stdout.strip().isdigit():
-            os.kill(int(with_pid.stdout.strip()), signal.SIGTERM)
+        subprocess.run([*STACK, "stop", "ferretdb"], cwd=REPO, env=env, check=False)
         shutil.rmtree(state, ignore_errors=True)

@@ -4,6 +4,7 @@ to the log, bypassing the door; and the bookkeeping to check where every record 
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import orjson
 from aiokafka import AIOKafkaProducer
@@ -13,6 +14,7 @@ from aiokafka.structs import TopicPartition
 from shared.events import STRUCTURED_HEADERS, EventType
 from shared.settings import Settings
 from tests.factories import event_dict
+from tests.unit.interactions.samples import note
 
 Maker = Callable[[str], tuple[bytes | None, bytes]]
 
@@ -59,6 +61,15 @@ CONTACT_POISON: dict[str, Maker] = {
         _bytes(event_dict(EventType.CONTACT_MERGED, {"survivor_id": 7}, subject=c, source="x/y")),
     ),
 }
+
+
+# What older doors accepted over HTTP (the reported incident): a year-0001 time, a NUL in text.
+HTTP_POISON: list[tuple[str, dict[str, Any]]] = [
+    ("year_one", note(text="old", time="0001-01-01T00:00:00+14:00")),
+    ("year_one", note(phone="09121234568", time="0001-01-01T00:00:00+00:00")),
+    ("nul_in_text", note(text="a\x00b")),
+    ("nul_in_text", note(phone="09121234569", text="\x00")),
+]
 
 
 def year_one(customer_id: str) -> tuple[str, bytes]:

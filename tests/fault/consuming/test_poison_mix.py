@@ -7,11 +7,13 @@ import contextlib
 import random
 import time
 
+import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
 from aiokafka.structs import ConsumerRecord, TopicPartition
 from pymongo.asynchronous.database import AsyncDatabase
 
+from services.interactions.bootstrap import build_app as build_interactions
 from services.notifier.bootstrap import build_app as build_notifier
 from services.notifier.entrypoints.worker import consumer_group as notifier_group
 from services.projections.adapters.store import ProjectionStore, active_generation
@@ -23,6 +25,7 @@ from shared.settings import Settings
 from shared.topics import Topics
 from tests.fault.consuming.poison import (
     CONTACT_POISON,
+    HTTP_POISON,
     POISON,
     Written,
     committed_lag,
@@ -67,6 +70,7 @@ async def test_poison_mixed_into_10000_events_costs_one_dead_letter_each(
             key, value = kinds[kind](customer)
             poison[await send(producer, topic, key, value)] = kind
     good_at = set(await asyncio.gather(*pending))
+    via_http, refused = await _through_the_door(settings)
 
     health = worker_health(settings)
     started = time.monotonic()
@@ -105,6 +109,9 @@ async def test_poison_mixed_into_10000_events_costs_one_dead_letter_each(
         assert headers["c360-error-message"], kind
     for event_id, written in edge.items():
         assert (seen.get(event_id, 0) == 1) != (written in by_projector), event_id
+    for event_id in via_http:  # accepted by the door: folded once, or dead-lettered, not both
+        in_letters = any(event_id.encode() in (r.value or b"") for r in by_projector.values())
+        assert (seen.get(event_id, 0) == 1) != in_letters, event_id
     not_ready_s = max(h.longest_not_ready_s for _, h in groups.values())
 
     reasons: dict[str, set[str]] = {}
@@ -117,8 +124,28 @@ async def test_poison_mixed_into_10000_events_costs_one_dead_letter_each(
         f"poison_records={len(poison) + len(edge)} dead_letters={len(letters)} "
         f"(projections={len(by_projector)} notifier={len(by_notifier)}) lost={len(lost)} "
         f"doubled={len(doubled)} caught_up_s={caught_up_s:.1f} "
-        f"longest_not_ready_s={not_ready_s:.1f} reasons={reasons}"
+        f"longest_not_ready_s={not_ready_s:.1f} reasons={reasons} "
+        f"http_accepted={sorted(via_http.values())} http_refused={refused}"
     )
+
+
+async def _through_the_door(settings: Settings) -> tuple[dict[str, str], dict[str, int]]:
+    """Post the kinds the door may still let through over HTTP: (accepted id -> kind, refused
+    count by kind). Whatever it accepts, the consumers must apply or dead-letter."""
+    accepted: dict[str, str] = {}
+    refused: dict[str, int] = {}
+    app = build_interactions(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://i") as http:
+            for kind, event in HTTP_POISON:
+                answer = await http.post("/v1/events", json=event)
+                assert answer.status_code < 500, answer.text
+                if answer.status_code == 202:
+                    accepted[event["id"]] = kind
+                else:
+                    refused[kind] = refused.get(kind, 0) + 1
+    return accepted, refused
 
 
 async def _until_caught_up(

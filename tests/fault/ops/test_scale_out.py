@@ -28,11 +28,14 @@ from tests.unit.projections import events as ev
 pytestmark = pytest.mark.fault
 CUSTOMERS = 100
 EVENTS_EACH = 20
-GAUGE = re.compile(r"^c360_projection_assigned_partitions (\S+)$", re.MULTILINE)
+GAUGE = re.compile(
+    r'^c360_consumer_assigned_partitions\{consumer="projections"\} (\S+)$', re.MULTILINE
+)
 
 
 async def assigned(client: httpx.AsyncClient, process: ServiceProcess) -> int | None:
-    """The worker's `c360_projection_assigned_partitions`, or None if it does not answer."""
+    """The worker's `c360_consumer_assigned_partitions{consumer="projections"}`, or None if it
+    does not answer."""
     port = process.env["C360_PROJECTIONS_WORKER_PORT"]
     try:
         response = await client.get(f"http://127.0.0.1:{port}/metrics")

@@ -2,14 +2,14 @@
 
 import asyncio
 
-from tests.infra import STACK
+from tests.infra import REPO, STACK
 
 PRODUCER = "org.apache.kafka.tools.ConsoleProducer"
 
 
 async def console_produce(bootstrap: str, topic: str, lines: list[str], *, headers: bool) -> None:
     """Send one record per line. With `headers`, a line is `k=v;k=v<TAB>key<TAB>value`."""
-    args = [str(STACK), "kafka-tool", PRODUCER, "--bootstrap-server", bootstrap, "--topic", topic]
+    args = [*STACK, "kafka-tool", PRODUCER, "--bootstrap-server", bootstrap, "--topic", topic]
     args += ["--producer-property", "acks=all"]
     if headers:
         for setting in ("parse.headers=true", "parse.key=true", "headers.separator=;"):
@@ -17,6 +17,7 @@ async def console_produce(bootstrap: str, topic: str, lines: list[str], *, heade
         args += ["--reader-property", "headers.key.separator=="]
     process = await asyncio.create_subprocess_exec(
         *args,
+        cwd=REPO,
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,

@@ -170,9 +170,13 @@ async def test_analytics_scores_fold_into_the_view_and_move_customers_out_of_a_s
 
             await publish(producer, catalog.analytics, scored(cid, "champions", 2))
             await eventually(lambda: all_members(http, "at-risk"), lambda m: m == [], "leaving")
-            view = (await http.get(f"/v1/customers/{cid}")).json()
-            assert view["analytics"]["rfm"]["cell"] == "champions"
-            assert view["segments"] == []
+            # the membership document is written just before the state that records it
+            view = await eventually(
+                lambda: http.get(f"/v1/customers/{cid}"),
+                lambda r: r.json()["analytics"]["rfm"]["cell"] == "champions",
+                "the new scores on the view",
+            )
+            assert view.json()["segments"] == []
             changes = await eventually(
                 lambda: segment_events(consumer, seen), lambda s: len(s) >= 2, "events"
             )

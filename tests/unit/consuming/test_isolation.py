@@ -67,3 +67,14 @@ async def test_rejections_queued_by_a_failed_attempt_are_not_kept() -> None:
     kinds = sorted((r.offset, kind) for r, kind, _ in letters.pending)
     assert kinds == [(0, "invalid_json"), (1, "handler_error")]
     assert 2 in handler.applied
+
+
+async def test_isolation_reports_progress_for_every_part_it_applies() -> None:
+    handler, letters = PickyHandler(), MemoryDeadLetters()
+    applied_parts: list[int] = []
+    isolation = Isolation(
+        "test", handler, letters, FAST, progressed=lambda: applied_parts.append(1)
+    )
+    await isolation.apply([record(o, b"poison" if o == 5 else b"{}") for o in range(16)])
+    assert applied_parts, "a stall detector would see no progress during isolation"
+    assert sorted(handler.applied) == [o for o in range(16) if o != 5]

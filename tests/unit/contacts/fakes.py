@@ -2,9 +2,11 @@
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from services.contacts.domain.commands import Commit
 from services.contacts.domain.contact import ContactState
+from services.contacts.domain.duplicates import DuplicateStatus
 from services.contacts.service_layer.ports import Conflict
 from shared.position import Position
 from shared.settings import Settings
@@ -35,6 +37,10 @@ class FakeJournal:
         self.published.append(commit)
         return Position("c360.contacts", 0, len(self.published) - 1)
 
+    async def history(self, state: ContactState, limit: int = 200) -> list[dict[str, Any]]:
+        mine = [c.event for c in self.published if c.key == state.customer_id]
+        return [e.to_json_dict() for e in mine[-limit:]]
+
 
 class FakeIndex:
     """`before_claim` runs before each claim: a test's competitor can get there first."""
@@ -56,16 +62,25 @@ class FakeIndex:
     async def claim_many(self, claims: Mapping[str, str]) -> dict[str, str]:
         return {key: await self.claim(key, owner) for key, owner in claims.items()}
 
+    async def release(self, key: str, customer_id: str) -> None:
+        if self.entries.get(key) == customer_id:
+            del self.entries[key]
+
 
 @dataclass
 class FakeDuplicates:
     recorded: list[tuple[str, str, list[str]]] = field(default_factory=list)
 
+    statuses: dict[tuple[str, str], DuplicateStatus] = field(default_factory=dict)
+
     async def record(self, a: str, b: str, keys: list[str], source: str) -> None:
         self.recorded.append((a, b, keys))
 
+    async def mark(self, a: str, b: str, status: DuplicateStatus) -> None:
+        self.statuses[min(a, b), max(a, b)] = status
 
-class FakeIdentityStore:
+
+class FakeContactDocuments:
     def __init__(self) -> None:
         self.settings = Settings(identity_cache_ttl_seconds=0)
         self.index = FakeIndex()

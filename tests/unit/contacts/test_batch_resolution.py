@@ -5,15 +5,15 @@ from services.contacts.service_layer.batch_resolution import BatchResolution
 from services.contacts.service_layer.resolver import IdentityResolver
 from shared.events.customer import CustomerRef
 from shared.identity.normalise import InvalidIdentifier
-from tests.unit.contacts.fakes import FakeIdentityStore
+from tests.unit.contacts.fakes import FakeContactDocuments
 
 
-def resolution(store: FakeIdentityStore) -> BatchResolution:
+def resolution(store: FakeContactDocuments) -> BatchResolution:
     return BatchResolution(IdentityResolver(store, adopt_after_s=0))
 
 
 async def test_first_sightings_known_and_invalid_blocks_are_answered_in_order() -> None:
-    store = FakeIdentityStore()
+    store = FakeContactDocuments()
     batch = resolution(store)
     first = await batch.resolve_many([CustomerRef(phone="09121110001"), CustomerRef(phone="12")])
     sara, bad = first
@@ -45,7 +45,7 @@ async def test_first_sightings_known_and_invalid_blocks_are_answered_in_order() 
 
 
 async def test_a_first_sighting_that_loses_the_race_follows_the_winner() -> None:
-    store = FakeIdentityStore()
+    store = FakeContactDocuments()
     winner = await resolution(store).resolve_many([CustomerRef(phone="09121110009")])
     assert isinstance(winner[0], ResolvedCustomer)
     taken = dict(store.index.entries)

@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from deploy.local.stack.components import SERVICES
+from services.analytics.entrypoints import worker as analytics_worker
 from services.interactions.entrypoints import ingress
 from services.kpis.entrypoints import worker as kpis
 from services.notifier.entrypoints import worker as notifier_worker
@@ -75,6 +76,7 @@ def consumer_groups() -> dict[str, set[str]]:
         "services.notifier": {notifier_worker.consumer_group(settings)},
         "services.kpis": {kpis.group_id(settings)},
         "services.projections.worker": {projection_worker.group_id(settings, FIRST_GENERATION)},
+        "services.analytics": {analytics_worker.group_id(settings, FIRST_GENERATION)},
     }
 
 
@@ -83,9 +85,10 @@ def consumed_topics() -> dict[str, set[str]]:
     topics = Topics()
     return {
         "services.interactions": {topics.ingress},
-        "services.notifier": {topics.contacts, topics.interactions},
+        "services.notifier": {topics.contacts, topics.interactions, topics.segments},
         "services.kpis": set(kpis.source_topics(Settings(topic_prefix="")).all()),
         "services.projections.worker": set(projection_worker.source_topics(topics)),
+        "services.analytics": set(analytics_worker.source_topics(topics)),
     }
 
 

@@ -104,7 +104,7 @@ def test_every_deployment_has_a_disruption_budget_selecting_its_pods(name: str) 
 
 def test_consumers_scale_on_lag_and_http_only_services_on_cpu_never_both() -> None:
     consumers = {name for name in DEPLOYMENTS if module_of(name) in consumer_groups()}
-    assert consumers == {"interactions", "notifier", "projector", "kpis"}
+    assert consumers == {"interactions", "notifier", "projector", "kpis", "analytics"}
     scaled = {so["spec"]["scaleTargetRef"]["name"] for so in SCALED.values()}
     by_hpa = {hpa["spec"]["scaleTargetRef"]["name"] for hpa in HPAS.values()}
     assert scaled == consumers
@@ -122,7 +122,7 @@ def test_http_only_services_scale_on_cpu_with_autoscaling_v2() -> None:
         assert 1 <= hpa["spec"]["minReplicas"] < hpa["spec"]["maxReplicas"]
 
 
-@pytest.mark.parametrize("name", ["interactions", "notifier", "projector"])
+@pytest.mark.parametrize("name", ["interactions", "notifier", "projector", "analytics"])
 def test_workers_scale_on_their_real_groups_lag_up_to_the_partition_count(name: str) -> None:
     scaled = SCALED[name]["spec"]
     partitions = int(CONFIG["C360_TOPIC_PARTITIONS"])

@@ -15,6 +15,8 @@ from shared.events.customer import Channel, Consent, Profile, ProfileChanges
 
 subscriber = st.integers(min_value=0, max_value=999_999)
 systems = st.sampled_from(["crm", "loyalty", "shop"])
+# Names as the door lets them in: no control characters, no lone surrogates.
+safe_text = st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=20)
 
 
 @st.composite
@@ -24,7 +26,7 @@ def profiles(draw: st.DrawFn, domain: str, digit: int = 1) -> Profile:
     emails = draw(st.lists(st.sampled_from(["a", "b", "c", "d"]), max_size=3, unique=True))
     external = draw(st.dictionaries(systems, st.text("ABC123", min_size=1, max_size=4)))
     return Profile(
-        name=draw(st.none() | st.text(min_size=1, max_size=20).map(str.strip).filter(bool)),
+        name=draw(st.none() | safe_text.map(str.strip).filter(bool)),
         emails=tuple(f"{e}@{domain}.com" for e in emails),
         phones=tuple(f"+98912{digit}{p:06d}" for p in phones),
         external_ids={k: f"{domain}-{v}" for k, v in external.items()},

@@ -1,5 +1,6 @@
 """The stack engine drives real processes: a tiny HTTP server stands in for a component row."""
 
+import dataclasses
 import socket
 import sys
 from collections.abc import Iterator
@@ -111,3 +112,19 @@ def test_a_component_that_exits_during_start_fails_with_its_log(layout: Layout) 
     row = web_server(layout, port, command=crash)
     with pytest.raises(StackError, match="no config here"):
         Stack(layout, {"web": row}).start(row)
+
+
+def test_a_preparation_step_may_log_before_the_first_start_in_a_new_state_dir(
+    layout: Layout,
+) -> None:
+    plain = web_server(layout, free_port())
+
+    def format_storage() -> None:
+        with plain.log_file.open("a") as log:
+            log.write("formatted\n")
+
+    row = dataclasses.replace(plain, before_start=format_storage)
+    local = Stack(layout, {"web": row})
+    local.start(row)
+    assert row.log_file.read_text().startswith("formatted\n")
+    local.stop(row)

@@ -112,3 +112,48 @@ def test_a_missing_environment_variable_without_default_is_an_error() -> None:
 def test_bad_yaml_and_wrong_top_level_shape_are_reported() -> None:
     assert problems_of("rules: [")[0][1] == "(file)"
     assert problems_of("- just a list")[0][2].startswith("must be a mapping")
+
+
+BOMB = "\n".join(
+    ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+    + [f"{b}: &{b} [{','.join([f'*{a}'] * 9)}]" for a, b in zip("abcdef", "bcdefg", strict=True)]
+)
+SECRETS = {
+    "HOME": "/home/operator",
+    "C360_WEBHOOK_SECRET": "s3cret",
+    "C360_MONGODB_URI": "mongodb://u:p@db/",
+}
+
+
+@pytest.mark.parametrize("variable", sorted(SECRETS))
+def test_submitted_text_never_reads_the_environment(variable: str) -> None:
+    text = PREAMBLE + GOOD_RULE.replace("id: welcome", f'id: "${{{variable}}}"')
+    with pytest.raises(RulesError) as caught:
+        parse_rules(text, environ=None)
+    assert f"${{{variable}}}" in str(caught.value)
+    assert SECRETS[variable] not in str(caught.value)
+
+
+def test_submitted_text_takes_the_written_defaults() -> None:
+    text = PREAMBLE.replace("port: 2525", "port: ${SMTP_PORT:-2600}") + GOOD_RULE
+    assert parse_rules(text, environ=None).channels.email.port == 2600  # type: ignore[union-attr]
+
+
+def test_an_alias_bomb_is_refused_without_expanding_it() -> None:
+    assert len(BOMB) < 400
+    assert problems_of(BOMB)[0][2].endswith("expands to more than 100000 values")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 10_000 + "]" * 10_000,
+        "&a [*a]",
+        "rules: {" * 40 + "}" * 40,
+        "port: ${PORT:-[}",
+        "- !!python/object:os.system x",
+        "\x00",
+    ],
+)
+def test_every_unreadable_document_is_a_rules_error(text: str) -> None:
+    assert problems_of(text)

@@ -135,3 +135,16 @@ def test_marks_folded_long_ago_are_forgotten_and_recent_ones_are_not() -> None:
     cache.keep_view(GEN, resolved("new"), snapshot({P0: 8}))
     assert cache.view(GEN, "old") is not None
     assert cache.view(GEN, "new") is None
+
+
+def test_the_feed_may_idle_only_while_the_checkpoints_cover_every_record_seen() -> None:
+    cache = following()
+    assert not cache.folded_all_seen()  # no checkpoints read yet
+    cache.checkpoints_read(snapshot({}))
+    assert cache.folded_all_seen()
+    cache.saw(P0, 5, {"c1"}, contact=False)
+    assert not cache.folded_all_seen()
+    cache.checkpoints_read(snapshot({P0: 5}))
+    assert not cache.folded_all_seen()  # offset 5 is the next to fold, not folded
+    cache.checkpoints_read(snapshot({P0: 6}))
+    assert cache.folded_all_seen()

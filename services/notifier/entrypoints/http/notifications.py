@@ -1,12 +1,14 @@
 """`/v1/notifications`: what the notifier decided and delivered, per customer or by id."""
 
 from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel
 
 from services.notifier.domain.notification import Notification, Status
 from services.notifier.entrypoints.http.dependencies import StoreDep
+from shared.events.text import SafeText
 from shared.http.problems import Problem
 
 router = APIRouter(prefix="/v1/notifications", tags=["notifications"])
@@ -60,7 +62,9 @@ class NotificationList(BaseModel):
 @router.get("")
 async def list_for_customer(
     store: StoreDep,
-    customer_id: str = Query(min_length=1, max_length=64, description="the c360 customer id"),
+    customer_id: Annotated[
+        SafeText, Query(min_length=1, max_length=64, description="the c360 customer id")
+    ],
 ) -> NotificationList:
     """The customer's most recent notifications (up to 200), newest first."""
     state = await store.load_state(customer_id)
@@ -71,7 +75,9 @@ async def list_for_customer(
 
 
 @router.get("/{notification_id}")
-async def get_one(notification_id: str, store: StoreDep) -> NotificationPublic:
+async def get_one(
+    notification_id: Annotated[SafeText, Path(max_length=200)], store: StoreDep
+) -> NotificationPublic:
     notification = await store.get(notification_id)
     if notification is None:
         raise Problem(

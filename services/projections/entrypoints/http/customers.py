@@ -3,7 +3,7 @@
 from typing import Annotated
 
 import orjson
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 
 from services.projections.domain.view import Customer360
 from services.projections.entrypoints.http.dependencies import (
@@ -20,11 +20,12 @@ from services.projections.entrypoints.http.schemas import (
     TimelinePage,
 )
 from shared.events import EventType
+from shared.events.text import SafeText
 from shared.http.problems import Problem
 from shared.identity.normalise import InvalidIdentifier, normalise_identity
 
 router = APIRouter(prefix="/v1/customers", tags=["customers"], dependencies=[Consistent])
-CustomerId = Annotated[str, "customer id"]
+CustomerId = Annotated[SafeText, Path(min_length=1, max_length=64)]
 TYPE_FAMILY = {t.short_name: t.family for t in EventType}
 
 
@@ -36,10 +37,11 @@ def not_found(customer_id: str) -> Problem:
 async def lookup(
     request: Request,
     queries: QueriesDep,
-    phone: Annotated[str | None, Query(examples=["+98 912 123 4567"])] = None,
-    email: str | None = None,
+    phone: Annotated[SafeText | None, Query(max_length=40, examples=["+98 912 123 4567"])] = None,
+    email: Annotated[SafeText | None, Query(max_length=320)] = None,
     external_id: Annotated[
-        str | None, Query(description="system:value", examples=["crm:123"])
+        SafeText | None,
+        Query(max_length=200, description="system:value", examples=["crm:123"]),
     ] = None,
 ) -> Customer360:
     """The call-center hot path: exactly one of phone, email or external_id, normalised the
@@ -71,7 +73,7 @@ async def lookup(
 @router.get("", response_model=SearchPage)
 async def search(
     queries: QueriesDep,
-    q: Annotated[str, Query(min_length=1, max_length=200, description="part of a name")],
+    q: Annotated[SafeText, Query(min_length=1, max_length=200, description="part of a name")],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: str | None = None,
 ) -> SearchPage:
@@ -98,9 +100,9 @@ async def timeline(
     customer_id: CustomerId,
     queries: QueriesDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: str | None = None,
+    cursor: Annotated[SafeText | None, Query(max_length=500)] = None,
     type: Annotated[
-        list[str] | None,
+        list[SafeText] | None,
         Query(description="only these types (short names, e.g. purchase, complaint.opened)"),
     ] = None,
 ) -> TimelinePage:

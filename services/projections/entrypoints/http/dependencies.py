@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 
 from services.projections.service_layer.queries import Queries
+from shared.events.text import SafeText
 from shared.http.problems import Problem
 from shared.position import Position
 
@@ -24,8 +25,11 @@ QueriesDep = Annotated[Queries, Depends(get_queries)]
 async def read_your_writes(
     queries: QueriesDep,
     min_position: Annotated[
-        str | None,
-        Query(description="a position token from an ingestion answer: wait until it is visible"),
+        SafeText | None,
+        Query(
+            max_length=200,
+            description="a position token from an ingestion answer: wait until it is visible",
+        ),
     ] = None,
     timeout_ms: Annotated[
         int, Query(ge=0, le=MAX_WAIT_MS, description="how long to wait for min_position")
