@@ -91,6 +91,15 @@ POLICY: Mapping[str, Mapping[str, Rule]] = {
         ),
     },
     "projections-worker": {},
+    "analytics": {
+        "GET /v1/analytics/rfm": allow(SUPERVISOR, ANALYST, ADMIN, audit="analytics.rfm.list"),
+        "GET /v1/analytics/rfm/{customer_id}": allow(
+            AGENT, SUPERVISOR, ANALYST, ADMIN, audit="analytics.rfm.read"
+        ),
+        "POST /v1/analytics/rfm/recompute": allow(ANALYST, OPS, ADMIN),
+        "GET /v1/analytics/pareto": allow(SUPERVISOR, ANALYST, ADMIN),
+        "POST /v1/analytics/clv/fit": allow(ANALYST, OPS, ADMIN),
+    },
     "kpis": {
         # aggregates only: no person's data in any answer
         "GET /v1/kpis": allow(SUPERVISOR, ANALYST, ADMIN),
