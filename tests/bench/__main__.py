@@ -22,6 +22,7 @@ ORDER = [
     "segments",
     "analytics",
     "kpis",
+    "auth",
 ]
 RESULTS = Path(__file__).resolve().parents[2] / ".c360" / "bench"
 

@@ -13,6 +13,7 @@ from services.interactions.domain.rejection import Rejected, Rejection
 from services.interactions.entrypoints import examples
 from services.interactions.entrypoints.dependencies import DoorDep, IngestionDep
 from services.interactions.entrypoints.schemas import AcceptedPublic, BatchResult, batch_item
+from shared.auth.guard import require_own_source
 from shared.http.problems import Problem
 
 router = APIRouter(prefix="/v1/events", tags=["events"])
@@ -30,7 +31,7 @@ def _problem(rejection: Rejection) -> Problem:
         rejection.message,
         errors=rejection.problem_errors(),
         kind=rejection.kind,
-        **({"event_id": rejection.event_id} if rejection.event_id else {}),
+        **({"event_id": rejection.event_id} if rejection.event_id else {}),  # type: ignore[arg-type]
     )
 
 
@@ -63,6 +64,7 @@ async def post_event(
     A retry with the same `id` and content answers the original result (`Idempotent-Replayed`);
     the same `id` with other content is a 409."""
     event = _read_single(request, await request.body(), door)
+    require_own_source(request, [event.source])
     [outcome] = await ingestion.accept([event], via="http")
     if isinstance(outcome, Rejection):
         raise _problem(outcome)
@@ -92,6 +94,7 @@ async def post_batch(request: Request, ingestion: IngestionDep, door: DoorDep) -
         raise _problem(exc.rejection) from None
     read: list[Intake | Rejection] = [_read_item(item, door) for item in items]
     events = [e for e in read if not isinstance(e, Rejection)]
+    require_own_source(request, [e.source for e in events])
     accepted = iter(await ingestion.accept(events, via="http"))
     outcomes = [r if isinstance(r, Rejection) else next(accepted) for r in read]
     counts = {kind: sum(isinstance(o, kind) for o in outcomes) for kind in (Accepted, Unavailable)}
