@@ -41,4 +41,7 @@ class Layout:
 
 
 def _searchable_above(path: Path) -> bool:
-    return all(parent.stat().st_mode & stat.S_IXOTH for parent in path.parents)
+    """Judged on the directories that exist: the missing ones (a fresh state directory nested
+    in another) are created by the engine with the usual modes, which others can enter."""
+    existing = [parent for parent in path.parents if parent.exists()]
+    return all(parent.stat().st_mode & stat.S_IXOTH for parent in existing)
