@@ -28,11 +28,19 @@ from services.notifier.service_layer.timers import TimerRunner
 from shared.auth import access_from_settings
 from shared.consuming import BatchRunner
 from shared.http.app import create_app
-from shared.kafka import check_producer, make_producer
+from shared.kafka import check_producer, ensure_topics, make_producer
 from shared.logging import get_logger
 from shared.mongo import database, make_client, ping
 from shared.settings import Settings
-from shared.topics import Topics
+from shared.topics import (
+    CONTACTS,
+    DEADLETTER,
+    INTERACTIONS,
+    NOTIFICATIONS,
+    NOTIFICATIONS_FAILED,
+    SEGMENTS,
+    Topics,
+)
 
 # The projections API is a fallback for customers the notifier has not folded: a slow answer
 # delays one delivery, so it gets little time.
@@ -94,6 +102,12 @@ def build_app(settings: Settings) -> FastAPI:
                 base_url=settings.projections_url, timeout=PROJECTIONS_TIMEOUT_S
             ) as projections,
         ):
+            # What it reads and writes exists before its consumer joins (projections creates
+            # c360.segments too, but the notifier may start first).
+            await ensure_topics(
+                settings,
+                [INTERACTIONS, CONTACTS, SEGMENTS, NOTIFICATIONS, NOTIFICATIONS_FAILED, DEADLETTER],
+            )
             producer = runtime.producer = make_producer(settings)
             await producer.start()
             outcomes = Outcomes(producer, topics)
