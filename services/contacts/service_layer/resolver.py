@@ -21,12 +21,11 @@ from services.contacts.domain.ids import new_customer_id
 from services.contacts.domain.resolution import ResolvedCustomer
 from services.contacts.service_layer.ports import Conflict, ContactDocuments
 from shared.caching import SingleFlight, TtlCache
-from shared.events.contacts import Identity, Origin
+from shared.events.contacts import MAX_MERGE_HOPS, Identity, Origin
 from shared.events.customer import CustomerRef
 from shared.identity.normalise import EMAIL, PHONE, InvalidIdentifier, ref_identities
 
 MAX_ATTEMPTS = 8
-MAX_MERGE_HOPS = 16
 _POLL_S = 0.02
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from tenacity import AsyncRetrying, stop_after_attempt, wait_exponential
 
 from services.interactions import metrics
-from services.interactions.domain.acceptance import Accepted, Prepared, Unavailable, stamp
+from services.interactions.domain.acceptance import Accepted, Outcome, Prepared, Unavailable, stamp
 from services.interactions.domain.claims import Claim, Receipt
 from services.interactions.domain.rejection import Rejection
 from services.interactions.service_layer.ports import (
@@ -21,7 +21,6 @@ from shared.logging import get_logger
 from shared.position import Position
 
 log = get_logger(__name__)
-Outcome = Accepted | Rejection | Unavailable
 
 
 class Publishing:
