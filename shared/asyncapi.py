@@ -13,6 +13,7 @@ from pydantic.json_schema import models_json_schema
 from shared.events import EVENT_CLASSES, EventType
 from shared.topics import (
     ANALYTICS,
+    AUDIT,
     CONTACTS,
     DEADLETTER,
     INGRESS,
@@ -31,13 +32,17 @@ _FAMILY_TOPIC = {
     "analytics": ANALYTICS,
     "segment": SEGMENTS,
     "marketing": MARKETING,
+    "audit": AUDIT,
 }
+
 _DESCRIPTIONS = {
     INGRESS.base_name: "Raw adapter events in CloudEvents structured or binary (`ce_` headers) "
     "mode; validated and re-published to c360.interactions, rejects go to c360.deadletter.",
     INTERACTIONS.base_name: "Accepted touchpoints, ordered per customer.",
     CONTACTS.base_name: "Customer master-data changes (a merge is keyed by the survivor).",
     NOTIFICATIONS.base_name: "Notification outcomes.",
+    AUDIT.base_name: "Who read or did what to whose data: every read of a person's data and "
+    "every privileged action, published in batches by the service that served it.",
     MARKETING.base_name: "Marketing spend per channel and campaign (no customer).",
     SEGMENTS.base_name: "A customer entered or left a segment (published by projections).",
     ANALYTICS.base_name: "Per-customer RFM and lifetime-value scores, one event when they change.",

@@ -100,13 +100,70 @@ class Settings(BaseSettings):
         default=None, description="notifier rules file; default: services/notifier/rules.yaml"
     )
 
+    auth_enabled: bool = Field(
+        default=True, description="off only for local tinkering and tests not about access"
+    )
+    auth_issuer: str = Field(
+        default="http://127.0.0.1:8080/realms/c360", description="the OpenID Connect issuer"
+    )
+    auth_audience: str = Field(default="c360", description="the `aud` every token must carry")
+    auth_jwks_url: str | None = Field(
+        default=None,
+        description="default: the issuer's Keycloak path .../protocol/openid-connect/certs",
+    )
+    auth_authorization_url: str | None = Field(
+        default=None, description="for /docs and the console; default: the issuer's Keycloak path"
+    )
+    auth_token_url: str | None = Field(default=None, description="default: the issuer's")
+    auth_jwks_min_refresh_seconds: float = Field(
+        default=30.0, ge=0, description="an unknown `kid` refetches the keys at most this often"
+    )
+    auth_console_client_id: str = "c360-console"
+    auth_cli_client_id: str = "c360-cli"
+    service_client_id: str = Field(
+        default="c360-interactions",
+        description="this service's own client at the issuer, for calls to other services",
+    )
+    service_client_secret: SecretStr = Field(
+        default=SecretStr(DEV_SECRET), description="its secret (required in production)"
+    )
+    ops_client_id: str = Field(default="c360-ops", description="the ops CLI's service account")
+    ops_client_secret: SecretStr | None = Field(
+        default=None, description="its secret; unset on a local stack (demo users instead)"
+    )
+    auth_adapter_sources: dict[str, list[str]] = Field(
+        default={
+            "adapter-pbx": ["adapters/pbx"],
+            "adapter-shop": ["adapters/shop"],
+            "adapter-mail": ["adapters/mail"],
+            "adapter-survey": ["adapters/survey"],
+        },
+        description="adapter client id -> the `source` prefixes it may publish",
+    )
+    pseudonym_key: SecretStr = Field(
+        default=SecretStr(DEV_SECRET), description="keys the pseudonyms analysts see"
+    )
+    audit_batch_size: int = Field(default=500, ge=1, description="audit events sent at once")
+
+    @property
+    def jwks_url(self) -> str:
+        return self.auth_jwks_url or f"{self.auth_issuer}/protocol/openid-connect/certs"
+
+    @property
+    def authorization_url(self) -> str:
+        return self.auth_authorization_url or f"{self.auth_issuer}/protocol/openid-connect/auth"
+
+    @property
+    def token_url(self) -> str:
+        return self.auth_token_url or f"{self.auth_issuer}/protocol/openid-connect/token"
+
     @model_validator(mode="after")
     def _no_placeholder_secrets_in_production(self) -> "Settings":
-        if (
-            self.environment == "production"
-            and self.webhook_secret.get_secret_value() == DEV_SECRET
-        ):
-            raise ValueError("C360_WEBHOOK_SECRET must be set outside development")
+        if self.environment != "production":
+            return self
+        for name in ("webhook_secret", "pseudonym_key", "service_client_secret"):
+            if getattr(self, name).get_secret_value() == DEV_SECRET:
+                raise ValueError(f"C360_{name.upper()} must be set outside development")
         return self
 
 

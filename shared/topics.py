@@ -22,6 +22,8 @@ NOTIFICATIONS = TopicSpec("c360.notifications", "customer id", {"retention.ms": 
 ANALYTICS = TopicSpec("c360.analytics", "customer id", {"retention.ms": INFINITE})
 SEGMENTS = TopicSpec("c360.segments", "customer id", {"retention.ms": INFINITE})
 DEADLETTER = TopicSpec("c360.deadletter", "original key", {"retention.ms": INFINITE})
+# who read or did what to whose data (key = actor); kept as long as the log itself
+AUDIT = TopicSpec("c360.audit", "actor", {"retention.ms": INFINITE})
 MARKETING = TopicSpec("c360.marketing", "channel", {"retention.ms": INFINITE})
 # Notifications whose delivery failed for good: not records any consumer refused, so kept apart
 # from `c360.deadletter`, whose records `c360 dlq replay` sends back through the ingress.
@@ -38,6 +40,7 @@ CATALOG = (
     DEADLETTER,
     NOTIFICATIONS_FAILED,
     MARKETING,
+    AUDIT,
 )
 COMMON_CONFIG = {"cleanup.policy": "delete", "min.insync.replicas": "1"}
 
@@ -78,6 +81,10 @@ class Topics:
     @property
     def deadletter(self) -> str:
         return self.name(DEADLETTER)
+
+    @property
+    def audit(self) -> str:
+        return self.name(AUDIT)
 
     @property
     def notifications_failed(self) -> str:

@@ -65,8 +65,11 @@ def settings(infra: Infra) -> Iterator[Settings]:
     and the broker lean (FerretDB slows down as databases pile up, and a broker with thousands of
     partitions restarts slowly)."""
     run = unique()
+    # Access control is proven by tests/unit/auth (every route x every role) and
+    # tests/integration/auth (the real provider); the rest test their own behaviour.
     test_settings = Settings(
         environment="test",
+        auth_enabled=False,
         kafka_bootstrap=infra.kafka_bootstrap,
         mongodb_uri=infra.mongodb_uri,
         topic_prefix=f"{run}.",

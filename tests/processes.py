@@ -1,5 +1,6 @@
 """Run c360 services as real OS processes, for end-to-end and fault tests (kill -9 and restart)."""
 
+import json
 import os
 import signal
 import socket
@@ -33,6 +34,8 @@ def settings_env(settings: Settings, **extra: str) -> dict[str, str]:
             continue
         if hasattr(value, "get_secret_value"):
             value = value.get_secret_value()
+        if isinstance(value, dict | list):
+            value = json.dumps(value)  # how pydantic-settings reads complex values
         env[f"C360_{name.upper()}"] = str(value)
     env.update(extra)
     env["PYTHONUNBUFFERED"] = "1"

@@ -24,6 +24,7 @@ from services.analytics.entrypoints.schedule import scheduled
 from services.analytics.entrypoints.worker import run_worker, worker_health
 from services.analytics.service_layer.analysis import Analysis
 from services.analytics.service_layer.scoring import Scorer, ScoringSettings
+from shared.auth import access_from_settings
 from shared.http.app import create_app
 from shared.kafka import check_producer, make_producer
 from shared.logging import get_logger
@@ -110,6 +111,7 @@ def build_app(settings: Settings) -> FastAPI:
             "consumer": health.check,
         },
         max_body_bytes=settings.max_body_bytes,
+        access=access_from_settings("analytics", settings),
     )
     app.state.scores = scores
     return app

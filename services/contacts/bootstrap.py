@@ -20,6 +20,7 @@ from services.contacts.service_layer.contacts import Contacts
 from services.contacts.service_layer.identities import Identities
 from services.contacts.service_layer.merges import Merges
 from services.contacts.service_layer.resolver import IdentityResolver
+from shared.auth import access_from_settings
 from shared.http.app import create_app
 from shared.kafka import check_producer, ensure_topics, make_producer
 from shared.mongo import database, make_client, ping
@@ -76,6 +77,7 @@ def build_app(settings: Settings) -> FastAPI:
         routers=[merges.router, contacts.router, identities.router, duplicates.router],
         checks={"kafka": runtime.kafka_ready, "store": lambda: ping(client)},
         max_body_bytes=settings.max_body_bytes,
+        access=access_from_settings("contacts", settings),
     )
     install_contact_problems(app)
     return app

@@ -24,6 +24,8 @@ from services.interactions.entrypoints import events
 from services.interactions.entrypoints.housekeeping import prune_receipts
 from services.interactions.entrypoints.ingress import ingress_runner, run_until
 from services.interactions.service_layer.ingestion import Ingestion
+from shared.auth import access_from_settings
+from shared.auth.client import ServiceAuth
 from shared.consuming import BatchRunner
 from shared.http.app import create_app
 from shared.kafka import check_producer, ensure_topics, make_producer
@@ -69,6 +71,7 @@ def build_app(
         base_url=settings.contacts_url,
         transport=contacts_transport,
         timeout=CONTACTS_TIMEOUT,
+        auth=ServiceAuth(settings) if settings.auth_enabled else None,
         limits=httpx.Limits(max_connections=32, max_keepalive_connections=32),
     )
     contacts = ContactsApi(contacts_client, settings.identity_cache_ttl_seconds)
@@ -84,7 +87,7 @@ def build_app(
         app.state.max_future_skew = max_future_skew
         ingestion = app.state.ingestion = Ingestion(
             contacts,
-            KafkaInteractionLog(producer, topics.interactions),
+            KafkaInteractionLog(producer, topics.interactions, topics.marketing),
             grouped,
             takeover_after_s=settings.interactions_claim_takeover_seconds,
         )
@@ -124,4 +127,5 @@ def build_app(
             "contacts": contacts.ready,
         },
         max_body_bytes=settings.max_body_bytes,
+        access=access_from_settings("interactions", settings),
     )

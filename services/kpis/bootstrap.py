@@ -20,6 +20,7 @@ from services.kpis.entrypoints import http
 from services.kpis.entrypoints.dashboard import routes as dashboard
 from services.kpis.entrypoints.worker import make_runner, worker_health
 from services.kpis.service_layer.queries import KpiQueries
+from shared.auth import access_from_settings
 from shared.http.app import create_app
 from shared.http.observability import ReadinessCheck
 from shared.kafka import check_producer, ensure_topics, make_producer
@@ -88,6 +89,7 @@ def build_app(settings: Settings, *, with_worker: bool = True) -> FastAPI:
         routers=[http.router, dashboard.router],
         checks=checks,
         max_body_bytes=settings.max_body_bytes,
+        access=access_from_settings("kpis", settings),
     )
     app.state.queries = KpiQueries(MongoKpiStore(db), settings.kpis_churn_below)
     app.state.console_url = f"{settings.projections_url}/console"

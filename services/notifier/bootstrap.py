@@ -25,6 +25,7 @@ from services.notifier.service_layer.delivery import Deliverer, utc_now
 from services.notifier.service_layer.ports import Channel
 from services.notifier.service_layer.processing import Notifier
 from services.notifier.service_layer.timers import TimerRunner
+from shared.auth import access_from_settings
 from shared.consuming import BatchRunner
 from shared.http.app import create_app
 from shared.kafka import check_producer, make_producer
@@ -134,6 +135,7 @@ def build_app(settings: Settings) -> FastAPI:
             "consumer": runtime.consumer_ready,
         },
         max_body_bytes=settings.max_body_bytes,
+        access=access_from_settings("notifier", settings),
     )
     app.state.store = store
     app.state.rules = ruleset

@@ -22,6 +22,8 @@ from rich.progress import Progress
 from rich.table import Table
 
 from services.ops import deadletters, health, tail
+from shared.auth.client import TokenRefused, demo_user_token, ops_token
+from shared.auth.roles import Role
 from shared.kafka import ensure_topics
 from shared.settings import Settings
 from shared.topics import CATALOG, Topics
@@ -249,6 +251,19 @@ def tail_customer(
 
 
 @app.command()
+def token(
+    role: Annotated[Role, typer.Argument(help="the local demo user of this role")],
+) -> None:
+    """Print a bearer token of the local demo user named after ROLE, for curl:
+    `-H "Authorization: Bearer $(uv run c360 token agent)"`."""
+    try:
+        print(demo_user_token(Settings(), role))
+    except TokenRefused as exc:
+        Console(stderr=True).print(f"[red]no token: {exc}[/]")
+        raise typer.Exit(1) from exc
+
+
+@app.command()
 def erase(
     customer: Annotated[str, typer.Option(help="the customer id")],
     reason: Annotated[str, typer.Option(help="why (recorded in contact.erased)")],
@@ -257,7 +272,13 @@ def erase(
     settings = Settings()
     url = f"{settings.contacts_url.rstrip('/')}/v1/contacts/{customer}"
     try:
-        answer = httpx.delete(url, params={"reason": reason}, timeout=30)
+        bearer = ops_token(settings, Role.PRIVACY_OFFICER) if settings.auth_enabled else ""
+    except TokenRefused as exc:
+        console.print(f"[red]could not sign in: {exc}[/]")
+        raise typer.Exit(1) from exc
+    headers = {"authorization": f"Bearer {bearer}"} if bearer else {}
+    try:
+        answer = httpx.delete(url, params={"reason": reason}, headers=headers, timeout=30)
     except httpx.HTTPError as exc:
         console.print(
             f"[red]the contacts service at {settings.contacts_url} is not reachable: {exc}[/]"

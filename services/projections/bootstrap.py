@@ -15,19 +15,22 @@ import httpx
 from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 
+from services.projections.adapters.audit_store import AuditStore
 from services.projections.adapters.segments import (
     BackfillJobs,
     KafkaSegmentEvents,
     SegmentDefinitions,
 )
 from services.projections.entrypoints import console
+from services.projections.entrypoints.audit_worker import run_audit_projection
 from services.projections.entrypoints.change_feed import ChangeFeed
-from services.projections.entrypoints.http import customers, segments
+from services.projections.entrypoints.http import audit, customers, segments
 from services.projections.entrypoints.runner import run_worker, source_topics, worker_health
 from services.projections.service_layer.queries import Queries
 from services.projections.service_layer.segment_admin import SegmentAdmin
 from services.projections.service_layer.segmenting import SegmentEvents
 from services.projections.service_layer.view_cache import ViewCache
+from shared.auth import access_from_settings
 from shared.http.app import create_app
 from shared.kafka import check_producer, make_producer
 from shared.logging import get_logger
@@ -114,13 +117,15 @@ def build_api(settings: Settings) -> FastAPI:
         description=API_DESCRIPTION,
         version="1.0.0",
         lifespan=lifespan,
-        routers=[customers.router, segments.router, console.router],
+        routers=[customers.router, segments.router, audit.router, console.router],
         checks={"kafka": kafka_ready, "store": lambda: ping(client)},
         max_body_bytes=settings.max_body_bytes,
+        access=access_from_settings("projections", settings),
     )
     app.state.queries = queries
     app.state.segments = admin
     app.state.default_region = settings.default_region
+    app.state.audit_store = AuditStore(db)
     app.state.kpis_url = settings.kpis_url
     # one pooled client for the console's actions (connects on first use)
     app.state.interactions = interactions
@@ -141,12 +146,17 @@ def build_worker(settings: Settings) -> FastAPI:
             run_worker(settings, db, producer, health), name="projection-worker"
         )
         runtime.worker_task.add_done_callback(_log_worker_exit)
+        auditing = asyncio.create_task(
+            run_audit_projection(settings, db, producer), name="audit-projection"
+        )
+        auditing.add_done_callback(_log_worker_exit)
         try:
             yield
         finally:
-            runtime.worker_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await runtime.worker_task
+            for task in (runtime.worker_task, auditing):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await producer.stop()
             await client.close()
 
@@ -164,6 +174,7 @@ def build_worker(settings: Settings) -> FastAPI:
             "consumer": health.check,
         },
         max_body_bytes=settings.max_body_bytes,
+        access=access_from_settings("projections-worker", settings),
     )
 
 

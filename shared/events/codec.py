@@ -8,6 +8,7 @@ import orjson
 from pydantic import Field, TypeAdapter, ValidationError
 
 from shared.events.analytics import AnalyticsEvent
+from shared.events.audit import AccessAudited
 from shared.events.contacts import ContactEvent
 from shared.events.envelope import CLOUDEVENTS_CONTENT_TYPE, Envelope, schema_uri, schema_version
 from shared.events.interactions import InteractionEvent
@@ -24,6 +25,7 @@ Event = (
     | AnalyticsEvent
     | SegmentEvent
     | MarketingEvent
+    | AccessAudited
 )
 MAX_EVENT_BYTES = 256 * 1024
 

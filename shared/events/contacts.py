@@ -36,9 +36,9 @@ class Acquisition(Payload):
     """How a new contact was acquired: the marketing channel and campaign it came through, and
     the touchpoint or system that brought it (e.g. `adapters/shop`)."""
 
-    channel: str = Field(min_length=1, max_length=64, examples=["paid_search", "referral"])
-    campaign: str | None = Field(default=None, min_length=1, max_length=128)
-    source: str | None = Field(default=None, min_length=1, max_length=500)
+    channel: SafeText = Field(min_length=1, max_length=64, examples=["paid_search", "referral"])
+    campaign: SafeText | None = Field(default=None, min_length=1, max_length=128)
+    source: SafeText | None = Field(default=None, min_length=1, max_length=500)
 
 
 class ContactCreatedData(Payload):

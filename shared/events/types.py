@@ -29,6 +29,8 @@ class EventType(StrEnum):
     NOTIFICATION_FAILED = "c360.notification.failed"
     NOTIFICATION_SUPPRESSED = "c360.notification.suppressed"
 
+    ACCESS_AUDITED = "c360.audit.access"
+
     ANALYTICS_SCORED = "c360.analytics.scored"
 
     SEGMENT_ENTERED = "c360.segment.entered"
@@ -38,7 +40,7 @@ class EventType(StrEnum):
 
     @property
     def family(self) -> str:
-        """`interaction`, `contact`, `notification`, `analytics`, `segment` or `marketing`."""
+        """The family: `interaction`, `contact`, `audit`, `segment`... (the second part)."""
         return self.value.split(".")[1]
 
     @property

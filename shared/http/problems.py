@@ -12,6 +12,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 PROBLEM_JSON = "application/problem+json"
 _TITLES = {
     400: "Bad request",
+    401: "Unauthorized",
+    403: "Forbidden",
     404: "Not found",
     409: "Conflict",
     412: "Precondition failed",
@@ -27,12 +29,19 @@ class Problem(Exception):
     """Raise from a route to answer with problem details."""
 
     def __init__(
-        self, status: int, detail: str, *, errors: list[dict[str, Any]] | None = None, **extra: Any
+        self,
+        status: int,
+        detail: str,
+        *,
+        errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
     ) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.errors = errors or []
+        self.headers = headers or {}
         self.extra = extra
 
 
@@ -75,7 +84,9 @@ OUTAGES: tuple[type[Exception], ...] = (
 def install_problem_handlers(app: FastAPI) -> None:
     async def on_problem(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, Problem)
-        return problem_response(exc.status, exc.detail, exc.errors, **exc.extra)
+        answer = problem_response(exc.status, exc.detail, exc.errors, **exc.extra)
+        answer.headers.update(exc.headers)
+        return answer
 
     async def on_validation(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)

@@ -12,7 +12,18 @@ from typing import Any
 
 from tests.bench.common import bench_settings, console, machine, stamp
 
-ORDER = ["raw", "contacts", "ingest", "projections", "notifier", "console", "segments", "analytics"]
+ORDER = [
+    "raw",
+    "contacts",
+    "ingest",
+    "projections",
+    "notifier",
+    "console",
+    "segments",
+    "analytics",
+    "kpis",
+    "auth",
+]
 RESULTS = Path(__file__).resolve().parents[2] / ".c360" / "bench"
 
 

@@ -51,7 +51,11 @@ def percentiles(samples: Sequence[float]) -> dict[str, float]:
 def bench_settings(**overrides: Any) -> Settings:
     """Settings with a fresh topic prefix and database, so runs never see each other's data."""
     run = f"b{uuid.uuid4().hex[:8]}"
-    values: dict[str, Any] = {"topic_prefix": f"{run}.", "database": f"c360_{run}"}
+    values: dict[str, Any] = {
+        "topic_prefix": f"{run}.",
+        "database": f"c360_{run}",
+        "auth_enabled": False,
+    }
     values.update(overrides)
     return Settings(**values)
 

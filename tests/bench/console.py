@@ -15,7 +15,7 @@ from playwright.async_api import async_playwright
 from shared.kafka import ensure_topics
 from shared.settings import Settings
 from tests.bench.common import console, percentiles
-from tests.browser.test_console import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.processes import running
 
 CUSTOMERS = 50

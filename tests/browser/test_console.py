@@ -3,35 +3,23 @@ services: find a caller by a number typed differently from how it is stored, log
 another client's event arrive live."""
 
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
 from shared.events import STRUCTURED_HEADERS, Event, EventType, encode_event
 from shared.settings import Settings
 from shared.topics import Topics
+from tests.browser.conftest import ARTIFACTS, CHROMIUM
 from tests.factories import make_event
-from tests.infra import REPO
 from tests.processes import running
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = REPO / ".c360" / "test-artifacts"
 SEEN_WITHIN_MS = 20_000  # a deadline for a loaded machine, not a performance claim
 
 
@@ -39,14 +27,6 @@ SEEN_WITHIN_MS = 20_000  # a deadline for a loaded machine, not a performance cl
 def services(settings: Settings, catalog: Topics) -> Iterator[dict[str, str]]:
     with running(settings, "contacts", "interactions", "projections", "worker") as urls:
         yield urls
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        await launched.close()
 
 
 def call_event(customer_id: str, outcome: str) -> dict[str, object]:

@@ -2,22 +2,22 @@
 the choice remembered across visits; screenshots of both for the docs."""
 
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import pytest
 from aiokafka import AIOKafkaProducer
-from playwright.async_api import Browser, async_playwright, expect
+from playwright.async_api import Browser, expect
 from pymongo.asynchronous.database import AsyncDatabase
 
 from shared.mongo import Document
 from shared.settings import Settings
 from shared.topics import Topics
-from tests.browser.test_console import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from tests.browser.conftest import ARTIFACTS
 from tests.integration.kpis.harness import feed, wait_counted
 from tests.kpis_history import synthetic_year
 from tests.processes import running
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 YEAR = "from=2025-01-01&to=2025-12-31"
 
 
@@ -25,14 +25,6 @@ YEAR = "from=2025-01-01&to=2025-12-31"
 def kpis(settings: Settings, catalog: Topics) -> Iterator[str]:
     with running(settings, "kpis") as urls:
         yield urls["kpis"]
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        await launched.close()
 
 
 async def test_a_manager_reads_the_year_in_english_and_in_persian(

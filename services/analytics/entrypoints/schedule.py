@@ -35,7 +35,8 @@ def scheduled(
     async def fit_clv() -> object:
         current = await analysis()
         today = current.scorer.clock().date()
-        return await current.fit_clv(today, settings.analytics_currency, "week")
+        await current.fit_clv(today, settings.analytics_currency, "week")
+        return await current.rescore_all()
 
     return [
         every(settings.analytics_rfm_every_seconds, "rfm-recompute", recompute_rfm),

@@ -65,11 +65,14 @@ class Analysis:
         return Pareto(self.currency, len(revenues), top, sum(revenues), rfm.pareto_share(revenues))
 
     async def fit_clv(self, calibration_end: date, currency: str, time_unit: str) -> ClvModel:
-        """Fit on the whole population (CPU work off the event loop), keep the model as the
-        current one for its currency, and rescore everyone."""
+        """Fit on the whole population (CPU work off the event loop) and keep the model as the
+        current one for its currency; `rescore_all` then publishes the new scores."""
         population = resolve_merges(await self.histories.all())
         days = [h.purchase_days(currency) for h in population.values()]
         model = await asyncio.to_thread(fit_population, days, calibration_end, time_unit, currency)
         await self.models.save_model(model)
-        await self.scorer.rescore()
         return model
+
+    async def rescore_all(self) -> int:
+        """Score everyone against the current boundaries and model; publish what changed."""
+        return await self.scorer.rescore()

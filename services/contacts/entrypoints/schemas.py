@@ -8,7 +8,15 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from services.contacts.domain.contact import ContactState
 from shared.events.contacts import Acquisition, Origin
-from shared.events.customer import Address, Channel, Consent, CustomerRef, ExternalIds, Profile
+from shared.events.customer import (
+    Address,
+    Channel,
+    Consent,
+    CustomerRef,
+    ExternalIds,
+    Identifier,
+    Profile,
+)
 from shared.events.text import SafeText, WindowTime
 
 Tags = list[SafeText]
@@ -58,8 +66,8 @@ class ContactFields(Strict):
 
 
 class ContactCreate(ContactFields):
-    emails: list[SafeText] = Field(default_factory=list, max_length=20)
-    phones: list[SafeText] = Field(default_factory=list, max_length=20)
+    emails: list[Identifier] = Field(default_factory=list, max_length=20)
+    phones: list[Identifier] = Field(default_factory=list, max_length=20)
     external_ids: ExternalIds = Field(default_factory=dict, max_length=20)
     consent: dict[Channel, Consent] = Field(default_factory=dict)
     acquisition: Acquisition | None = Field(

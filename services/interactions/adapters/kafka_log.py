@@ -1,4 +1,5 @@
-"""Writing accepted events to `c360.interactions` (rejected ones go through shared.consuming).
+"""Writing accepted events to `c360.interactions`, and marketing spend to `c360.marketing`
+(rejected ones go through shared.consuming).
 
 Every send is issued before any acknowledgement is awaited, so a batch travels in few produce
 requests; the producer is `shared.kafka.make_producer`'s (acks=all, idempotent), so what is
@@ -20,15 +21,20 @@ MAX_DEAD_LETTER_VALUE = MAX_RECORD_BYTES - 64 * 1024
 
 
 class KafkaInteractionLog:
-    def __init__(self, producer: AIOKafkaProducer, topic: str) -> None:
+    def __init__(self, producer: AIOKafkaProducer, topic: str, marketing_topic: str) -> None:
         self.producer = producer
         self.topic = topic
+        self.marketing_topic = marketing_topic
 
     async def publish(self, records: Sequence[Stamped]) -> list[Position | Exception]:
-        """Send all (keyed by customer id, in order), then await every acknowledgement."""
+        """Send all (touchpoints keyed by customer id, marketing spend by channel, in order),
+        then await every acknowledgement."""
         pending = [
             await self.producer.send(
-                self.topic, r.value, key=r.customer_id.encode(), headers=STRUCTURED_HEADERS
+                self.topic if r.about_a_customer else self.marketing_topic,
+                r.value,
+                key=r.key.encode(),
+                headers=STRUCTURED_HEADERS,
             )
             for r in records
         ]

@@ -8,6 +8,11 @@ import orjson
 
 from services.interactions.domain.rejection import Rejection
 from shared.events.interactions import InteractionEvent
+from shared.events.marketing import MarketingSpendReported
+
+# What ingestion accepts: touchpoints (about a customer) and marketing spend (about no one).
+Intake = InteractionEvent | MarketingSpendReported
+NO_CUSTOMER = ""
 
 
 @dataclass(frozen=True)
@@ -19,9 +24,11 @@ class Accepted:
     position: str
     replayed: bool = False
 
-    def public(self) -> dict[str, str]:
-        """The body adapters receive: `{id, customer_id, position}`."""
-        return {"id": self.id, "customer_id": self.customer_id, "position": self.position}
+    def public(self) -> dict[str, str | None]:
+        """The body adapters receive: `{id, customer_id, position}` (`customer_id` null for an
+        event about no customer, such as marketing spend)."""
+        customer = self.customer_id or None
+        return {"id": self.id, "customer_id": customer, "position": self.position}
 
 
 @dataclass(frozen=True)
@@ -43,16 +50,16 @@ class Prepared:
     reused id with other content is not."""
 
     id: str
-    event: InteractionEvent
+    event: Intake
     document: dict[str, Any]
     fingerprint: str
 
     def customer_key(self) -> bytes:
         """The `customer` block as sent: events with equal keys name the same customer."""
-        return orjson.dumps(self.document["data"]["customer"], option=orjson.OPT_SORT_KEYS)
+        return orjson.dumps(self.document["data"].get("customer"), option=orjson.OPT_SORT_KEYS)
 
 
-def prepare(event: InteractionEvent) -> Prepared:
+def prepare(event: Intake) -> Prepared:
     document = event.to_json_dict()
     canonical = orjson.dumps(document, option=orjson.OPT_SORT_KEYS)
     return Prepared(event.id, event, document, hashlib.sha256(canonical).hexdigest())
@@ -65,16 +72,25 @@ class Stamped:
     event_id: str
     customer_id: str
     value: bytes
+    key: str = ""  # the record's key: the customer id, or the channel of a marketing spend
+
+    @property
+    def about_a_customer(self) -> bool:
+        return self.customer_id != NO_CUSTOMER
 
 
 def stamp(prepared: Prepared, customer_id: str) -> Stamped:
     """The event with the resolved customer as `subject` and in `data.customer.customer_id`, so
-    that no consumer resolves identity again. Everything else is kept as validated."""
+    that no consumer resolves identity again. Everything else is kept as validated. Marketing
+    spend names no customer: it goes as validated, keyed by its channel."""
     document = prepared.document
+    if isinstance(prepared.event, MarketingSpendReported):
+        channel = prepared.event.data.channel
+        return Stamped(prepared.id, NO_CUSTOMER, orjson.dumps(document), key=channel)
     data = document["data"]
     stamped = {
         **document,
         "subject": customer_id,
         "data": {**data, "customer": {**data["customer"], "customer_id": customer_id}},
     }
-    return Stamped(prepared.id, customer_id, orjson.dumps(stamped))
+    return Stamped(prepared.id, customer_id, orjson.dumps(stamped), key=customer_id)

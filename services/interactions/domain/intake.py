@@ -9,9 +9,11 @@ from typing import Any, TypeGuard
 
 import orjson
 
+from services.interactions.domain.acceptance import Intake
 from services.interactions.domain.rejection import Rejected, Rejection
 from shared.events import (
     INTERACTION_TYPES,
+    MARKETING_TYPES,
     Event,
     FieldError,
     InvalidEvent,
@@ -20,29 +22,33 @@ from shared.events import (
     parse_event,
 )
 from shared.events.codec import MAX_EVENT_BYTES
-from shared.events.interactions import InteractionEvent
 
 __all__ = ["MAX_EVENT_BYTES", "read_bytes", "read_http_binary", "read_object", "read_record"]
 
 
-def _is_interaction(event: Event) -> TypeGuard[InteractionEvent]:
-    return event.type in INTERACTION_TYPES
+def _is_intake(event: Event) -> TypeGuard[Intake]:
+    return event.type in INTERACTION_TYPES | MARKETING_TYPES
 
 
-def _read(parse: Callable[[], Event], event_id: str | None) -> InteractionEvent:
+def _read(parse: Callable[[], Event], event_id: str | None) -> Intake:
     try:
         event = parse()
     except InvalidEvent as invalid:
         raise Rejected(Rejection.of(invalid, event_id)) from None
     except Exception as exc:  # classify anything unforeseen rather than let it escape
         raise Rejected(Rejection("unreadable", f"{type(exc).__name__}: {exc}"[:500])) from None
-    if not _is_interaction(event):
+    if not _is_intake(event):
         raise Rejected(
             Rejection(
                 "not_an_interaction",
                 f"{event.type.value} is not an interaction type; contact changes go through "
                 "the contacts API",
-                (FieldError("type", f"expected c360.interaction.*, got {event.type.value}"),),
+                (
+                    FieldError(
+                        "type",
+                        f"expected c360.interaction.* or c360.marketing.*, got {event.type.value}",
+                    ),
+                ),
                 event.id,
             )
         )
@@ -69,7 +75,7 @@ def _id_in(raw: bytes) -> str | None:
 Context = Mapping[str, Any] | None
 
 
-def read_object(obj: Any, context: Context = None) -> InteractionEvent:
+def read_object(obj: Any, context: Context = None) -> Intake:
     """One structured-mode CloudEvent already decoded from JSON (an item of a batch)."""
     try:
         size = len(orjson.dumps(obj))
@@ -81,21 +87,19 @@ def read_object(obj: Any, context: Context = None) -> InteractionEvent:
     return _read(lambda: parse_event(obj, context), _claimed_id(obj))
 
 
-def read_bytes(raw: bytes, context: Context = None) -> InteractionEvent:
+def read_bytes(raw: bytes, context: Context = None) -> Intake:
     """One structured-mode CloudEvent as JSON bytes (an HTTP body)."""
     return _read(lambda: decode_event(raw, context), _id_in(raw))
 
 
 def read_record(
     value: bytes | None, headers: Iterable[tuple[str, bytes]], context: Context = None
-) -> InteractionEvent:
+) -> Intake:
     """A Kafka record in structured mode, or binary mode (attributes in `ce_` headers)."""
     return _read(lambda: decode_kafka_record(value, list(headers), context), None)
 
 
-def read_http_binary(
-    headers: Mapping[str, str], body: bytes, context: Context = None
-) -> InteractionEvent:
+def read_http_binary(headers: Mapping[str, str], body: bytes, context: Context = None) -> Intake:
     """CloudEvents HTTP binary mode: attributes in `ce-*` headers, `data` as the body."""
     attributes = [
         # Starlette decodes headers as Latin-1: recover the bytes sent, then read them as UTF-8.

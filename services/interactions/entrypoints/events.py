@@ -6,14 +6,14 @@ from typing import Any
 import orjson
 from fastapi import APIRouter, Request, Response
 
-from services.interactions.domain.acceptance import Accepted, Unavailable
+from services.interactions.domain.acceptance import Accepted, Intake, Unavailable
 from services.interactions.domain.batch import batch_items
 from services.interactions.domain.intake import read_bytes, read_http_binary, read_object
 from services.interactions.domain.rejection import Rejected, Rejection
 from services.interactions.entrypoints import examples
 from services.interactions.entrypoints.dependencies import DoorDep, IngestionDep
 from services.interactions.entrypoints.schemas import AcceptedPublic, BatchResult, batch_item
-from shared.events.interactions import InteractionEvent
+from shared.auth.guard import require_own_source
 from shared.http.problems import Problem
 
 router = APIRouter(prefix="/v1/events", tags=["events"])
@@ -31,7 +31,7 @@ def _problem(rejection: Rejection) -> Problem:
         rejection.message,
         errors=rejection.problem_errors(),
         kind=rejection.kind,
-        **({"event_id": rejection.event_id} if rejection.event_id else {}),
+        **({"event_id": rejection.event_id} if rejection.event_id else {}),  # type: ignore[arg-type]
     )
 
 
@@ -39,7 +39,7 @@ def _unavailable(outcome: Unavailable) -> Problem:
     return Problem(503, f"not accepted, retry later: {outcome.reason}", event_id=outcome.id)
 
 
-def _read_single(request: Request, body: bytes, door: Mapping[str, Any]) -> InteractionEvent:
+def _read_single(request: Request, body: bytes, door: Mapping[str, Any]) -> Intake:
     try:
         if "ce-specversion" in request.headers:  # CloudEvents HTTP binary mode
             return read_http_binary(request.headers, body, door)
@@ -64,6 +64,7 @@ async def post_event(
     A retry with the same `id` and content answers the original result (`Idempotent-Replayed`);
     the same `id` with other content is a 409."""
     event = _read_single(request, await request.body(), door)
+    require_own_source(request, [event.source])
     [outcome] = await ingestion.accept([event], via="http")
     if isinstance(outcome, Rejection):
         raise _problem(outcome)
@@ -91,8 +92,9 @@ async def post_batch(request: Request, ingestion: IngestionDep, door: DoorDep) -
         items = batch_items(_decode(await request.body()))
     except Rejected as exc:
         raise _problem(exc.rejection) from None
-    read: list[InteractionEvent | Rejection] = [_read_item(item, door) for item in items]
+    read: list[Intake | Rejection] = [_read_item(item, door) for item in items]
     events = [e for e in read if not isinstance(e, Rejection)]
+    require_own_source(request, [e.source for e in events])
     accepted = iter(await ingestion.accept(events, via="http"))
     outcomes = [r if isinstance(r, Rejection) else next(accepted) for r in read]
     counts = {kind: sum(isinstance(o, kind) for o in outcomes) for kind in (Accepted, Unavailable)}
@@ -113,7 +115,7 @@ def _decode(body: bytes) -> Any:
         raise Problem(400, f"the body is not valid JSON: {exc}") from None
 
 
-def _read_item(item: Any, door: Mapping[str, Any]) -> InteractionEvent | Rejection:
+def _read_item(item: Any, door: Mapping[str, Any]) -> Intake | Rejection:
     try:
         return read_object(item, door)
     except Rejected as exc:

@@ -14,7 +14,7 @@ from datetime import timedelta
 from aiokafka import AIOKafkaProducer
 
 from services.interactions import metrics
-from services.interactions.domain.acceptance import Unavailable
+from services.interactions.domain.acceptance import Intake, Unavailable
 from services.interactions.domain.intake import read_record
 from services.interactions.domain.rejection import Rejected, Rejection
 from services.interactions.service_layer.ingestion import Ingestion
@@ -26,7 +26,6 @@ from shared.consuming import (
     RunnerOptions,
 )
 from shared.consuming.deadletters import KafkaDeadLetters
-from shared.events.interactions import InteractionEvent
 from shared.events.text import DEFAULT_MAX_FUTURE_SKEW, door_context
 from shared.kafka import MAX_RECORD_BYTES
 from shared.settings import Settings
@@ -60,7 +59,7 @@ class IngressHandler:
         """Accept the valid records, reject the others; raises IngressOutage if any valid
         record could not be accepted now (the runner rewinds and retries the whole poll)."""
         metrics.INGRESS_CONSUMED.inc(len(records))
-        valid: list[tuple[Record, InteractionEvent]] = []
+        valid: list[tuple[Record, Intake]] = []
         rejected: list[tuple[Record, Rejection]] = []
         door = door_context(self.max_future_skew)
         for record in records:

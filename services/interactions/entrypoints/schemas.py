@@ -14,10 +14,13 @@ class FieldProblem(BaseModel):
 
 
 class AcceptedPublic(BaseModel):
-    """An accepted event: it is in `c360.interactions` (acknowledged by every in-sync replica)."""
+    """An accepted event: it is in `c360.interactions` (marketing spend: `c360.marketing`),
+    acknowledged by every in-sync replica."""
 
     id: str = Field(examples=["pbx-tehran-8812"])
-    customer_id: str = Field(examples=["c_01j9z8k2m4p6r8t0v2x4"])
+    customer_id: str | None = Field(
+        examples=["c_01j9z8k2m4p6r8t0v2x4"], description="null for marketing spend"
+    )
     position: str = Field(
         description="opaque read-your-writes token for the projections query API",
         examples=["Yzm2MC5pbnRlcmFjdGlvbnN8NHwxMjA"],

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from services.interactions import metrics
 from services.interactions.domain.acceptance import (
     Accepted,
+    Intake,
     Outcome,
     Prepared,
     Unavailable,
@@ -24,7 +25,6 @@ from services.interactions.domain.rejection import Rejection, id_reused
 from services.interactions.service_layer.claiming import ClaimSettler, Settled
 from services.interactions.service_layer.ports import CustomerResolver, InteractionLog, Ledger
 from services.interactions.service_layer.publishing import Publishing
-from shared.events.interactions import InteractionEvent
 from shared.logging import get_logger
 
 log = get_logger(__name__)
@@ -53,7 +53,7 @@ class Ingestion:
         # Ids being accepted by this process right now: a concurrent copy awaits the answer.
         self._in_flight: dict[str, tuple[str, asyncio.Future[Outcome]]] = {}
 
-    async def accept(self, events: Sequence[InteractionEvent], via: str) -> list[Outcome]:
+    async def accept(self, events: Sequence[Intake], via: str) -> list[Outcome]:
         """Accept each event once; a copy of an accepted event gets the original answer."""
         if not events:  # e.g. a Kafka poll in which every record was rejected
             return []
@@ -137,7 +137,7 @@ def _settled_outcome(settled: Settled) -> Outcome:
     return settled.outcome
 
 
-def _count(outcomes: Sequence[Outcome], events: Sequence[InteractionEvent], via: str) -> None:
+def _count(outcomes: Sequence[Outcome], events: Sequence[Intake], via: str) -> None:
     kinds: Counter[tuple[str, str]] = Counter()
     for outcome, event in zip(outcomes, events, strict=True):
         if isinstance(outcome, Accepted):

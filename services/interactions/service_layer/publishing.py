@@ -7,7 +7,14 @@ from datetime import datetime
 from tenacity import AsyncRetrying, stop_after_attempt, wait_exponential
 
 from services.interactions import metrics
-from services.interactions.domain.acceptance import Accepted, Outcome, Prepared, Unavailable, stamp
+from services.interactions.domain.acceptance import (
+    NO_CUSTOMER,
+    Accepted,
+    Outcome,
+    Prepared,
+    Unavailable,
+    stamp,
+)
 from services.interactions.domain.claims import Claim, Receipt
 from services.interactions.domain.rejection import Rejection
 from services.interactions.service_layer.ports import (
@@ -17,6 +24,7 @@ from services.interactions.service_layer.ports import (
     Unidentified,
 )
 from shared.events import FieldError
+from shared.events.marketing import MarketingSpendReported
 from shared.logging import get_logger
 from shared.position import Position
 
@@ -67,13 +75,29 @@ class Publishing:
         return outcomes
 
     async def _resolve_all(self, items: list[Prepared]) -> list[str | Rejection | Unavailable]:
+        """Each event's customer; marketing spend is about a channel and names none."""
+        about_customers = [p for p in items if not isinstance(p.event, MarketingSpendReported)]
+        resolved = iter(await self._resolve_customers(about_customers) if about_customers else [])
+        return [
+            NO_CUSTOMER if isinstance(p.event, MarketingSpendReported) else next(resolved)
+            for p in items
+        ]
+
+    async def _resolve_customers(
+        self, items: list[Prepared]
+    ) -> list[str | Rejection | Unavailable]:
         """One request for the batch, one block per distinct `customer`: a batch often names a
         customer often."""
         distinct: dict[bytes, Prepared] = {}
         for prepared in items:
             distinct.setdefault(prepared.customer_key(), prepared)
         try:
-            found = await self.customers.resolve([p.event.data.customer for p in distinct.values()])
+            refs = [
+                p.event.data.customer
+                for p in distinct.values()
+                if not isinstance(p.event, MarketingSpendReported)  # filtered out before
+            ]
+            found = await self.customers.resolve(refs)
         except Exception as exc:
             log.warning("identity resolution failed", events=len(items), error=str(exc))
             return [Unavailable(p.id, f"identity resolution failed: {exc}") for p in items]

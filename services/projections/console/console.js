@@ -29,8 +29,9 @@ function say(text, kind = "") { $("state").textContent = text; $("state").classN
 
 async function getJson(path) {
   let answer;
-  try { answer = await fetch(path, { headers: { accept: "application/json" } }); }
+  try { answer = await fetch(path, { headers: { accept: "application/json", ...session.headers() } }); }
   catch { throw new Error("The service is unavailable. Check your connection and try again."); }
+  if (answer.status === 401) { session.expired(); throw new Error("Your session has ended. Sign in again."); }
   if (answer.status === 404) return null;
   const body = await answer.json().catch(() => ({}));
   if (!answer.ok) {
@@ -251,15 +252,33 @@ function renderChart() {
   svg.innerHTML = parts.join("") || '<text x="10" y="40">no activity yet</text>';
 }
 
+// Server-sent events read with fetch, because EventSource cannot send the bearer token.
+async function follow(customerId, stop) {
+  const url = `/console/api/customers/${encodeURIComponent(customerId)}/stream`;
+  const answer = await fetch(url, { headers: session.headers(), signal: stop.signal });
+  if (!answer.ok) throw new Error(`stream: ${answer.status}`);
+  $("live").classList.remove("off");
+  const reader = answer.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer = (buffer + value).replace(/\r\n/g, "\n");
+    let cut;
+    while ((cut = buffer.indexOf("\n\n")) >= 0) {
+      const block = buffer.slice(0, cut);
+      buffer = buffer.slice(cut + 2);
+      if (/^event: changed$/m.test(block)) refresh();
+    }
+  }
+}
 function startLive(customerId) {
   stopLive();
-  const source = new EventSource(`/console/api/customers/${encodeURIComponent(customerId)}/stream`);
-  source.addEventListener("changed", () => refresh());
-  source.onopen = () => $("live").classList.remove("off");
-  source.onerror = () => $("live").classList.add("off");
-  state.live = source;
+  const stop = new AbortController();
+  state.live = stop;
+  follow(customerId, stop).catch(() => {}).finally(() => $("live").classList.add("off"));
 }
-function stopLive() { state.live?.close(); state.live = null; }
+function stopLive() { state.live?.abort(); state.live = null; }
 
 async function refresh(position) {
   if (!state.customer) return;
@@ -273,13 +292,14 @@ async function logEvent(type, data, form) {
   const event = {
     specversion: "1.0", id: crypto.randomUUID(), source: "urn:c360:console", type,
     time: new Date().toISOString(), subject: state.customer, datacontenttype: "application/json",
-    data: { customer: { customer_id: state.customer }, agent_id: "console", ...data },
+    data: { customer: { customer_id: state.customer }, agent_id: session.user() || "console", ...data },
   };
   say("Saving…");
   let answer;
   try {
-    answer = await fetch("/console/api/events", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(event) });
+    answer = await fetch("/console/api/events", { method: "POST", headers: { "content-type": "application/json", ...session.headers() }, body: JSON.stringify(event) });
   } catch { return say("The service is unavailable; nothing was saved. Try again.", "error"); }
+  if (answer.status === 401) { session.expired(); return say("Your session has ended; nothing was saved. Sign in again.", "error"); }
   const body = await answer.json().catch(() => ({}));
   if (!answer.ok) {
     const fields = (body.errors || []).map((e) => `${e.field}: ${e.reason}`).join("; ");
@@ -317,3 +337,19 @@ $("locale").addEventListener("change", () => {
 new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) loadTimeline(false); }).observe($("more"));
 setInterval(() => state.view && renderComplaints(state.view.kpis.open_complaints || []), 30000);
 bindActions();
+
+function signedOut(message) {
+  stopLive();
+  state.customer = null; state.view = null;
+  $("customer").hidden = true; $("matches").hidden = true;
+  $("signed-in").hidden = true; $("sign-out").hidden = true; $("sign-in").hidden = false;
+  say(message, "error");
+}
+document.addEventListener("c360:signed-out", (e) => signedOut(e.detail));
+$("sign-out").addEventListener("click", () => { signedOut("Signed out."); session.signOut(); });
+$("sign-in").addEventListener("click", () => session.signIn());
+session.start().then(({ user }) => {
+  if (!user) return;
+  $("signed-in").textContent = `Signed in as ${user}`;
+  $("signed-in").hidden = false; $("sign-out").hidden = false;
+}).catch((error) => signedOut(error.message));

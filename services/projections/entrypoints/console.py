@@ -5,17 +5,25 @@ import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 import httpx
-from fastapi import APIRouter, Request, Response
+import orjson
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import FileResponse, RedirectResponse
 from sse_starlette.sse import EventSourceResponse
 
 from services.projections.entrypoints.http.dependencies import QueriesDep
+from shared.auth import Access, Principal
+from shared.auth.roles import ANONYMOUS_ADMIN
 from shared.http.problems import Problem
 
 PAGE_DIR = Path(__file__).resolve().parents[1] / "console"
-ASSETS = {"console.css": "text/css", "console.js": "text/javascript"}
+ASSETS = {
+    "console.css": "text/css",
+    "console.js": "text/javascript",
+    "session.js": "text/javascript",
+}
 LIVE_POLL_S = 0.3  # per open stream; a read of the near cache, not of the store
 
 router = APIRouter(prefix="/console", tags=["console"])
@@ -39,19 +47,76 @@ async def asset(name: str) -> FileResponse:
     return FileResponse(PAGE_DIR / name, media_type=ASSETS[name])
 
 
-@router.post("/api/events", summary="Log a touchpoint through the interactions service")
+JSON_TYPES = ("application/json", "application/cloudevents+json")
+
+
+def same_site_json(request: Request) -> None:
+    """Cross-site request forgery stops here: a form or `text/plain` post from another site
+    needs no preflight, so the console's actions take only JSON, and only from its own page."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type not in JSON_TYPES:
+        raise Problem(415, "send application/json", errors=[_field("content-type", media_type)])
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site is not None and fetch_site not in ("same-origin", "none"):
+        raise Problem(
+            403, "cross-site request refused", errors=[_field("sec-fetch-site", fetch_site)]
+        )
+    origin = request.headers.get("origin")
+    if origin is not None and urlsplit(origin).netloc != request.headers.get("host"):
+        raise Problem(403, "cross-origin request refused", errors=[_field("origin", origin)])
+
+
+def _field(name: str, value: str) -> dict[str, str]:
+    return {"field": name, "reason": f"{value!r} is not accepted here"}
+
+
+@router.get("/config", include_in_schema=False)
+async def config(request: Request) -> dict[str, object]:
+    """What the page needs to sign in: the provider's endpoints and the public client id."""
+    access: Access = request.app.state.access
+    return {
+        "auth_enabled": access.enabled,
+        "client_id": access.console_client_id,
+        "authorization_url": access.authorization_url,
+        "token_url": access.token_url,
+        "end_session_url": access.authorization_url.rsplit("/", 1)[0] + "/logout",
+    }
+
+
+@router.post(
+    "/api/events",
+    summary="Log a touchpoint through the interactions service",
+    dependencies=[Depends(same_site_json)],
+)
 async def log_event(request: Request) -> Response:
-    """Passes the CloudEvent on to `POST /v1/events`; its answer (202 with a position, or a
-    problem) comes back unchanged."""
+    """Passes the CloudEvent on to `POST /v1/events` as the signed-in agent (their token, and
+    their name as `agent_id`); the answer (202 with a position, or a problem) comes back as is."""
     interactions: httpx.AsyncClient = request.app.state.interactions
+    headers = {"content-type": "application/json"}
+    if "authorization" in request.headers:
+        headers["authorization"] = request.headers["authorization"]
     try:
         answer = await interactions.post(
-            "/v1/events", content=await request.body(), headers={"content-type": "application/json"}
+            "/v1/events", content=as_signed_in_agent(await request.body(), request), headers=headers
         )
     except httpx.HTTPError as exc:
         raise Problem(503, "the interactions service is unavailable", reason=str(exc)) from exc
     kept = {k: v for k, v in answer.headers.items() if k.lower() in ("content-type", "location")}
     return Response(answer.content, status_code=answer.status_code, headers=kept)
+
+
+def as_signed_in_agent(body: bytes, request: Request) -> bytes:
+    """The event with `data.agent_id` set to whoever is signed in, whatever the page sent."""
+    principal: Principal | None = getattr(request.state, "principal", None)
+    try:
+        event = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return body  # the interactions service explains what is wrong with it
+    if principal is None or principal is ANONYMOUS_ADMIN or not isinstance(event, dict):
+        return body
+    if isinstance(event.get("data"), dict):
+        event["data"]["agent_id"] = principal.name
+    return orjson.dumps(event)
 
 
 @router.get("/api/customers/{customer_id}/stream", summary="Server-sent events: the view changed")

@@ -116,6 +116,7 @@ async def run_worker(
             if not is_dependency_down(exc):
                 raise
             health.block(f"store: {error_text(exc, 300)}")
+            log.warning("store not answering; retrying", error=error_text(exc, 300))
             await asyncio.sleep(STORE_RETRY_S)
             continue
         log.info("projection worker folding", generation=generation)

@@ -1,7 +1,7 @@
 """schemathesis over the OpenAPI documents of all four HTTP services, against real processes on
 the real broker and store: whatever the generated input, no answer is a 5xx.
 
-The number of examples per operation is bounded (`C360_SCHEMATHESIS_EXAMPLES`, default 25) so
+The number of examples per operation is bounded (`C360_SCHEMATHESIS_EXAMPLES`, default 20) so
 the run fits `make test`; the counts are printed (run with `-s` to see them).
 """
 
@@ -21,7 +21,7 @@ from tests.processes import running
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1800)]
 SERVICES = ("contacts", "interactions", "projections", "notifier")
-EXAMPLES = int(os.environ.get("C360_SCHEMATHESIS_EXAMPLES", "25"))
+EXAMPLES = int(os.environ.get("C360_SCHEMATHESIS_EXAMPLES", "20"))
 
 
 @dataclass
@@ -43,7 +43,8 @@ def exercise(operation: APIOperation[Any, Any, Any, Any], base_url: str, tally: 
     )
     @given(operation.as_strategy())
     def call(case: Any) -> None:
-        response = case.call(base_url=base_url, timeout=30)
+        # generous: eight people share two cores; a slow answer is not what this test measures
+        response = case.call(base_url=base_url, timeout=180)
         tally.examples += 1
         tally.statuses[response.status_code] += 1
         if response.status_code >= 500:

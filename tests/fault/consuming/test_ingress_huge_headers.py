@@ -2,31 +2,22 @@
 would refuse the copy); the ingress still dead-letters it, smaller, and accepts the next one."""
 
 import hashlib
-from collections.abc import AsyncIterator
 
 import httpx
 import orjson
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from services.interactions.bootstrap import build_app
 from shared.settings import Settings
 from shared.topics import Topics
+from tests.integration.interactions.conftest import api  # interactions + contacts in-process
 from tests.integration.interactions.log import read_topic
 from tests.integration.interactions.test_ingress import until_logged, until_on
 from tests.unit.interactions.samples import note
 
 pytestmark = pytest.mark.fault
+__all__ = ["api"]
 HEADERS = [(f"x-padding-{i}", b"h" * 950) for i in range(1_000)]  # ~0.97 MB
-
-
-@pytest.fixture
-async def api(settings: Settings, catalog: Topics) -> AsyncIterator[httpx.AsyncClient]:
-    app = build_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://i") as client:
-            yield client
 
 
 async def test_near_1mb_of_headers_is_dead_lettered_and_the_next_record_accepted(

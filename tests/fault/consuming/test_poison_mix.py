@@ -11,8 +11,10 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
 from aiokafka.structs import ConsumerRecord, TopicPartition
+from fastapi import FastAPI
 from pymongo.asynchronous.database import AsyncDatabase
 
+from services.contacts.bootstrap import build_app as build_contacts
 from services.interactions.bootstrap import build_app as build_interactions
 from services.notifier.bootstrap import build_app as build_notifier
 from services.notifier.entrypoints.worker import consumer_group as notifier_group
@@ -134,18 +136,25 @@ async def _through_the_door(settings: Settings) -> tuple[dict[str, str], dict[st
     count by kind). Whatever it accepts, the consumers must apply or dead-letter."""
     accepted: dict[str, str] = {}
     refused: dict[str, int] = {}
-    app = build_interactions(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://i") as http:
-            for kind, event in HTTP_POISON:
-                answer = await http.post("/v1/events", json=event)
-                assert answer.status_code < 500, answer.text
-                if answer.status_code == 202:
-                    accepted[event["id"]] = kind
-                else:
-                    refused[kind] = refused.get(kind, 0) + 1
+    contacts = build_contacts(settings)
+    async with contacts.router.lifespan_context(contacts):
+        asked = httpx.ASGITransport(app=contacts)
+        app = build_interactions(settings, contacts_transport=asked)
+        async with app.router.lifespan_context(app):
+            await _post(app, accepted, refused)
     return accepted, refused
+
+
+async def _post(app: FastAPI, accepted: dict[str, str], refused: dict[str, int]) -> None:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://i") as http:
+        for kind, event in HTTP_POISON:
+            answer = await http.post("/v1/events", json=event)
+            assert answer.status_code < 500, answer.text
+            if answer.status_code == 202:
+                accepted[event["id"]] = kind
+            else:
+                refused[kind] = refused.get(kind, 0) + 1
 
 
 async def _until_caught_up(

@@ -249,3 +249,22 @@ async def test_operations_endpoints_and_published_openapi(api: httpx.AsyncClient
     assert 'c360_contact_changes_total{event="created"}' in metrics
     paths = (await api.get("/openapi.json")).json()["paths"]
     assert {"/v1/contacts", "/v1/contacts/merge", "/v1/identities/{kind}/{value}"} <= set(paths)
+
+
+async def test_a_contact_created_with_its_acquisition_publishes_it(
+    api: httpx.AsyncClient, settings: Settings
+) -> None:
+    acquisition = {"channel": "paid_search", "campaign": "spring", "source": "adapters/web"}
+    response = await api.post(
+        "/v1/contacts", json={"emails": ["lead@example.com"], "acquisition": acquisition}
+    )
+    assert response.status_code == 201, response.text
+    [created] = [
+        r["event"]
+        for r in await contact_records(settings)
+        if r["key"] == response.json()["customer_id"]
+    ]
+    assert created["dataschema"] == "urn:c360:schema:c360.contact.created:v2"
+    assert created["data"]["acquisition"] == acquisition
+    refused = await api.post("/v1/contacts", json={"acquisition": {"campaign": "no channel"}})
+    assert "acquisition.channel" in fields(problem(refused, 422))

@@ -2,6 +2,7 @@
 naming the field, never a 500 — and a refused value leaves no trace that blocks later writes."""
 
 import json
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -61,3 +62,14 @@ async def test_merge_and_consent_reasons_follow_the_same_rules(api: httpx.AsyncC
     old = {**consent, "source": "pbx", "at": "0001-01-01T00:00:00+14:00"}
     answer = await api.put(f"/v1/contacts/{one}/consent", json=old)
     assert fields(problem(answer, 422)) == ["at"]
+
+
+async def test_a_chunked_body_over_the_limit_is_a_413(api: httpx.AsyncClient) -> None:
+    async def chunks() -> AsyncIterator[bytes]:  # no content-length: the size is seen streaming
+        yield b'{"name": "'
+        for _ in range(10):
+            yield b"x" * 1_000
+        yield b'"}'
+
+    answer = await api.post("/v1/contacts", content=chunks(), headers=JSON)
+    assert "larger than" in problem(answer, 413)["detail"]

@@ -12,7 +12,7 @@ from shared.position import Position
 from shared.settings import Settings
 from shared.topics import Topics
 from tests.integration.interactions.log import eventually, ids_of, read_topic
-from tests.unit.interactions.samples import PERSIAN, every_interaction, note
+from tests.unit.interactions.samples import PERSIAN, every_interaction, note, spend
 
 pytestmark = pytest.mark.integration
 CE = {"content-type": "application/cloudevents+json"}
@@ -206,3 +206,21 @@ async def test_ready_checks_kafka_store_ingress_agent_and_contacts(api: httpx.As
 
     report = await eventually(ready, "readiness")
     assert report["checks"] == {"kafka": "ok", "store": "ok", "ingress": "ok", "contacts": "ok"}
+
+
+async def test_marketing_spend_lands_on_the_marketing_topic_keyed_by_channel(
+    api: httpx.AsyncClient, settings: Settings
+) -> None:
+    report = spend(channel="instagram")
+    response = await api.post("/v1/events", content=orjson.dumps(report), headers=CE)
+    assert response.status_code == 202, response.text
+    assert response.json()["customer_id"] is None
+    position = Position.decode(response.json()["position"])
+    marketing = Topics.from_settings(settings).marketing
+    assert position.topic == marketing
+    [record] = await read_topic(settings.kafka_bootstrap, marketing)
+    assert record.key == b"instagram"
+    assert record.event()["data"] == report["data"]
+    again = await api.post("/v1/events", content=orjson.dumps(report), headers=CE)
+    assert again.json() == response.json()
+    assert len(await read_topic(settings.kafka_bootstrap, marketing)) == 1

@@ -13,7 +13,7 @@ from shared.settings import Settings
 from shared.topics import Topics
 from tests.integration.interactions.console_producer import console_produce
 from tests.integration.interactions.log import Record, eventually, ids_of, read_topic
-from tests.unit.interactions.samples import ARABIC, EMOJI, PERSIAN, note, sample
+from tests.unit.interactions.samples import ARABIC, EMOJI, PERSIAN, note, sample, spend
 
 pytestmark = pytest.mark.integration
 Headers = list[tuple[str, bytes]]
@@ -170,3 +170,14 @@ async def test_a_poll_of_nothing_but_poison_is_dead_lettered_and_consuming_goes_
     good = note(text="after the poison")
     await producer.send_and_wait(topics.ingress, orjson.dumps(good), key=None)
     await until_logged(settings, good["id"])
+
+
+async def test_marketing_spend_through_the_ingress_lands_on_the_marketing_topic(
+    api: httpx.AsyncClient, settings: Settings, producer: AIOKafkaProducer
+) -> None:
+    report = spend(channel="referral")
+    topics = Topics.from_settings(settings)
+    await producer.send_and_wait(topics.ingress, orjson.dumps(report), key=b"ads")
+    [record] = await until_on(settings, topics.marketing, 1)
+    assert record.key == b"referral"
+    assert record.event()["id"] == report["id"]

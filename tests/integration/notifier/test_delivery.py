@@ -21,7 +21,7 @@ from services.notifier.domain.evaluation import Decision, notification_id
 from services.notifier.domain.notification import Notification, Origin, Status, from_decision
 from services.notifier.domain.signature import verify
 from services.notifier.service_layer.delivery import Deliverer
-from shared.events import decode_event
+from shared.events import EventType, decode_event
 from shared.kafka import make_consumer
 from shared.mongo import Document
 from shared.settings import Settings
@@ -161,7 +161,7 @@ async def test_after_the_last_retry_it_fails_and_is_dead_lettered(
     assert headers["c360-notification-id"] == done.id.encode()
     assert (headers["c360-original-topic"], headers["c360-original-offset"]) == (b"t", b"7")
     [record] = await outcome_events(settings, catalog.notifications, 1)
-    assert decode_event(record.value).type == "c360.notification.failed"
+    assert decode_event(record.value).type == EventType.NOTIFICATION_FAILED
 
 
 async def test_a_client_error_is_not_retried(deliver: Harness, http: HttpReceiver) -> None:
@@ -221,5 +221,5 @@ async def test_without_consent_nothing_is_sent_and_the_suppression_is_recorded(
     assert stored.status is Status.SUPPRESSED
     [record] = await outcome_events(settings, catalog.notifications, 1)
     event = decode_event(record.value)
-    assert event.type == "c360.notification.suppressed"
-    assert event.data.reason == "no consent for sms; no consent for email"  # type: ignore[union-attr]
+    assert event.type == EventType.NOTIFICATION_SUPPRESSED
+    assert event.data.reason == "no consent for sms; no consent for email"

@@ -123,6 +123,8 @@ async def test_rfm_recompute_scores_everyone_once_and_a_second_recompute_publish
 
 async def test_a_fit_publishes_clv_with_ids_that_a_refit_reproduces(cdnow_service: Service) -> None:
     model = await cdnow_service.analysis.fit_clv(cdnow.CALIBRATION_END, "USD", "week")
+    assert cdnow_service.publisher.sent == []  # the fit itself publishes nothing
+    assert await cdnow_service.analysis.rescore_all() == CUSTOMERS
     assert model.customers == CUSTOMERS
     assert 0 < model.repeat_customers < CUSTOMERS
     first = {s.customer_id: scored_event(s).id for s in cdnow_service.publisher.sent}
@@ -133,6 +135,7 @@ async def test_a_fit_publishes_clv_with_ids_that_a_refit_reproduces(cdnow_servic
     cdnow_service.scores.docs.clear()  # as if the scores had never been recorded: a replay
     cdnow_service.publisher.sent.clear()
     refit = await cdnow_service.analysis.fit_clv(cdnow.CALIBRATION_END, "USD", "week")
+    await cdnow_service.analysis.rescore_all()
     assert refit.model_id == model.model_id
     assert {s.customer_id: scored_event(s).id for s in cdnow_service.publisher.sent} == first
 

@@ -120,4 +120,16 @@ SAMPLE_DATA: dict[EventType, dict[str, Any]] = {
         "period_start": "2026-03-01",
         "period_end": "2026-03-31",
     },
+    EventType.ACCESS_AUDITED: {
+        "actor": "agent",
+        "actor_subject": "5d1c0f2e",
+        "role": "agent",
+        "action": "customer.lookup",
+        "customer_ids": ["c_123"],
+        "service": "projections",
+        "method": "GET",
+        "path": "/v1/customers/lookup?phone=09121234567",
+        "status": 200,
+        "client": "127.0.0.1",
+    },
 }

@@ -4,12 +4,11 @@ import asyncio
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from services.interactions.domain.acceptance import Stamped
+from services.interactions.domain.acceptance import Intake, Stamped
 from services.interactions.domain.claims import Claim, Receipt
 from services.interactions.domain.intake import read_bytes
 from services.interactions.service_layer.ports import Unidentified
 from shared.events.customer import CustomerRef
-from shared.events.interactions import InteractionEvent
 from shared.position import Position
 
 
@@ -37,7 +36,7 @@ class FakeLog:
     """Appends to one list; `fail_next` makes that many sends fail without being written."""
 
     def __init__(self) -> None:
-        self.records: list[InteractionEvent] = []
+        self.records: list[Intake] = []
         self.fail_next = 0
         self.gate: asyncio.Event | None = None
 
@@ -51,7 +50,8 @@ class FakeLog:
                 out.append(TimeoutError("broker unavailable"))
                 continue
             self.records.append(read_bytes(record.value))
-            out.append(Position("c360.interactions", 0, len(self.records) - 1))
+            topic = "c360.interactions" if record.about_a_customer else "c360.marketing"
+            out.append(Position(topic, 0, len(self.records) - 1))
         return out
 
     def ids(self) -> list[str]:

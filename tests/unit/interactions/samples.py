@@ -121,3 +121,22 @@ def note(phone: str = "09121234567", text: str = "hello", **attrs: Any) -> dict[
     """The smallest useful event: a note about the customer with `phone`."""
     attrs.setdefault("data", {"customer": {"phone": phone}, "text": text})
     return sample(EventType.NOTE, **attrs)
+
+
+def spend(channel: str = "paid_search", **attrs: Any) -> dict[str, Any]:
+    """A marketing spend report: about a channel, not a customer."""
+    data = {
+        "channel": channel,
+        "campaign": "spring",
+        "amount_minor": 250_000,
+        "currency": "USD",
+        "period_start": "2026-03-01",
+        "period_end": "2026-03-31",
+    }
+    attrs.setdefault("data", data)
+    return {
+        **sample(EventType.NOTE),
+        "type": EventType.MARKETING_SPEND.value,
+        "id": f"spend-{uuid.uuid4().hex[:12]}",
+        **attrs,
+    }

@@ -21,6 +21,7 @@ from services.interactions.domain.claims import (
 )
 from services.interactions.domain.intake import read_bytes, read_object
 from services.interactions.domain.rejection import Rejected
+from shared.events.interactions import InteractionEvent
 from tests.unit.interactions.samples import every_interaction, note
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
@@ -108,6 +109,8 @@ def test_stamp_names_the_customer_and_changes_nothing_else() -> None:
         record = stamp(prepare(event), "c_42")
         assert (record.event_id, record.customer_id) == (event.id, "c_42")
         stamped = read_bytes(record.value)
+        assert isinstance(stamped, InteractionEvent)
+        assert isinstance(event, InteractionEvent)
         assert stamped.subject == "c_42"
         assert stamped.data.customer.customer_id == "c_42"
         assert stamped.data.customer.model_dump(exclude={"customer_id"}) == (

@@ -9,9 +9,10 @@ from services.interactions.domain.claims import Claim
 from services.interactions.domain.intake import read_object
 from services.interactions.domain.rejection import Rejection
 from services.interactions.service_layer.ingestion import Ingestion
+from shared.events.interactions import InteractionEvent
 from shared.position import Position
 from tests.unit.interactions.fakes import Clock, FakeLedger, FakeLog, FakeResolver
-from tests.unit.interactions.samples import every_interaction, note
+from tests.unit.interactions.samples import every_interaction, note, spend
 
 TAKEOVER_S = 30.0
 
@@ -34,6 +35,7 @@ async def test_an_accepted_event_is_stamped_with_its_customer_and_answered_with_
     assert isinstance(outcome, Accepted)
     assert outcome.customer_id == "c-+989121234567"
     [written] = log.records
+    assert isinstance(written, InteractionEvent)
     assert written.subject == outcome.customer_id
     assert written.data.customer.customer_id == outcome.customer_id
     assert written.data.customer.phone == "+989121234567"
@@ -187,3 +189,20 @@ async def test_nothing_to_accept_is_no_work(world: World) -> None:
     ingestion, _, log, _, _ = world
     assert await ingestion.accept([], "kafka") == []
     assert log.records == []
+
+
+async def test_marketing_spend_is_accepted_without_a_customer_and_once_per_id(
+    world: World,
+) -> None:
+    ingestion, resolver, log, _, _ = world
+    report = spend()
+    [outcome] = await ingestion.accept([read_object(report)], "http")
+    [again] = await ingestion.accept([read_object(report)], "kafka")
+    assert isinstance(outcome, Accepted)
+    assert outcome.public()["customer_id"] is None
+    assert Position.decode(outcome.position).topic == "c360.marketing"
+    assert isinstance(again, Accepted)
+    assert again.replayed
+    assert log.ids() == [report["id"]]
+    assert log.records[0].data.model_dump(mode="json") == report["data"]
+    assert resolver.calls == 0

@@ -6,14 +6,15 @@ from typing import Any
 from deploy.local.stack.keycloak import REALM
 
 ROLES = {"agent", "supervisor", "analyst", "privacy-officer", "ops", "adapter", "admin"}
+SERVICE_ROLE = "service"  # held only by c360's own services' client accounts, no demo user
 ADAPTERS = {"adapter-pbx", "adapter-shop", "adapter-mail", "adapter-survey"}
 REALM_DOC: dict[str, Any] = json.loads(REALM.read_text())
 CLIENTS = {client["clientId"]: client for client in REALM_DOC["clients"]}
 
 
-def test_realm_c360_has_the_seven_roles() -> None:
+def test_realm_c360_has_the_seven_roles_and_the_services_one() -> None:
     assert REALM_DOC["realm"] == "c360"
-    assert {role["name"] for role in REALM_DOC["roles"]["realm"]} == ROLES
+    assert {role["name"] for role in REALM_DOC["roles"]["realm"]} == ROLES | {SERVICE_ROLE}
 
 
 def test_one_demo_user_per_role_with_the_role_as_password() -> None:

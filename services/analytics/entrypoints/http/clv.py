@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, BackgroundTasks
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.analytics.domain.model import ClvModel, NotEnoughData
@@ -65,9 +65,10 @@ class FitResult(BaseModel):
 
 
 @router.post("/fit")
-async def fit(request: FitRequest, analysis: AnalysisDep) -> FitResult:
+async def fit(request: FitRequest, analysis: AnalysisDep, after: BackgroundTasks) -> FitResult:
     """Fit on every customer who bought in `currency` by `calibration_end`; the model becomes
-    the current one for its currency and customers are rescored and published."""
+    the current one for its currency. Customers are rescored and their changed scores published
+    after the answer (`c360.analytics.scored`), so a large population does not hold the call."""
     if request.segment is not None:
         raise Problem(
             422,
@@ -80,4 +81,5 @@ async def fit(request: FitRequest, analysis: AnalysisDep) -> FitResult:
         raise Problem(
             422, str(exc), errors=[{"field": "calibration_end", "reason": str(exc)}]
         ) from None
+    after.add_task(analysis.rescore_all)
     return FitResult.of(model)
