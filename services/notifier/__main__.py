@@ -5,7 +5,7 @@ import sys
 import uvicorn
 
 from services.notifier.bootstrap import build_app
-from services.notifier.domain.ruleset import RulesError
+from services.notifier.domain.rules_validation import RulesError
 from shared.logging import configure_logging
 from shared.settings import get_settings
 

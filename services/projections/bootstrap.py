@@ -25,7 +25,7 @@ from services.projections.entrypoints import console
 from services.projections.entrypoints.audit_worker import run_audit_projection
 from services.projections.entrypoints.change_feed import ChangeFeed
 from services.projections.entrypoints.http import audit, customers, segments
-from services.projections.entrypoints.worker import run_worker, source_topics, worker_health
+from services.projections.entrypoints.runner import run_worker, source_topics, worker_health
 from services.projections.service_layer.queries import Queries
 from services.projections.service_layer.segment_admin import SegmentAdmin
 from services.projections.service_layer.segmenting import SegmentEvents

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from services.projections.adapters.store import active_generation, generations
-from services.projections.service_layer.rebuild import drop_generation, rebuild
+from services.projections.service_layer.generations import drop_generation, rebuild
 from shared.kafka import make_producer
 from shared.logging import configure_logging
 from shared.mongo import database, make_client

@@ -59,6 +59,11 @@ class IdentityLinkedData(Payload):
     identity: Identity
 
 
+# Merges chain (A into B, then B into C): every reader follows `merged_into` links at most this
+# many times, so a cycle left by a bug ends instead of looping.
+MAX_MERGE_HOPS = 16
+
+
 class ContactMergedData(Payload):
     survivor_id: SafeText = CustomerId
     merged_id: SafeText = CustomerId

@@ -16,12 +16,10 @@ from services.contacts.domain.errors import (
 from services.contacts.domain.ids import new_customer_id
 from services.contacts.service_layer.ports import Conflict, ContactDocuments
 from services.contacts.service_layer.retries import retry_on_conflict
-from shared.events.contacts import Acquisition, Identity, Origin
+from shared.events.contacts import MAX_MERGE_HOPS, Acquisition, Identity, Origin
 from shared.events.customer import Channel, Consent, Profile, ProfileChanges
 from shared.identity.normalise import identities_of
 from shared.position import Position
-
-MAX_MERGE_HOPS = 16
 
 
 @dataclass(frozen=True)

@@ -20,13 +20,12 @@ from services.contacts.domain.contact import ContactState
 from services.contacts.domain.ids import new_customer_id
 from services.contacts.domain.resolution import ResolvedCustomer
 from services.contacts.service_layer.ports import Conflict, ContactDocuments
+from services.contacts.service_layer.retries import retry_on_conflict
 from shared.caching import SingleFlight, TtlCache
-from shared.events.contacts import Identity, Origin
+from shared.events.contacts import MAX_MERGE_HOPS, Identity, Origin
 from shared.events.customer import CustomerRef
 from shared.identity.normalise import EMAIL, PHONE, InvalidIdentifier, ref_identities
 
-MAX_ATTEMPTS = 8
-MAX_MERGE_HOPS = 16
 _POLL_S = 0.02
 
 
@@ -60,12 +59,7 @@ class IdentityResolver:
     async def _resolve_with_retries(
         self, customer_id: str | None, identities: list[Identity]
     ) -> ResolvedCustomer:
-        for _ in range(MAX_ATTEMPTS):
-            try:
-                return await self._resolve(customer_id, identities)
-            except Conflict:
-                continue
-        raise Conflict("identity resolution kept losing races; try again")
+        return await retry_on_conflict(lambda: self._resolve(customer_id, identities))
 
     async def _resolve(
         self, customer_id: str | None, identities: list[Identity]
@@ -195,16 +189,13 @@ class IdentityResolver:
 
     async def add_to_profile(self, customer_id: str, identity: Identity) -> None:
         """Record an identifier already claimed for `customer_id` on its contact (once)."""
-        for _ in range(MAX_ATTEMPTS):
+
+        async def attempt() -> None:
             state = await self.store.journal.load(customer_id)
-            if state is None or identity.key in {i.key for i in state.identities()}:
-                return
-            try:
+            if state is not None and identity.key not in {i.key for i in state.identities()}:
                 await self.store.journal.append(link(state, identity))
-                return
-            except Conflict:
-                continue
-        raise Conflict(f"could not link {identity.key} to {customer_id}")
+
+        await retry_on_conflict(attempt)
 
     async def _record(self, primary: str, others: set[str], identities: list[Identity]) -> None:
         keys = [i.key for i in identities]

@@ -6,6 +6,7 @@ from typing import Any
 
 import orjson
 
+from services.interactions.domain.rejection import Rejection
 from shared.events.interactions import InteractionEvent
 from shared.events.marketing import MarketingSpendReported
 
@@ -36,6 +37,10 @@ class Unavailable:
 
     id: str
     reason: str
+
+
+# What one submitted event comes to: the answer the caller gets for it.
+Outcome = Accepted | Rejection | Unavailable
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,14 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from services.interactions import metrics
-from services.interactions.domain.acceptance import Accepted, Intake, Prepared, Unavailable, prepare
+from services.interactions.domain.acceptance import (
+    Accepted,
+    Intake,
+    Outcome,
+    Prepared,
+    Unavailable,
+    prepare,
+)
 from services.interactions.domain.batch import group_copies
 from services.interactions.domain.claims import Claim
 from services.interactions.domain.rejection import Rejection, id_reused
@@ -20,7 +27,6 @@ from services.interactions.service_layer.ports import CustomerResolver, Interact
 from services.interactions.service_layer.publishing import Publishing
 from shared.logging import get_logger
 
-Outcome = Accepted | Rejection | Unavailable
 log = get_logger(__name__)
 
 

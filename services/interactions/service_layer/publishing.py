@@ -10,6 +10,7 @@ from services.interactions import metrics
 from services.interactions.domain.acceptance import (
     NO_CUSTOMER,
     Accepted,
+    Outcome,
     Prepared,
     Unavailable,
     stamp,
@@ -28,7 +29,6 @@ from shared.logging import get_logger
 from shared.position import Position
 
 log = get_logger(__name__)
-Outcome = Accepted | Rejection | Unavailable
 
 
 class Publishing:

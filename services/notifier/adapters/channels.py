@@ -16,7 +16,7 @@ import orjson
 
 from services.notifier.domain.notification import Notification
 from services.notifier.domain.routing import Route
-from services.notifier.domain.settings import EmailSettings, SmsSettings
+from services.notifier.domain.rules_settings import EmailSettings, SmsSettings
 from services.notifier.domain.signature import NOTIFICATION_ID_HEADER, SIGNATURE_HEADER, sign
 from services.notifier.service_layer.ports import DeliveryError
 

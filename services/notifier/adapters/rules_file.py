@@ -15,7 +15,7 @@ import yaml
 
 from services.notifier.adapters.bounded_yaml import load_bounded
 from services.notifier.domain.rules import RulesFile
-from services.notifier.domain.ruleset import FILE, RuleProblem, RulesError, load_rules
+from services.notifier.domain.rules_validation import FILE, RuleProblem, RulesError, load_rules
 
 DEFAULT_RULES = Path(__file__).resolve().parents[1] / "rules.yaml"
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")

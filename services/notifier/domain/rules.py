@@ -1,6 +1,6 @@
 """The rules file as typed, frozen models: triggers, conditions, actions, throttles, quiet hours.
 
-Parsing checks each rule's shape; `ruleset.py` adds the checks that need the whole file
+Parsing checks each rule's shape; `rules_validation.py` adds the checks that need the whole file
 (templates and teams that exist, fields a trigger actually provides).
 """
 
@@ -11,8 +11,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from services.notifier.domain.settings import Channels, DeliveryPolicy, TeamTarget
-from services.notifier.domain.values import Duration, Strict
+from services.notifier.domain.rules_settings import (
+    Channels,
+    DeliveryPolicy,
+    Duration,
+    Strict,
+    TeamTarget,
+)
 from shared.conditions import AllOf, Check, Condition, compile_condition
 from shared.events import SEGMENT_TYPES, EventType
 from shared.events.customer import Channel

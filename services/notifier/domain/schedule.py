@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from services.notifier.domain.customer import OpenComplaint
 from services.notifier.domain.rules import QuietHours, RulesFile, TimerKind
-from services.notifier.domain.settings import DeliveryPolicy
+from services.notifier.domain.rules_settings import DeliveryPolicy
 from shared.events.interactions import Severity
 
 

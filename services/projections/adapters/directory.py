@@ -22,12 +22,11 @@ from services.projections.domain.effects import (
     Stamp,
 )
 from services.projections.domain.timeline import sort_key
+from shared.events.contacts import MAX_MERGE_HOPS
 from shared.mongo import Document
 
 if TYPE_CHECKING:  # the store writes effects through this module
     from services.projections.adapters.store import ProjectionStore
-
-MAX_MERGE_DEPTH = 16
 
 
 def stamp_key(stamp: Stamp) -> str:
@@ -76,7 +75,7 @@ async def owner_of(store: "ProjectionStore", key: str) -> str | None:
 async def survivor_of(store: "ProjectionStore", customer_id: str) -> str:
     """Follow merge links to the customer that absorbed `customer_id` (itself if none)."""
     current, seen = customer_id, {customer_id}
-    for _ in range(MAX_MERGE_DEPTH):
+    for _ in range(MAX_MERGE_HOPS):
         doc = await store.links.find_one({"_id": current})
         target = None if doc is None else doc.get("survivor_id")
         if target is None or target in seen:

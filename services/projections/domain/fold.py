@@ -41,7 +41,8 @@ from shared.events.customer import Profile
 from shared.events.interactions import InteractionEvent
 from shared.identity.profiles import profile_identities, with_identities
 
-Folded = tuple[CustomerState, list[Effect]]
+# One event applied: the new state, and what other documents must learn from it.
+StateAndEffects = tuple[CustomerState, list[Effect]]
 DEFAULT_SLA = {
     "critical": timedelta(hours=4),
     "high": timedelta(hours=24),
@@ -50,7 +51,7 @@ DEFAULT_SLA = {
 }
 
 
-def apply_event(state: CustomerState, event: Event) -> Folded:
+def apply_event(state: CustomerState, event: Event) -> StateAndEffects:
     """The customer's state after `event`, and what other documents must learn from it."""
     effects: list[Effect] = []
     if event.type in INTERACTION_TYPES:
@@ -115,7 +116,7 @@ def forget_subjects(known: tuple[Complaint, ...], until: datetime) -> tuple[Comp
     )
 
 
-def apply_contact(state: CustomerState, event: Event) -> Folded:
+def apply_contact(state: CustomerState, event: Event) -> StateAndEffects:
     stamp = Stamp(event.time, event.id)
     me = state.customer_id
     match event:
@@ -158,7 +159,7 @@ def apply_contact(state: CustomerState, event: Event) -> Folded:
     return state, []
 
 
-def erase(state: CustomerState, stamp: Stamp) -> Folded:
+def erase(state: CustomerState, stamp: Stamp) -> StateAndEffects:
     """Forget personal data; counters and complaint ids stay (they identify nobody). The
     timeline is scrubbed by the caller, which holds its buckets."""
     me = state.customer_id

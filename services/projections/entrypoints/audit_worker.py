@@ -7,7 +7,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from services.projections.adapters.audit_store import AuditStore
 from services.projections.domain.audit import audit_document
-from services.projections.entrypoints.worker import ping
+from services.projections.entrypoints.runner import ping
 from shared.auth.audit import decode_audit
 from shared.consuming import BatchRunner, Record, RunnerOptions
 from shared.consuming.deadletters import KafkaDeadLetters

@@ -23,7 +23,10 @@ POLL_S = 0.02
 
 
 @dataclass(frozen=True)
-class TimelinePage:
+class TimelineEntries:
+    """One page of stored timeline entries, each with the merged member it belongs to (the API
+    turns it into its public `TimelinePage`)."""
+
     customer_id: str
     items: list[tuple[str, Entry]]  # (member the event belongs to, entry)
     next_cursor: str | None
@@ -86,7 +89,7 @@ class Queries:
 
     async def timeline(
         self, customer_id: str, limit: int, before: str | None, types: frozenset[str] | None
-    ) -> TimelinePage | None:
+    ) -> TimelineEntries | None:
         store = await self.store()
         resolved = await resolve(store, customer_id, head=True)
         if resolved is None:
@@ -132,7 +135,7 @@ async def timeline_page(
     limit: int,
     before: str | None,
     types: frozenset[str] | None,
-) -> TimelinePage:
+) -> TimelineEntries:
     """Newest first across every member of a merge; day buckets are read newest day first."""
     states = {m.customer_id: m for m in resolved.members}
     indexes = {m.customer_id: m.timeline for m in resolved.members}
@@ -157,6 +160,8 @@ async def timeline_page(
 
 def _page(
     resolved: Resolved, collected: list[tuple[str, Entry]], chosen: list[Entry], cursor: str | None
-) -> TimelinePage:
+) -> TimelineEntries:
     owner = {e.id: c for c, e in collected}
-    return TimelinePage(resolved.survivor.customer_id, [(owner[e.id], e) for e in chosen], cursor)
+    return TimelineEntries(
+        resolved.survivor.customer_id, [(owner[e.id], e) for e in chosen], cursor
+    )

@@ -10,7 +10,7 @@ import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.projections.adapters.store import active_generation
-from services.projections.entrypoints.worker import group_id, run_worker, worker_health
+from services.projections.entrypoints.runner import group_id, run_worker, worker_health
 from shared.kafka import ensure_topics, make_producer
 from shared.mongo import Document
 from shared.settings import Settings

@@ -19,7 +19,7 @@ from services.interactions.bootstrap import build_app as build_interactions
 from services.notifier.bootstrap import build_app as build_notifier
 from services.notifier.entrypoints.worker import consumer_group as notifier_group
 from services.projections.adapters.store import ProjectionStore, active_generation
-from services.projections.entrypoints.worker import group_id, run_worker, worker_health
+from services.projections.entrypoints.runner import group_id, run_worker, worker_health
 from shared.consuming import BatchRunner, ConsumerHealth
 from shared.kafka import make_consumer, partitions_of
 from shared.mongo import Document

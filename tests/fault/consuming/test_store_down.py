@@ -12,7 +12,7 @@ from aiokafka.structs import TopicPartition
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.projections.adapters.store import active_generation
-from services.projections.entrypoints.worker import group_id, run_worker, worker_health
+from services.projections.entrypoints.runner import group_id, run_worker, worker_health
 from shared.consuming import ConsumerHealth
 from shared.mongo import Document, database, make_client
 from shared.settings import Settings

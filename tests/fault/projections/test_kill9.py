@@ -13,8 +13,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 from services.projections.adapters.fault_points import ENV as PAUSE_ENV
 from services.projections.adapters.store import ProjectionStore
 from services.projections.adapters.views import Resolved, resolve
+from services.projections.service_layer.generations import rebuild
 from services.projections.service_layer.queries import timeline_page
-from services.projections.service_layer.rebuild import rebuild
 from shared.events import Event, EventType
 from shared.mongo import Document
 from shared.position import Position

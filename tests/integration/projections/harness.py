@@ -12,7 +12,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from services.projections.adapters.store import ProjectionStore, active_generation
 from services.projections.bootstrap import build_api
-from services.projections.entrypoints.worker import run_worker
+from services.projections.entrypoints.runner import run_worker
 from shared.events import STRUCTURED_HEADERS, Envelope, encode_event
 from shared.mongo import Document
 from shared.position import Position

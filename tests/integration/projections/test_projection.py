@@ -5,7 +5,7 @@ from aiokafka import AIOKafkaProducer
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.projections.adapters.views import load_view
-from services.projections.entrypoints.worker import source_topics
+from services.projections.entrypoints.runner import source_topics
 from services.projections.service_layer.queries import Queries
 from shared.events import EventType
 from shared.mongo import Document

@@ -9,7 +9,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from services.projections.adapters.store import active_generation
 from services.projections.adapters.views import load_view
-from services.projections.service_layer.rebuild import drop_generation, rebuild
+from services.projections.service_layer.generations import drop_generation, rebuild
 from shared.mongo import Document
 from shared.position import Position
 from shared.settings import Settings

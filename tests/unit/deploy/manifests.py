@@ -15,7 +15,7 @@ from services.interactions.entrypoints import ingress
 from services.kpis.entrypoints import worker as kpis
 from services.notifier.entrypoints import worker as notifier_worker
 from services.projections.adapters.store import FIRST_GENERATION
-from services.projections.entrypoints import worker as projection_worker
+from services.projections.entrypoints import runner as projection_worker
 from shared.settings import Settings
 from shared.topics import Topics
 

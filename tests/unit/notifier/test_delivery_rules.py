@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 from services.notifier.domain.customer import Contact
 from services.notifier.domain.routing import Route, Suppressed, route_to_customer
 from services.notifier.domain.rules import QuietHours
+from services.notifier.domain.rules_settings import DeliveryPolicy
 from services.notifier.domain.schedule import backoff_delays, buckets_for, is_birthday, quiet_until
-from services.notifier.domain.settings import DeliveryPolicy
 from services.notifier.domain.signature import sign, verify
 
 BOTH = {"email", "sms", "webhook"}

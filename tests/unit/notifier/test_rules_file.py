@@ -3,7 +3,7 @@
 import pytest
 
 from services.notifier.adapters.rules_file import DEFAULT_RULES, parse_rules, read_rules
-from services.notifier.domain.ruleset import RulesError
+from services.notifier.domain.rules_validation import RulesError
 from shared.conditions import FieldCondition, Op
 
 GOOD_RULE = """

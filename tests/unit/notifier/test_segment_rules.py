@@ -9,7 +9,7 @@ from services.notifier.domain.customer import CustomerState
 from services.notifier.domain.evaluation import evaluate
 from services.notifier.domain.fold import advance
 from services.notifier.domain.occurrence import from_event
-from services.notifier.domain.ruleset import RulesError
+from services.notifier.domain.rules_validation import RulesError
 from shared.events import Event, EventType
 from tests.factories import make_event
 from tests.unit.notifier.builders import CUSTOMER, T0, purchase, reachable

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Body
 
 from services.notifier.adapters.rules_file import parse_rules
 from services.notifier.domain.routing import mask_url
-from services.notifier.domain.ruleset import RulesError
+from services.notifier.domain.rules_validation import RulesError
 from services.notifier.entrypoints.http.dependencies import RulesDep
 from shared.http.problems import Problem
 

@@ -3,11 +3,9 @@
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-
-class Public(BaseModel):
-    model_config = ConfigDict(frozen=True)
+from services.projections.domain.view import Public
 
 
 class TimelineItem(Public):

@@ -19,7 +19,7 @@ from services.projections.adapters.store import (
     generations,
     record_generation,
 )
-from services.projections.entrypoints.worker import make_runner
+from services.projections.entrypoints.runner import make_runner
 from shared.consuming.runner import Progress
 from shared.mongo import Document
 from shared.settings import Settings
