@@ -108,5 +108,10 @@ async def test_admin_api(
     assert bomb.status_code == 422
     assert rules["teams"]["support"]["webhook"] == mask_url(http.url("/support"))
     assert "/support" not in str(rules["teams"])
-    assert ready.json()["checks"] == {"kafka": "ok", "store": "ok", "worker": "ok", "consumer": "ok"}
+    assert ready.json()["checks"] == {
+        "kafka": "ok",
+        "store": "ok",
+        "worker": "ok",
+        "consumer": "ok",
+    }
     assert 'c360_notifier_notifications_total{channel="webhook"' in metrics
