@@ -21,8 +21,8 @@ from services.ops.importing.mapping import (
     column_index,
     purchase_event,
 )
+from shared.events.history import IMPORT_MARKER
 
-IMPORT_MARKER = "c360import"
 WHITESPACE = "whitespace"
 
 

@@ -2,9 +2,10 @@
 
 import pytest
 
-from services.ops.importing.lines import IMPORT_MARKER, csv_lines, json_lines
+from services.ops.importing.lines import csv_lines, json_lines
 from services.ops.importing.mapping import MappingError
 from services.ops.importing.settings import load_mapping
+from shared.events.history import IMPORT_MARKER
 
 CDNOW = b" 00004 0001 19970101  2   29.33\n 00004 0001 19970118  2   29.72\n"
 CDNOW_MAP = "customer.external_ids.shop=2,time=3,quantity=4,amount=5"
