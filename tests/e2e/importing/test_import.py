@@ -27,9 +27,9 @@ def history(run: str) -> tuple[str, dict[str, list[int]]]:
         customer, amount = f"{run}-{n % 6}", 1000 + 37 * n
         rows.append(f"{customer},1997-0{1 + n % 9}-1{n % 10},1,{amount / 100:.2f}")
         cents[customer].append(amount)
-    rows[3] = f"{run}-0,1997-13-40,1,5.00"  # line 4: no such date
+    rows[3] = f"{run}-2,1997-13-40,1,5.00"  # line 4: no such date
     rows[8] = f"{run}-1,1997-02-02,1,lots"  # line 9: not an amount
-    cents[f"{run}-0"].remove(1000 + 37 * 2)
+    cents[f"{run}-2"].remove(1000 + 37 * 2)
     cents[f"{run}-1"].remove(1000 + 37 * 7)
     return "\n".join(rows) + "\n", cents
 
