@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shared.events.types import EventType
 
@@ -59,6 +59,12 @@ class ColumnMapping:
             raise MappingError(f"the column mapping needs {', '.join(missing)}")
         if self.amount_units not in ("major", "minor"):
             raise MappingError("amount_units is `major` (29.33) or `minor` (2933)")
+        try:
+            ZoneInfo(self.timezone)
+        except (ValueError, ZoneInfoNotFoundError):
+            raise MappingError(
+                f"unknown timezone {self.timezone!r} (e.g. UTC, Asia/Tehran)"
+            ) from None
         if not self.header and not all(c.isdigit() for c in self.columns.values()):
             raise MappingError("without a header line, name columns by number (1 is the first)")
 

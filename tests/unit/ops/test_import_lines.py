@@ -95,6 +95,7 @@ def test_json_lines_keep_given_ids_and_number_the_rest() -> None:
         (CDNOW_MAP + ",colour=1", {"header": False}, "unknown field(s) colour"),
         ("customer.email=mail,time=date,amount=amount", {"header": False}, "by number"),
         (CDNOW_MAP, {"header": False, "amount_units": "cents"}, "major"),
+        (CDNOW_MAP, {"header": False, "timezone": "Mars/Olympus"}, "unknown timezone"),
     ],
 )
 def test_unusable_mappings_are_refused(
