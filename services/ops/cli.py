@@ -22,6 +22,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from services.ops import deadletters, health, tail
+from services.ops.importing.command import import_history
 from shared.auth.client import TokenRefused, demo_user_token, ops_token
 from shared.auth.roles import Role
 from shared.kafka import ensure_topics
@@ -29,12 +30,13 @@ from shared.settings import Settings
 from shared.topics import CATALOG, Topics
 
 app = typer.Typer(
-    help="Operate c360: health, lag, topics, dead letters, rebuilds, erasure.",
+    help="Operate c360: health, lag, topics, dead letters, rebuilds, erasure, history import.",
     no_args_is_help=True,
     add_completion=False,
 )
 dlq = typer.Typer(help="Inspect dead letters and send them back through ingress.")
 app.add_typer(dlq, name="dlq")
+app.command("import")(import_history)
 
 
 @app.command(

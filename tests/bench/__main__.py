@@ -23,7 +23,9 @@ ORDER = [
     "analytics",
     "kpis",
     "auth",
+    "import",
 ]
+ALIASES = {"import": "history_import"}  # `import` cannot name a Python module
 RESULTS = Path(__file__).resolve().parents[2] / ".c360" / "bench"
 
 
@@ -33,7 +35,7 @@ def available(names: list[str]) -> list[str]:
 
 
 async def main(requested: list[str]) -> dict[str, Any]:
-    names = available(requested or ORDER)
+    names = available([ALIASES.get(name, name) for name in requested] or ORDER)
     if "raw" not in names:
         names.insert(0, "raw")  # every ratio needs the raw limits of this same run
     report: dict[str, Any] = {"machine": machine(), "results": {}}

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from services.notifier.domain.customer import CustomerState, customer_fields
-from services.notifier.domain.occurrence import Occurrence
+from services.notifier.domain.occurrence import Occurrence, OccurrenceKind
 from services.notifier.domain.rules import QuietHours, Rule, RulesFile
 
 MAX_REMEMBERED_NOTIFICATIONS = 200
@@ -71,6 +71,16 @@ def matches(rule: Rule, occurrence: Occurrence) -> bool:
     )
 
 
+def is_current(rule: Rule, occurrence: Occurrence, now: datetime | None) -> bool:
+    """Only what happens now notifies: never imported history, nor an event older than the
+    rule's `max_age` (timers and schedules are due now by construction)."""
+    if occurrence.kind is not OccurrenceKind.EVENT:
+        return True
+    if occurrence.imported:
+        return False
+    return now is None or rule.max_age is None or now - occurrence.at <= rule.max_age
+
+
 def values_for(occurrence: Occurrence, state: CustomerState) -> dict[str, Any]:
     """Every `event.*` and `customer.*` name conditions and templates may use."""
     values = {f"event.{k}": v for k, v in occurrence.fields.items()}
@@ -78,8 +88,11 @@ def values_for(occurrence: Occurrence, state: CustomerState) -> dict[str, Any]:
     return values
 
 
-def evaluate(rules: RulesFile, occurrence: Occurrence, state: CustomerState) -> Evaluation:
+def evaluate(
+    rules: RulesFile, occurrence: Occurrence, state: CustomerState, now: datetime | None = None
+) -> Evaluation:
     """Decide which rules notify for `occurrence`, given the state *after* its own event.
+    `now` is the notifier's clock: without it, an event's age is not checked.
 
     Throttling is per customer and rule, measured in trigger time so a replay decides alike.
     """
@@ -90,7 +103,7 @@ def evaluate(rules: RulesFile, occurrence: Occurrence, state: CustomerState) -> 
     document = {"event": occurrence.fields, "customer": customer_fields(state, occurrence.at)}
     decisions, throttled, last_fired = [], [], dict(state.last_fired)
     for rule in candidates:
-        if not rule.when.check(document):
+        if not is_current(rule, occurrence, now) or not rule.when.check(document):
             continue
         previous = last_fired.get(rule.id)
         if rule.throttle and previous and occurrence.at < previous + rule.throttle:

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from services.notifier.domain.customer import OpenComplaint
 from services.notifier.domain.rules import ScheduleKind, TimerKind, Trigger
 from shared.events import EVENT_CLASSES, Event, EventType
+from shared.events.history import is_imported
 
 ZERO_DECIMAL_CURRENCIES = frozenset({"JPY", "KRW", "VND", "CLP", "ISK", "UGX", "XAF", "XOF"})
 THREE_DECIMAL_CURRENCIES = frozenset({"BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"})
@@ -39,6 +40,7 @@ class Occurrence:
     at: datetime
     fields: dict[str, Any] = field(default_factory=dict)
     only_rule: str | None = None  # a timer belongs to the one rule that scheduled it
+    imported: bool = False  # history loaded by `c360 import`, not something happening now
 
 
 def display_amount(amount_minor: int, currency: str) -> str:
@@ -56,7 +58,13 @@ def from_event(event: Event, customer_id: str) -> Occurrence:
         data["amount"] = display_amount(data["amount_minor"], data["currency"])
     data.update(id=event.id, time=event.time.isoformat())
     return Occurrence(
-        OccurrenceKind.EVENT, event.type.value, event.id, customer_id, event.time, data
+        OccurrenceKind.EVENT,
+        event.type.value,
+        event.id,
+        customer_id,
+        event.time,
+        data,
+        imported=is_imported(event),
     )
 
 

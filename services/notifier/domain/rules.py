@@ -24,6 +24,9 @@ from shared.events.customer import Channel
 from shared.events.interactions import Severity
 
 RULE_ID = r"^[a-z0-9][a-z0-9-]{0,62}$"
+# An event older than this when the notifier sees it is history (a backlog after a long outage,
+# a replay): telling the customer now would be news from the past.
+DEFAULT_MAX_EVENT_AGE = timedelta(days=7)
 
 
 # The rules file's short form `{field: customer.purchase_count, eq: 1}` (one operator as the
@@ -128,6 +131,10 @@ class Rule(Strict):
     action: Action
     throttle: Duration | None = None
     quiet_hours: QuietHours | None = None
+    max_age: Duration | None = Field(
+        default=DEFAULT_MAX_EVENT_AGE,
+        description="an event trigger ignores events older than this (null: any age)",
+    )
 
 
 class Template(Strict):

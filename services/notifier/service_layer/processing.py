@@ -96,11 +96,11 @@ class Notifier:
         self, state: CustomerState, occurrence: Occurrence, origin: Origin, work: Work
     ) -> CustomerState:
         """Evaluate the rules; the notifications to claim are added to `work`."""
-        evaluation = evaluate(self.rules, occurrence, state)
+        now = self.clock()
+        evaluation = evaluate(self.rules, occurrence, state, now)
         metrics.RULE_EVALUATIONS.labels(occurrence.name).inc(evaluation.evaluated)
         for rule_id in evaluation.throttled:
             metrics.THROTTLED.labels(rule_id).inc()
-        now = self.clock()
         work.notifications += [
             (from_decision(d, origin, now), origin.partition) for d in evaluation.decisions
         ]

@@ -1,0 +1,149 @@
+"""`BENCH=import make bench`: a shop's synthetic history through `c360 import`.
+
+70,000 purchases of 23,500 new customers (`C360_BENCH_IMPORT_EVENTS` scales both), skewed purchase
+counts, 1-3 identifiers per customer, dates over 18 months; the real `c360 import` command against
+running contacts, interactions, projections API and worker. Figures: events/s of the command, time
+until every customer's view holds all their purchases, lookup p50/p99 of 20 concurrent agents
+during the import, and the import rate against the raw producer rate of the same run.
+"""
+
+import asyncio
+import contextlib
+import os
+import random
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from tempfile import TemporaryDirectory
+from typing import Any
+
+import httpx
+
+from shared.kafka import ensure_topics
+from shared.settings import Settings
+from tests.bench.common import console, percentiles, raw_producer_rate
+from tests.infra import REPO
+from tests.processes import running, settings_env
+
+EVENTS = int(os.environ.get("C360_BENCH_IMPORT_EVENTS", "70000"))
+CUSTOMERS = max(1, EVENTS * 23_500 // 70_000)
+AGENTS = 20
+MAPPING = (
+    "customer.external_ids.shop=customer,customer.email=email,customer.phone=phone,"
+    "time=date,quantity=qty,amount=amount"
+)
+
+
+def purchase_counts(rng: random.Random) -> list[int]:
+    """Every customer buys once; the rest of the purchases go to a few, Pareto-like."""
+    counts = [1] * CUSTOMERS
+    weights = [1 / (rank + 1) ** 1.1 for rank in range(CUSTOMERS)]
+    for index in rng.choices(range(CUSTOMERS), weights, k=EVENTS - CUSTOMERS):
+        counts[index] += 1
+    return counts
+
+
+def history(rng: random.Random) -> tuple[str, dict[str, int]]:
+    start = datetime.now(UTC) - timedelta(days=548)
+    rows, expected = ["customer,email,phone,date,qty,amount"], {}
+    for n, count in enumerate(purchase_counts(rng)):
+        shop = f"S{n:06d}"
+        kinds = rng.randint(1, 3)
+        email = f"buyer{n}@shop.example" if kinds >= 2 else ""
+        phone = f"+98912{n:07d}" if kinds == 3 else ""
+        expected[shop] = count
+        for _ in range(count):
+            day = start + timedelta(minutes=rng.randrange(548 * 24 * 60))
+            rows.append(
+                f"{shop},{email},{phone},{day.isoformat()},1,{rng.randint(100, 20000) / 100:.2f}"
+            )
+    header, body = rows[0], rows[1:]
+    rng.shuffle(body)  # a shop exports by order, not by customer
+    return "\n".join([header, *body]) + "\n", expected
+
+
+async def agents(url: str, shops: list[str], stop: asyncio.Event) -> list[float]:
+    latencies: list[float] = []
+    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+
+        async def agent(seed: int) -> None:
+            rng = random.Random(seed)
+            while not stop.is_set():
+                shop = rng.choice(shops)
+                began = time.perf_counter()
+                # a dropped connection counts at its full latency: the agent waited for nothing
+                with contextlib.suppress(httpx.TransportError):
+                    await client.get("/v1/customers/lookup", params={"external_id": f"shop:{shop}"})
+                latencies.append(time.perf_counter() - began)
+
+        await asyncio.gather(*(agent(i) for i in range(AGENTS)))
+    return latencies
+
+
+async def complete(url: str, expected: dict[str, int]) -> None:
+    """Returns when every customer's view holds all of their purchases."""
+    waiting = dict(expected)
+    slots = asyncio.Semaphore(AGENTS)
+    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+
+        async def check(shop: str) -> None:
+            async with slots:
+                try:
+                    answer = await client.get(
+                        "/v1/customers/lookup", params={"external_id": f"shop:{shop}"}
+                    )
+                except httpx.TransportError:  # a loaded API dropped the connection: ask again
+                    return
+            view = answer.json() if answer.status_code == 200 else None
+            if view and view["kpis"]["purchase_count"] == waiting[shop]:
+                waiting.pop(shop)
+
+        while waiting:
+            await asyncio.gather(*(check(shop) for shop in list(waiting)))
+            if waiting:
+                await asyncio.sleep(0.5)
+
+
+async def run(settings: Settings) -> dict[str, Any]:
+    await ensure_topics(settings)
+    raw = await raw_producer_rate(settings)
+    text, expected = history(random.Random(7))
+    console.print(f"[bold]import[/] {EVENTS:,} purchases of {CUSTOMERS:,} customers")
+    with (
+        TemporaryDirectory() as folder,
+        running(
+            settings, "contacts", "interactions", "projections", "worker", C360_LOG_LEVEL="WARNING"
+        ) as urls,
+    ):
+        file = Path(folder) / "history.csv"
+        file.write_text(text)
+        env = settings_env(settings, C360_INTERACTIONS_URL=urls["interactions"])
+        command = [sys.executable, "-m", "services.ops.cli", "import", str(file), "--map", MAPPING]
+        stop = asyncio.Event()
+        lookups = asyncio.create_task(agents(urls["projections"], list(expected), stop))
+        began = time.perf_counter()
+        done = await asyncio.to_thread(
+            subprocess.run, command, env=env, cwd=REPO, capture_output=True, text=True, check=False
+        )
+        imported_s = time.perf_counter() - began
+        console.print(f"  c360 import took {imported_s:.1f} s; waiting for every view")
+        stop.set()
+        latencies = await lookups
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+        await complete(urls["projections"], expected)
+        complete_s = time.perf_counter() - began
+    rate = EVENTS / imported_s
+    result = {
+        "events": EVENTS,
+        "customers": CUSTOMERS,
+        "import_events_s": round(rate),
+        "import_s": round(imported_s, 1),
+        "every_view_complete_s": round(complete_s, 1),
+        "agent_lookups_during_import": percentiles(latencies),
+        "raw_producer_records_s": round(raw),
+        "ratio_to_raw_producer": round(rate / raw, 3),
+    }
+    console.print(f"  {result}")
+    return result
