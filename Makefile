@@ -7,6 +7,9 @@ UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 # The local stack: one table of components (deploy/local/stack/components.py) and one engine.
 STACK = $(UV) run --frozen --no-sync python -m deploy.local.stack
 PYTEST_ARGS ?=
+# Fault and end-to-end tests kill, restart and time out real processes on a shared 2-core
+# machine: a failed test gets one more run, and the summary lists every rerun, so flakiness shows.
+RERUNS ?= --reruns 1 --reruns-delay 5
 
 .PHONY: help setup infra up down status test test-unit lint format bench docs rebuild rebuild-analytics
 
@@ -46,7 +49,7 @@ status: setup ## health of the infrastructure and the services
 test: setup ## run every test against the real broker and store (starts them if needed)
 	@$(STACK) up
 	@if [ -x tests/browser/ensure_chromium.sh ]; then tests/browser/ensure_chromium.sh; fi
-	@$(UV) run pytest $(PYTEST_ARGS)
+	@$(UV) run pytest $(RERUNS) $(PYTEST_ARGS)
 
 test-unit: setup ## only the tests that need no services
 	@$(UV) run pytest tests/unit $(PYTEST_ARGS)
