@@ -16,6 +16,7 @@ from aiokafka.structs import ConsumerRecord
 from services.analytics.domain.history import PurchaseHistory, apply
 from services.analytics.service_layer.ports import HistoryStore
 from services.analytics.service_layer.scoring import Scorer
+from shared.concurrency import together
 from shared.events import Event, EventType, decode_kafka_record
 from shared.events.contacts import ContactEvent
 
@@ -65,7 +66,7 @@ class HistoryProjector:
                 continue  # the door refuses events without a customer; nothing to fold
             topic = record.topic.removeprefix(self.topic_prefix)
             by_customer[customer_id].append((topic, record.partition, record.offset, event))
-        await asyncio.gather(*(self._fold(cid, rs) for cid, rs in by_customer.items()))
+        await together(self._fold(cid, rs) for cid, rs in by_customer.items())
         if self.scorer is not None and by_customer:
             await self.scorer.rescore(list(by_customer))
 

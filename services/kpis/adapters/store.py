@@ -10,6 +10,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from services.kpis.adapters.documents import from_document, purchases_of, to_document
 from services.kpis.domain.facts import Purchase
 from services.kpis.service_layer.ports import Aggregate, StoredFacts
+from shared.concurrency import together
 from shared.mongo import Document, replace_guarded
 
 CONCURRENCY = 16
@@ -34,15 +35,11 @@ class MongoKpiStore:
         return {d["_id"]: from_document(d) for d in docs if d is not None}
 
     async def save_facts(self, stored: Sequence[StoredFacts]) -> None:
-        await asyncio.gather(
-            *(
-                self._bounded(
-                    self.facts.replace_one(
-                        {"_id": s.facts.customer_id}, to_document(s), upsert=True
-                    )
-                )
-                for s in stored
+        await together(
+            self._bounded(
+                self.facts.replace_one({"_id": s.facts.customer_id}, to_document(s), upsert=True)
             )
+            for s in stored
         )
 
     async def load_aggregate(self, aggregate_id: str) -> Aggregate:

@@ -16,6 +16,7 @@ from aiokafka import AIOKafkaProducer
 from services.notifier import metrics
 from services.notifier.service_layer.processing import Item, Notifier
 from services.notifier.service_layer.timers import TimerRunner
+from shared.concurrency import together
 from shared.consuming import BatchRunner, DeadLetterSink, Record, RunnerOptions
 from shared.consuming.deadletters import KafkaDeadLetters
 from shared.consuming.errors import error_text
@@ -70,7 +71,7 @@ class NotifierHandler:
                 async with self.limit:
                     await self.notifier.handle_events(customer_id, items)
 
-            await asyncio.gather(*(one(c, items) for c, items in by_customer.items()))
+            await together(one(c, items) for c, items in by_customer.items())
 
     async def _decode(self, record: Record) -> tuple[str, Event] | None:
         try:

@@ -25,6 +25,7 @@ from services.notifier.service_layer.ports import (
     NotifierDocuments,
     OutcomePublisher,
 )
+from shared.concurrency import together
 
 ContactLookup = Callable[[str], Awaitable[Contact | None]]
 Clock = Callable[[], datetime]
@@ -53,7 +54,7 @@ class Deliverer:
     async def deliver_all(
         self, items: list[tuple[Notification, int]], contacts: ContactLookup | None = None
     ) -> None:
-        await asyncio.gather(*(self.deliver(n, partition, contacts) for n, partition in items))
+        await together(self.deliver(n, partition, contacts) for n, partition in items)
 
     async def deliver(
         self, notification: Notification, partition: int, contacts: ContactLookup | None = None

@@ -18,6 +18,7 @@ from pymongo.errors import DuplicateKeyError
 
 from services.projections.adapters.store import ProjectionStore
 from services.projections.domain.segments import Catalog, Segment
+from shared.concurrency import together
 from shared.events import STRUCTURED_HEADERS, encode_event
 from shared.events.segments import SegmentEvent
 from shared.mongo import Document
@@ -96,7 +97,7 @@ class Memberships:
             for s in entered
         ]
         writes += [self.collection.delete_one({"_id": member_id(s, customer_id)}) for s in exited]
-        await asyncio.gather(*writes)
+        await together(writes)
 
     async def page(self, segment_id: str, after: str | None, limit: int) -> list[str]:
         """Customer ids in the segment, in id order, after `after`. A listing, not a hot path:

@@ -15,6 +15,7 @@ from services.projections.domain.effects import Effect
 from services.projections.domain.records import assemble_days, stored_parts
 from services.projections.domain.state import CustomerState
 from services.projections.domain.timeline import Day, Entry, bucket_id
+from shared.concurrency import together
 from shared.mongo import Document, VersionConflict
 
 GENERATIONS = "projection_generations"
@@ -129,7 +130,7 @@ class ProjectionStore:
             )
             for (day, n), entries in sorted(parts.items())
         ]
-        await asyncio.gather(*writes)
+        await together(writes)
 
     async def checkpoint(self, topic: str, partition: int) -> int:
         """The next offset of `topic`/`partition` to fold: everything before it is visible."""
@@ -151,7 +152,7 @@ class ProjectionStore:
                 )
                 self._written[(topic, partition)] = offset
 
-        await asyncio.gather(*(one(t, p, o) for (t, p), o in next_offsets.items()))
+        await together(one(t, p, o) for (t, p), o in next_offsets.items())
 
 
 def _without_id(doc: Document) -> Document:

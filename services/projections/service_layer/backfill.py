@@ -28,6 +28,7 @@ from services.projections.service_layer.segmenting import (
     StateLoader,
     announce,
 )
+from shared.concurrency import together
 from shared.logging import get_logger
 from shared.mongo import VersionConflict
 
@@ -108,7 +109,7 @@ class Backfill:
         self, catalog: Catalog, states: list[CustomerState], cause: str, progress: Progress
     ) -> None:
         """Judge a chunk of customers at once: the writes of those who change overlap."""
-        changes = await asyncio.gather(*(self._one(catalog, s, cause) for s in states))
+        changes = await together(self._one(catalog, s, cause) for s in states)
         before, progress.scanned = progress.scanned, progress.scanned + len(states)
         progress.entered += sum(1 for c in changes if c is not None and c.entered)
         progress.exited += sum(1 for c in changes if c is not None and not c.entered)

@@ -26,6 +26,7 @@ from services.projections.domain.records import (
 from services.projections.domain.state import CustomerState
 from services.projections.service_layer.ports import ProjectionDocuments
 from services.projections.service_layer.segmenting import SegmentTracker
+from shared.concurrency import together
 from shared.consuming import DeadLetterSink, Record
 from shared.events import Event, InvalidEvent, decode_kafka_record
 from shared.events.analytics import AnalyticsScored
@@ -87,7 +88,7 @@ class Projector:
             decoded = await self._decode(raw)
             if decoded is not None:
                 by_customer[decoded[0]].append(decoded[1])
-        await asyncio.gather(*(self._customer(c, rs) for c, rs in by_customer.items()))
+        await together(self._customer(c, rs) for c, rs in by_customer.items())
         next_offsets: dict[tuple[str, int], int] = {}
         for raw in records:
             tp = (raw.topic, raw.partition)

@@ -10,6 +10,7 @@ import orjson
 import pytest
 from aiokafka import AIOKafkaProducer
 
+from services.ops.health import service_urls
 from shared.settings import Settings
 from shared.topics import Topics
 from tests.integration.interactions.conftest import api  # the interactions app, ingress running
@@ -83,7 +84,7 @@ async def test_status_names_what_is_down_and_shows_consumer_lag(
     nowhere = f"http://127.0.0.1:{free_port()}"
     down = {
         f"C360_{name}_URL": nowhere
-        for name in ("CONTACTS", "INTERACTIONS", "PROJECTIONS", "NOTIFIER")
+        for name in ("CONTACTS", "INTERACTIONS", "PROJECTIONS", "NOTIFIER", "ANALYTICS", "KPIS")
     }
 
     async def lag_shown() -> tuple[int, str] | None:
@@ -92,7 +93,8 @@ async def test_status_names_what_is_down_and_shows_consumer_lag(
 
     code, output = await eventually(lag_shown, "the ingress group's lag in `c360 status`")
     assert code == 1  # every service is down
-    assert output.count("not reachable") == 5
+    # every service plus the projection worker, whose port 1 answers nothing
+    assert output.count("not reachable") == len(service_urls(settings))
     assert "Traceback" not in output
     kafka = next(line for line in output.splitlines() if " kafka " in line)
     store = next(line for line in output.splitlines() if " store " in line)

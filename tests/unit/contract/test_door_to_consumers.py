@@ -135,7 +135,10 @@ def test_the_generated_histories_reach_the_edges() -> None:
     """The strategies do produce the extremes the door allows (no silent narrowing)."""
     seen: set[str] = set()
 
-    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+    # derandomized: the same examples every run, so this check cannot pass or fail by luck
+    @settings(
+        max_examples=300, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+    )
     @given(accepted_interactions())
     def collect(event: Event) -> None:
         data = event.data.model_dump()
