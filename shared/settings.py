@@ -119,6 +119,9 @@ class Settings(BaseSettings):
         default=30.0, ge=0, description="an unknown `kid` refetches the keys at most this often"
     )
     auth_console_client_id: str = "c360-console"
+    auth_dashboard_client_id: str = Field(
+        default="c360-dashboard", description="the KPI dashboard's public client (code + PKCE)"
+    )
     auth_cli_client_id: str = "c360-cli"
     service_client_id: str = Field(
         default="c360-interactions",

@@ -93,6 +93,7 @@ def build_app(settings: Settings, *, with_worker: bool = True) -> FastAPI:
     )
     app.state.queries = KpiQueries(MongoKpiStore(db), settings.kpis_churn_below)
     app.state.console_url = f"{settings.projections_url}/console"
+    app.state.dashboard_client_id = settings.auth_dashboard_client_id
     return app
 
 

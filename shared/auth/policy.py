@@ -76,9 +76,10 @@ POLICY: Mapping[str, Mapping[str, Rule]] = {
         "GET /v1/audit": allow(SUPERVISOR, PRIVACY, ADMIN),
         "POST /v1/segments": allow(SUPERVISOR, ANALYST, ADMIN),
         "GET /v1/segments": allow(SUPERVISOR, ANALYST, ADMIN),
-        "GET /v1/segments/{segment_id}": allow(SUPERVISOR, ANALYST, ADMIN),
+        # the analytics service fits CLV models on a segment's members
+        "GET /v1/segments/{segment_id}": allow(SUPERVISOR, ANALYST, SERVICE, ADMIN),
         "GET /v1/segments/{segment_id}/members": allow(
-            SUPERVISOR, ANALYST, ADMIN, audit="segment.members"
+            SUPERVISOR, ANALYST, SERVICE, ADMIN, audit="segment.members"
         ),
         "DELETE /v1/segments/{segment_id}": allow(SUPERVISOR, ANALYST, ADMIN),
         "GET /console/dashboard": PUBLIC,  # a redirect to the KPI dashboard
@@ -99,6 +100,7 @@ POLICY: Mapping[str, Mapping[str, Rule]] = {
         "POST /v1/analytics/rfm/recompute": allow(ANALYST, OPS, ADMIN),
         "GET /v1/analytics/pareto": allow(SUPERVISOR, ANALYST, ADMIN),
         "POST /v1/analytics/clv/fit": allow(ANALYST, OPS, ADMIN),
+        "GET /v1/analytics/clv/fit": allow(SUPERVISOR, ANALYST, OPS, ADMIN),
     },
     "kpis": {
         # aggregates only: no person's data in any answer
@@ -112,7 +114,11 @@ POLICY: Mapping[str, Mapping[str, Rule]] = {
         "GET /v1/kpis/churn": allow(SUPERVISOR, ANALYST, ADMIN),
         "GET /v1/kpis/clv": allow(SUPERVISOR, ANALYST, ADMIN),
         "GET /v1/kpis/pareto": allow(SUPERVISOR, ANALYST, ADMIN),
-        "GET /dashboard": PUBLIC,  # the page; its figures come from /v1/kpis
+        # the page (whole with authentication off; signing in for its figures with it on)
+        "GET /dashboard": PUBLIC,
+        "GET /dashboard/config": PUBLIC,
+        "GET /dashboard/assets/{name}": PUBLIC,
+        "GET /dashboard/figures": allow(SUPERVISOR, ANALYST, ADMIN),
     },
     "notifier": {
         "GET /v1/notifications": allow(SUPERVISOR, PRIVACY, OPS, ADMIN, audit="notification.list"),

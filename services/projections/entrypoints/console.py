@@ -16,13 +16,14 @@ from sse_starlette.sse import EventSourceResponse
 from services.projections.entrypoints.http.dependencies import QueriesDep
 from shared.auth import Access, Principal
 from shared.auth.roles import ANONYMOUS_ADMIN
+from shared.http.browser import SIGN_IN_SCRIPT, media_type
 from shared.http.problems import Problem
 
 PAGE_DIR = Path(__file__).resolve().parents[1] / "console"
 ASSETS = {
-    "console.css": "text/css",
-    "console.js": "text/javascript",
-    "session.js": "text/javascript",
+    "console.css": PAGE_DIR / "console.css",
+    "console.js": PAGE_DIR / "console.js",
+    "session.js": SIGN_IN_SCRIPT,  # shared with the KPI dashboard
 }
 LIVE_POLL_S = 0.3  # per open stream; a read of the near cache, not of the store
 
@@ -44,7 +45,7 @@ async def kpi_dashboard(request: Request) -> RedirectResponse:
 async def asset(name: str) -> FileResponse:
     if name not in ASSETS:
         raise Problem(404, f"no asset {name!r}")
-    return FileResponse(PAGE_DIR / name, media_type=ASSETS[name])
+    return FileResponse(ASSETS[name], media_type=media_type(name))
 
 
 JSON_TYPES = ("application/json", "application/cloudevents+json")

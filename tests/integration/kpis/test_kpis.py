@@ -78,3 +78,27 @@ async def test_the_dashboard_speaks_english_and_persian_and_remembers(
     assert "<span>مشتریان جدید</span><b>۴</b>" in persian.text
     again = await api.get("/dashboard", params=RANGE)  # the cookie remembers Persian
     assert 'dir="rtl"' in again.text
+
+
+async def test_with_authentication_on_the_page_shows_no_figure_until_signed_in(
+    settings: Settings, catalog: Topics
+) -> None:
+    """The page stays public but empty; its figures need a token (the browser test signs in)."""
+    app = build_app(settings.model_copy(update={"auth_enabled": True}))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://kpis") as client:
+            page = await client.get("/dashboard", params=RANGE)
+            figures = await client.get("/dashboard/figures", params=RANGE)
+            config = (await client.get("/dashboard/config")).json()
+            script = await client.get("/dashboard/assets/session.js")
+    assert page.status_code == 200
+    assert "<svg" not in page.text
+    assert "data-kpi" not in page.text
+    assert 'src="/dashboard/assets/session.js"' in page.text
+    assert figures.status_code == 401
+    assert figures.headers["content-type"] == "application/problem+json"
+    assert config["auth_enabled"] is True
+    assert config["client_id"] == "c360-dashboard"
+    assert script.status_code == 200
+    assert "code_challenge_method" in script.text

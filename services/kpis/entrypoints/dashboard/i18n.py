@@ -48,6 +48,22 @@ LABELS: dict[str, dict[Lang, str]] = {
     "lead": {"en": "leads", "fa": "سرنخ"},
     "converted": {"en": "converted", "fa": "تبدیل‌شده"},
     "no_spend": {"en": "no spend", "fa": "بدون هزینه"},
+    "signing_in": {"en": "Signing in…", "fa": "در حال ورود…"},
+    "sign_out": {"en": "Sign out", "fa": "خروج"},
+    "forbidden": {
+        "en": "You are signed in, but your role may not see the KPIs. "
+        "Sign in as a supervisor, analyst or admin.",
+        "fa": "وارد شده‌اید، اما نقش شما اجازهٔ دیدن شاخص‌ها را ندارد. "
+        "با نقش سرپرست، تحلیلگر یا مدیر سامانه وارد شوید.",
+    },
+    "expired": {
+        "en": "Your session has ended. Reload the page to sign in again.",
+        "fa": "نشست شما پایان یافته است. برای ورود دوباره صفحه را بازخوانی کنید.",
+    },
+    "failed": {
+        "en": "The figures could not be loaded. Try again in a moment.",
+        "fa": "بارگیری ارقام ممکن نشد. کمی بعد دوباره امتحان کنید.",
+    },
 }
 
 

@@ -1,4 +1,8 @@
-"""The manager's dashboard: headline figures and one chart per KPI, as one HTML page."""
+"""The manager's dashboard: headline figures and one chart per KPI, as one HTML page.
+
+With authentication off the page comes whole. With it on the page is public but holds no
+figures: its script signs in (code + PKCE, `shared/http/browser/session.js`) and fetches them
+from `/dashboard/figures`, which only the roles allowed to see KPIs get."""
 
 from html import escape
 from typing import Any
@@ -22,26 +26,64 @@ padding:0 20px 24px}section{background:#fff;border-radius:8px;padding:10px 14px;
 box-shadow:0 1px 2px #0002}section h2{font-size:15px;margin:4px 0 8px}
 .legend{font-size:12px;color:#475569}.legend i{display:inline-block;width:10px;height:10px;
 margin:0 4px;border-radius:2px}
+.notice{margin:24px 20px;padding:14px 18px;background:#fff;border-radius:8px;
+box-shadow:0 1px 2px #0002}.notice.refused{border-inline-start:4px solid #dc2626}
 """
+NOTICES = ("forbidden", "expired", "failed")
 
 
 def render(
-    kpis: dict[str, Any], lang: Lang, start: str, end: str, currency: str, console_url: str
+    kpis: dict[str, Any] | None, lang: Lang, start: str, end: str, currency: str, console_url: str
 ) -> str:
+    """The page; `kpis` None when authentication is on (the page signs in for its figures)."""
     direction = "rtl" if lang == "fa" else "ltr"
+    if kpis is None:
+        body = _signing_in(lang, _query(start, end, currency)) + "".join(
+            f'<script src="/dashboard/assets/{name}"></script>'
+            for name in ("session.js", "dashboard.js")
+        )
+    else:
+        body = f'<main id="figures">{figures(kpis, lang, currency)}</main>'
     return (
         f'<!doctype html><html lang="{lang}" dir="{direction}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width"><title>{text("title", lang)}</title>'
         f"<style>{STYLE}</style></head><body>"
-        f"{_header(lang, start, end, currency, console_url)}{_tiles(kpis, lang, currency)}"
-        f'<div class="charts">{_charts(kpis, lang, currency)}</div></body></html>'
+        f"{_header(lang, start, end, currency, console_url, signs_in=kpis is None)}{body}"
+        "</body></html>"
     )
 
 
-def _header(lang: Lang, start: str, end: str, currency: str, console_url: str) -> str:
+def figures(kpis: dict[str, Any], lang: Lang, currency: str) -> str:
+    """The headline tiles and the charts (what `/dashboard/figures` answers)."""
+    return (
+        f'{_tiles(kpis, lang, currency)}<div class="charts">{_charts(kpis, lang, currency)}</div>'
+    )
+
+
+def _signing_in(lang: Lang, query: str) -> str:
+    """Where the figures will go, with what to say if they cannot come, in the page's language."""
+    said = "".join(f' data-{key}="{escape(text(key, lang))}"' for key in NOTICES)
+    return (
+        f'<main id="figures" data-src="/dashboard/figures?{query}&amp;lang={lang}"{said}>'
+        f'<p class="notice" id="notice">{text("signing_in", lang)}</p></main>'
+    )
+
+
+def _query(start: str, end: str, currency: str) -> str:
+    return f"from={start}&amp;to={end}&amp;currency={escape(currency)}"
+
+
+def _header(
+    lang: Lang, start: str, end: str, currency: str, console_url: str, signs_in: bool
+) -> str:
+    query = _query(start, end, currency)
     other: Lang = "fa" if lang == "en" else "en"
     toggle = {"en": "English", "fa": "فارسی"}[other]
-    query = f"from={start}&amp;to={end}&amp;currency={currency}"
+    session = (
+        f'<span id="who"></span><button id="sign-out" hidden>{text("sign_out", lang)}</button>'
+        if signs_in
+        else ""
+    )
     return (
         f'<header><h1>{text("title", lang)}</h1><form method="get" action="/dashboard">'
         f'<label>{text("from", lang)} <input type="date" name="from" value="{start}"></label>'
@@ -49,7 +91,7 @@ def _header(lang: Lang, start: str, end: str, currency: str, console_url: str) -
         f'<input type="hidden" name="currency" value="{escape(currency)}">'
         f"<button>{text('show', lang)}</button></form>"
         f'<a id="lang" href="/dashboard?{query}&amp;lang={other}" hreflang="{other}">{toggle}</a>'
-        f'<a href="{escape(console_url)}">{text("console", lang)}</a></header>'
+        f'<a href="{escape(console_url)}">{text("console", lang)}</a>{session}</header>'
     )
 
 

@@ -1,6 +1,7 @@
-// Sign-in for the console: authorization code + PKCE against the identity provider, in the
-// browser, with the public client (no secret in the page). The access token lives in this tab's
-// sessionStorage only; it is never sent anywhere but our own API.
+// Sign-in for c360's pages (the console, the KPI dashboard): authorization code + PKCE against
+// the identity provider, in the browser, with the page's public client (no secret in the page).
+// The access token lives in this tab's sessionStorage only; it is never sent anywhere but our
+// own API. The query the page was opened with survives the trip to the provider.
 "use strict";
 
 const session = (() => {
@@ -18,7 +19,7 @@ const session = (() => {
   async function signIn() {
     const verifier = randomString(), nonce = randomString();
     const challenge = b64url(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier)));
-    sessionStorage.setItem(`${KEY}.pkce`, JSON.stringify({ verifier, nonce }));
+    sessionStorage.setItem(`${KEY}.pkce`, JSON.stringify({ verifier, nonce, search: location.search }));
     const query = new URLSearchParams({
       client_id: config.client_id, response_type: "code", scope: "openid", redirect_uri: here(),
       code_challenge: challenge, code_challenge_method: "S256", state: nonce,
@@ -41,6 +42,7 @@ const session = (() => {
     if (!answer.ok) throw new Error("The identity provider refused the sign-in. Sign in again.");
     const tokens = await answer.json();
     keep({ access_token: tokens.access_token, id_token: tokens.id_token });
+    return pkce.search || "";
   }
 
   function keep(tokens) {
@@ -71,12 +73,15 @@ const session = (() => {
     location.assign(`${config.end_session_url}?${query}`);
   }
 
-  async function start() {
-    config = await (await fetch("/console/config")).json();
+  async function start(configUrl = "/console/config") {
+    config = await (await fetch(configUrl)).json();
     if (!config.auth_enabled) return { user: null };
     const params = new URLSearchParams(location.search);
-    if (params.has("code")) await redeem(params.get("code"), params.get("state"));
-    else {
+    if (params.has("code")) {
+      const search = await redeem(params.get("code"), params.get("state"));
+      // back to the page as it was asked for (a dashboard's date range), now signed in
+      if (search) { location.replace(here() + search); return new Promise(() => {}); }
+    } else {
       const stored = JSON.parse(sessionStorage.getItem(KEY) || "null");
       if (stored && stored.expires_at > Date.now() + 5000) keep(stored);
     }
