@@ -12,12 +12,14 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import httpx
 from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 
 from services.analytics.adapters.history_store import ActiveHistoryStore
 from services.analytics.adapters.model_store import MongoModelStore, MongoScoreStore
 from services.analytics.adapters.publisher import KafkaScorePublisher
+from services.analytics.adapters.segments import ProjectionsSegments
 from services.analytics.domain.clv import Assumptions
 from services.analytics.entrypoints.http import clv, rfm
 from services.analytics.entrypoints.schedule import scheduled
@@ -25,6 +27,7 @@ from services.analytics.entrypoints.worker import run_worker, worker_health
 from services.analytics.service_layer.analysis import Analysis
 from services.analytics.service_layer.scoring import Scorer, ScoringSettings
 from shared.auth import access_from_settings
+from shared.auth.client import ServiceAuth
 from shared.http.app import create_app
 from shared.kafka import check_producer, make_producer
 from shared.logging import get_logger
@@ -33,6 +36,7 @@ from shared.settings import Settings
 from shared.topics import Topics
 
 log = get_logger(__name__)
+PROJECTIONS_TIMEOUT_S = 30.0  # a large segment's members come in pages of 1,000
 API_DESCRIPTION = """RFM scores and cells, the Pareto figure, and BG/NBD + Gamma-Gamma lifetime
 value, from purchase histories folded from the log. Scores are published as
 `c360.analytics.scored` on `c360.analytics`. Errors are `application/problem+json`."""
@@ -80,9 +84,15 @@ def build_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         producer = runtime.producer = make_producer(settings)
         await producer.start()
+        projections = httpx.AsyncClient(
+            base_url=settings.projections_url,
+            timeout=PROJECTIONS_TIMEOUT_S,
+            auth=ServiceAuth(settings) if settings.auth_enabled else None,
+        )
         publisher = KafkaScorePublisher(producer, topics.analytics)
         scorer = scorer_box["scorer"] = Scorer(histories, scores, models, publisher, now, scoring)
-        app.state.analysis = Analysis(histories, scores, models, scorer)
+        segments = ProjectionsSegments(projections)
+        app.state.analysis = Analysis(histories, scores, models, scorer, segments)
         work = [run_worker(settings, db, producer, scorer, health), *scheduled(settings, analysis)]
         runtime.tasks = [asyncio.create_task(w) for w in work]  # type: ignore[arg-type]
         for task in runtime.tasks:
@@ -95,6 +105,7 @@ def build_app(settings: Settings) -> FastAPI:
             with contextlib.suppress(asyncio.CancelledError):
                 await asyncio.gather(*runtime.tasks, return_exceptions=True)
             await producer.stop()
+            await projections.aclose()
             await client.close()
 
     app = create_app(

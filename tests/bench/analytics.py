@@ -16,11 +16,13 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import httpx
 import numpy as np
 
 from services.analytics.adapters.history_store import MongoHistoryStore, to_document
 from services.analytics.adapters.model_store import MongoModelStore, MongoScoreStore
 from services.analytics.adapters.publisher import KafkaScorePublisher
+from services.analytics.adapters.segments import ProjectionsSegments
 from services.analytics.domain import rfm
 from services.analytics.domain.history import Order, PurchaseHistory
 from services.analytics.domain.model import fit_population
@@ -131,7 +133,11 @@ async def bench_rfm_service(
 
         scorer = Scorer(store, scores, models, publisher, clock, ScoringSettings("USD"))
         started = time.perf_counter()
-        overview = await Analysis(store, scores, models, scorer).recompute_rfm()
+        # the RFM recompute asks for no segment; the directory is wired as the service wires it
+        async with httpx.AsyncClient(base_url=settings.projections_url) as projections:
+            segments = ProjectionsSegments(projections)
+            analysis = Analysis(store, scores, models, scorer, segments)
+            overview = await analysis.recompute_rfm()
         seconds = time.perf_counter() - started
     finally:
         await producer.stop()

@@ -74,7 +74,10 @@ class MongoModelStore:
         await self.boundaries_collection.replace_one({"_id": currency}, doc, upsert=True)
 
     async def current_model(self, currency: str) -> ClvModel | None:
-        pointer = await self.models.find_one({"_id": f"current-{currency}"})
+        return await self.latest_fit(currency, None)
+
+    async def latest_fit(self, currency: str, segment: str | None) -> ClvModel | None:
+        pointer = await self.models.find_one({"_id": _pointer_id(currency, segment)})
         if pointer is None:
             return None
         doc = await self.models.find_one({"_id": pointer["model_id"]})
@@ -90,10 +93,17 @@ class MongoModelStore:
             "gamma_gamma": asdict(model.gamma_gamma),
             "customers": model.customers,
             "repeat_customers": model.repeat_customers,
+            "segment": model.segment,
         }
         await self.models.replace_one({"_id": model.model_id}, doc, upsert=True)
-        pointer = {"_id": f"current-{model.currency}", "model_id": model.model_id}
+        pointer = {"_id": _pointer_id(model.currency, model.segment), "model_id": model.model_id}
         await self.models.replace_one({"_id": pointer["_id"]}, pointer, upsert=True)
+
+
+def _pointer_id(currency: str, segment: str | None) -> str:
+    """The population's model is `current-USD` (the one customers are scored with); a segment's
+    latest fit is `segment-<id>-USD`."""
+    return f"current-{currency}" if segment is None else f"segment-{segment}-{currency}"
 
 
 def _model(doc: Document) -> ClvModel:
@@ -105,4 +115,5 @@ def _model(doc: Document) -> ClvModel:
         gamma_gamma=GammaGamma(**doc["gamma_gamma"]),
         customers=int(doc["customers"]),
         repeat_customers=int(doc["repeat_customers"]),
+        segment=doc.get("segment"),
     )

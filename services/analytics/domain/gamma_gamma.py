@@ -19,6 +19,10 @@ from scipy.special import gammaln
 
 Floats = NDArray[np.float64]
 _START = np.log([1.0, 1.0, 1.0])
+# Each parameter between e^-10 and e^10 (4.5e-5 .. 22,026). Unbounded, Nelder-Mead can walk off
+# towards p -> inf, gamma -> 0 on smaller samples (segments of CDNOW do), where lnΓ(px+q) -
+# lnΓ(px) loses every digit to cancellation and the "likelihood" it climbs is rounding noise.
+_LOG_BOUNDS = [(-10.0, 10.0)] * 3
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,7 @@ def fit(x: Floats, m_x: Floats) -> GammaGamma:
         negative_ll,
         _START,
         method="Nelder-Mead",
+        bounds=_LOG_BOUNDS,
         options={"xatol": 1e-7, "fatol": 1e-7, "maxiter": 10_000},
     )
     p, q, gamma = np.exp(result.x)

@@ -22,6 +22,7 @@ class ClvModel:
     gamma_gamma: gamma_gamma.GammaGamma
     customers: int
     repeat_customers: int
+    segment: str | None = None  # None: fitted on the whole population
 
     @property
     def model_id(self) -> str:
@@ -29,16 +30,22 @@ class ClvModel:
         params = asdict(self.bgnbd) | {f"gg_{k}": v for k, v in asdict(self.gamma_gamma).items()}
         text = ",".join(f"{k}={v:.6g}" for k, v in sorted(params.items()))
         digest = hashlib.sha256(text.encode()).hexdigest()[:10]
-        return f"clv-{self.currency}-{self.calibration_end.isoformat()}-{digest}"
+        fitted_on = f"{self.segment}-" if self.segment else ""
+        return f"clv-{self.currency}-{fitted_on}{self.calibration_end.isoformat()}-{digest}"
 
 
 MIN_REPEAT_CUSTOMERS = 3
 
 
 def fit_population(
-    histories: Sequence[PurchaseDays], calibration_end: date, time_unit: str, currency: str
+    histories: Sequence[PurchaseDays],
+    calibration_end: date,
+    time_unit: str,
+    currency: str,
+    segment: str | None = None,
 ) -> ClvModel:
-    """Fit both models on the customers who bought on or before `calibration_end`."""
+    """Fit both models on the customers who bought on or before `calibration_end` (the
+    histories given: the whole population, or the members of `segment`)."""
     s = summarise(histories, calibration_end, time_unit, currency)
     repeat = s.repeat
     if int(repeat.sum()) < MIN_REPEAT_CUSTOMERS:
@@ -56,4 +63,5 @@ def fit_population(
         spend_model,
         customers=len(s),
         repeat_customers=int(repeat.sum()),
+        segment=segment,
     )

@@ -9,7 +9,12 @@ from datetime import date
 from services.analytics.domain import rfm
 from services.analytics.domain.history import resolve_merges
 from services.analytics.domain.model import ClvModel, fit_population
-from services.analytics.service_layer.ports import HistoryStore, ModelStore, ScoreStore
+from services.analytics.service_layer.ports import (
+    HistoryStore,
+    ModelStore,
+    ScoreStore,
+    SegmentDirectory,
+)
 from services.analytics.service_layer.scoring import Scorer
 
 
@@ -32,12 +37,18 @@ class Pareto:
 
 class Analysis:
     def __init__(
-        self, histories: HistoryStore, scores: ScoreStore, models: ModelStore, scorer: Scorer
+        self,
+        histories: HistoryStore,
+        scores: ScoreStore,
+        models: ModelStore,
+        scorer: Scorer,
+        segments: SegmentDirectory,
     ) -> None:
         self.histories = histories
         self.scores = scores
         self.models = models
         self.scorer = scorer
+        self.segments = segments
         self.currency = scorer.settings.currency
 
     async def recompute_rfm(self) -> RfmOverview:
@@ -64,14 +75,27 @@ class Analysis:
         top = max(1, -(-len(revenues) // 5)) if revenues else 0
         return Pareto(self.currency, len(revenues), top, sum(revenues), rfm.pareto_share(revenues))
 
-    async def fit_clv(self, calibration_end: date, currency: str, time_unit: str) -> ClvModel:
-        """Fit on the whole population (CPU work off the event loop) and keep the model as the
-        current one for its currency; `rescore_all` then publishes the new scores."""
+    async def fit_clv(
+        self, calibration_end: date, currency: str, time_unit: str, segment: str | None = None
+    ) -> ClvModel:
+        """Fit on the whole population, or on the members of `segment` (CPU work off the event
+        loop), and keep the model as the latest fit of its segment and currency. Only a
+        population model scores customers; `rescore_all` then publishes the new scores."""
+        members = None if segment is None else await self.segments.members(segment)
         population = resolve_merges(await self.histories.all())
-        days = [h.purchase_days(currency) for h in population.values()]
-        model = await asyncio.to_thread(fit_population, days, calibration_end, time_unit, currency)
+        days = [
+            h.purchase_days(currency)
+            for cid, h in population.items()
+            if members is None or cid in members
+        ]
+        model = await asyncio.to_thread(
+            fit_population, days, calibration_end, time_unit, currency, segment
+        )
         await self.models.save_model(model)
         return model
+
+    async def latest_fit(self, currency: str, segment: str | None) -> ClvModel | None:
+        return await self.models.latest_fit(currency, segment)
 
     async def rescore_all(self) -> int:
         """Score everyone against the current boundaries and model; publish what changed."""

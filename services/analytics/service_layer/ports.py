@@ -35,7 +35,23 @@ class ModelStore(Protocol):
     async def current_model(self, currency: str) -> ClvModel | None: ...
 
     async def save_model(self, model: ClvModel) -> None:
-        """Keep the model and make it the current one for its currency."""
+        """Keep the model as the latest fit of its segment (None: the population) and currency;
+        a population model becomes the one customers are scored with."""
+
+    async def latest_fit(self, currency: str, segment: str | None) -> ClvModel | None: ...
+
+
+class UnknownSegment(LookupError):
+    """No live segment has this id."""
+
+
+class SegmentNotReady(RuntimeError):
+    """The segment's back-fill has not finished: its member list is still incomplete."""
+
+
+class SegmentDirectory(Protocol):
+    async def members(self, segment_id: str) -> frozenset[str]:
+        """Every customer id in the segment now. Raises UnknownSegment or SegmentNotReady."""
 
 
 class ScorePublisher(Protocol):

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from services.analytics.domain.history import PurchaseHistory
 from services.analytics.domain.model import ClvModel
 from services.analytics.domain.rfm import Boundaries
+from services.analytics.service_layer.ports import SegmentNotReady, UnknownSegment
 from shared.events.analytics import ScoredData
 from shared.mongo import VersionConflict
 
@@ -43,7 +44,7 @@ class FakeScoreStore:
 class FakeModelStore:
     def __init__(self) -> None:
         self.bounds: dict[str, Boundaries] = {}
-        self.models: dict[str, ClvModel] = {}
+        self.models: dict[tuple[str, str | None], ClvModel] = {}
 
     async def boundaries(self, currency: str) -> Boundaries | None:
         return self.bounds.get(currency)
@@ -52,10 +53,28 @@ class FakeModelStore:
         self.bounds[currency] = boundaries
 
     async def current_model(self, currency: str) -> ClvModel | None:
-        return self.models.get(currency)
+        return self.models.get((currency, None))
+
+    async def latest_fit(self, currency: str, segment: str | None) -> ClvModel | None:
+        return self.models.get((currency, segment))
 
     async def save_model(self, model: ClvModel) -> None:
-        self.models[model.currency] = model
+        self.models[model.currency, model.segment] = model
+
+
+class FakeSegments:
+    """Segments by id with their members, as the projections API would list them."""
+
+    def __init__(self, members: dict[str, frozenset[str]] | None = None) -> None:
+        self.by_id = dict(members or {})
+        self.not_ready: set[str] = set()
+
+    async def members(self, segment_id: str) -> frozenset[str]:
+        if segment_id not in self.by_id:
+            raise UnknownSegment(segment_id)
+        if segment_id in self.not_ready:
+            raise SegmentNotReady(f"segment {segment_id!r} is still being back-filled")
+        return self.by_id[segment_id]
 
 
 class FakePublisher:

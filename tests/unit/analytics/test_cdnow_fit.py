@@ -1,6 +1,7 @@
 """The fitting code on the vendored CDNOW sample reproduces Fader, Hardie & Lee (2005)."""
 
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pytest
@@ -64,3 +65,26 @@ def test_predictions_are_bounded_and_ordered(summaries: Summaries) -> None:
 def test_a_fit_before_anyone_bought_twice_says_so() -> None:
     with pytest.raises(NotEnoughData, match="at least"):
         fit_population(list(cdnow.purchase_days().values()), date(1997, 1, 1), "week", "USD")
+
+
+@pytest.mark.parametrize(
+    "in_segment",
+    [
+        lambda days: min(days) < date(1997, 2, 1),  # the January cohort
+        lambda days: sum(days.values()) >= 5_000,  # spent $50 or more
+    ],
+    ids=["january-cohort", "big-spenders"],
+)
+def test_gamma_gamma_on_a_segment_finds_the_interior_optimum(in_segment: Any) -> None:
+    """On CDNOW segments the unbounded search once ran off to p ~ 1e9, γ ~ 1e-8, where the
+    likelihood is rounding noise; the fitted optimum must beat every point of a coarse grid."""
+    days = [d for d in cdnow.purchase_days().values() if in_segment(d)]
+    s = summarise(days, cdnow.CALIBRATION_END, "week", "USD")
+    x, m_x = s.frequency[s.repeat], s.monetary[s.repeat]
+    fitted = gamma_gamma.fit(x, m_x)
+    assert 1 < fitted.p < 100, fitted
+    assert 1 < fitted.q < 100, fitted
+    assert 0.1 < fitted.gamma < 1000, fitted
+    grid = np.exp(np.stack(np.meshgrid(*[np.linspace(-3, 6, 19)] * 3), -1).reshape(-1, 3))
+    best_on_grid = max(float(gamma_gamma.log_likelihood(g, x, m_x).sum()) for g in grid)
+    assert fitted.log_likelihood >= best_on_grid

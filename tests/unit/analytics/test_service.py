@@ -9,7 +9,9 @@ import pytest
 from aiokafka.structs import ConsumerRecord
 
 from services.analytics.adapters.publisher import scored_event
+from services.analytics.domain.model import NotEnoughData
 from services.analytics.service_layer.analysis import Analysis
+from services.analytics.service_layer.ports import SegmentNotReady, UnknownSegment
 from services.analytics.service_layer.projector import HistoryProjector
 from services.analytics.service_layer.scoring import Scorer, ScoringSettings
 from shared.events import EventType, encode_event, parse_event
@@ -22,6 +24,7 @@ from tests.unit.analytics.fakes import (
     FakeModelStore,
     FakePublisher,
     FakeScoreStore,
+    FakeSegments,
     FixedClock,
 )
 from tests.unit.contract.samples import SAMPLE_DATA
@@ -44,7 +47,10 @@ class Service:
             ScoringSettings("USD"),
         )
         self.projector = HistoryProjector(self.histories, self.scorer, PREFIX, concurrency=4)
-        self.analysis = Analysis(self.histories, self.scores, self.models, self.scorer)
+        self.segments = FakeSegments()
+        self.analysis = Analysis(
+            self.histories, self.scores, self.models, self.scorer, self.segments
+        )
         self.offsets: dict[str, int] = {}
 
     def record(self, topic: str, event: Envelope) -> "ConsumerRecord[bytes, bytes]":
@@ -138,6 +144,41 @@ async def test_a_fit_publishes_clv_with_ids_that_a_refit_reproduces(cdnow_servic
     await cdnow_service.analysis.rescore_all()
     assert refit.model_id == model.model_id
     assert {s.customer_id: scored_event(s).id for s in cdnow_service.publisher.sent} == first
+
+
+async def test_a_segment_fit_uses_only_its_members_and_leaves_the_scoring_model_alone(
+    cdnow_service: Service,
+) -> None:
+    population = await cdnow_service.analysis.fit_clv(cdnow.CALIBRATION_END, "USD", "week")
+    big_spenders = frozenset(
+        f"c_{customer}"
+        for customer, days in cdnow.purchase_days().items()
+        if int(customer) <= 400 and sum(days.values()) >= 5_000
+    )
+    cdnow_service.segments.by_id["big-spenders"] = big_spenders
+    fitted = await cdnow_service.analysis.fit_clv(
+        cdnow.CALIBRATION_END, "USD", "week", segment="big-spenders"
+    )
+    assert fitted.segment == "big-spenders"
+    assert fitted.customers == len(big_spenders) < population.customers
+    assert fitted.bgnbd != population.bgnbd
+    assert fitted.model_id != population.model_id
+    assert await cdnow_service.models.latest_fit("USD", "big-spenders") == fitted
+    assert await cdnow_service.models.current_model("USD") == population  # still scores
+
+
+async def test_a_segment_fit_refuses_unknown_unready_and_too_small_segments(
+    cdnow_service: Service,
+) -> None:
+    with pytest.raises(UnknownSegment):
+        await cdnow_service.analysis.fit_clv(cdnow.CALIBRATION_END, "USD", "week", "nobody")
+    cdnow_service.segments.by_id["filling"] = frozenset({"c_0001"})
+    cdnow_service.segments.not_ready.add("filling")
+    with pytest.raises(SegmentNotReady):
+        await cdnow_service.analysis.fit_clv(cdnow.CALIBRATION_END, "USD", "week", "filling")
+    cdnow_service.segments.by_id["two"] = frozenset({"c_0001", "c_0002"})
+    with pytest.raises(NotEnoughData, match="at least"):
+        await cdnow_service.analysis.fit_clv(cdnow.CALIBRATION_END, "USD", "week", "two")
 
 
 async def test_a_new_purchase_rescores_only_that_customer(cdnow_service: Service) -> None:
