@@ -56,7 +56,7 @@ class Progress:
 
 
 class States(StateLoader, Protocol):
-    def scan_states(self, batch_size: int = 1000) -> AsyncGenerator[CustomerState, None]: ...
+    def scan_states(self, batch_size: int = 500) -> AsyncGenerator[CustomerState, None]: ...
 
     async def save_segments(
         self, customer_id: str, segments: tuple[str, ...], expected_revision: int
