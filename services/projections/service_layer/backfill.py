@@ -12,7 +12,8 @@ then on the projector keeps each changed view's membership up to date itself.
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
+from contextlib import aclosing
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Protocol
@@ -36,7 +37,6 @@ from shared.mongo import VersionConflict
 log = get_logger(__name__)
 PROGRESS_EVERY = 1000
 CHUNK = 256  # customers judged (and written) at once, while the next chunk is read
-SCAN_BATCH = 1000
 MAX_CONFLICTS = 8
 
 
@@ -57,7 +57,7 @@ class Progress:
 
 
 class States(StateLoader, Protocol):
-    def scan_states(self, batch_size: int = 1000) -> AsyncIterator[CustomerState]: ...
+    def scan_states(self, batch_size: int = 500) -> AsyncGenerator[CustomerState, None]: ...
 
     async def save_segments(
         self, customer_id: str, segments: tuple[str, ...], expected_revision: int
@@ -102,16 +102,16 @@ class Backfill:
         wait on the store separately, so the back-fill runs at about the slower of the two
         rather than at their sum."""
         catalog, cause = Catalog.of([segment]), f"backfill:{segment.rule_hash}"
-        scan = self.states.scan_states(batch_size=SCAN_BATCH)
-        reading = asyncio.ensure_future(_take(scan, CHUNK))
-        try:
-            while chunk := await reading:
-                reading = asyncio.ensure_future(_take(scan, CHUNK))
-                await self._chunk(catalog, chunk, cause, progress)
-        finally:
-            reading.cancel()  # a failed chunk leaves no read running behind it
-            with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration):
-                await reading
+        async with aclosing(self.states.scan_states()) as scan:  # closed when a chunk fails
+            reading = asyncio.ensure_future(_take(scan, CHUNK))
+            try:
+                while chunk := await reading:
+                    reading = asyncio.ensure_future(_take(scan, CHUNK))
+                    await self._chunk(catalog, chunk, cause, progress)
+            finally:
+                reading.cancel()  # a failed chunk leaves no read running behind it
+                with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration):
+                    await reading
 
     async def _chunk(
         self, catalog: Catalog, states: list[CustomerState], cause: str, progress: Progress
