@@ -1,8 +1,10 @@
 """Dead letters: read them, and send them (fixed, or as they were) back through ingress.
 
 A replay is recorded in the store by the dead letter's offset before it is sent, so a second
-`replay` of the same record is refused unless forced. A forced or repeated send is still safe:
-ingress treats an event id it has accepted before as a retry, with no second effect.
+`replay` of the same record is refused unless forced (the check names the dead letter, not the
+event, so two adapters' events that share an id are never taken for one). A forced or repeated
+send is still safe: ingress treats an event (`source` + `id`) it has accepted before as a retry,
+with no second effect.
 """
 
 from collections.abc import Iterator

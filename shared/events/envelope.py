@@ -4,6 +4,7 @@ import re
 from datetime import datetime
 from typing import Annotated, Any, ClassVar, Literal
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from shared.events.text import BoundedTime, SafeText
@@ -27,6 +28,12 @@ def schema_version(dataschema: str | None) -> int:
         return 1
     _, _, suffix = dataschema.rpartition(":v")
     return int(suffix) if suffix.isdigit() else 1
+
+
+def idempotency_key(source: str, event_id: str) -> str:
+    """What identifies an event: CloudEvents makes `source` + `id` unique, so two producers may
+    use the same `id`. A JSON pair, so no `source` and `id` can run into each other."""
+    return orjson.dumps([source, event_id]).decode()
 
 
 def _check_extension_name(name: str) -> None:
@@ -70,6 +77,11 @@ class Envelope(BaseModel):
         if self.dataschema is None:
             object.__setattr__(self, "dataschema", schema_uri(self.type, self.schema_version))
         return self
+
+    @property
+    def idempotency_key(self) -> str:
+        """`source` + `id`: the same pair is the same event (a retry), whatever else differs."""
+        return idempotency_key(self.source, self.id)
 
     @property
     def happened_at(self) -> datetime:

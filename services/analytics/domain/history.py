@@ -85,7 +85,7 @@ def _apply_event(history: PurchaseHistory, event: Event) -> PurchaseHistory:
         return _purchase(history, event)
     if isinstance(event, RefundIssued):
         data = event.data
-        key = data.refund_id or event.id
+        key = data.refund_id or event.idempotency_key  # two adapters may share an event id
         refund = Refund(data.order_id, data.currency, data.amount_minor)
         return replace(history, refunds={**history.refunds, key: refund})
     if isinstance(event, ContactMerged) and event.data.survivor_id == history.customer_id:

@@ -104,9 +104,7 @@ class OutboxRecovery:
             return
         placement = Placement(**doc["placement"])
         event = doc["event"]
-        found = await find_published(
-            self.outbox.settings, self.outbox.topic, event["id"], placement
-        )
+        found = await find_published(self.outbox.settings, self.outbox.topic, event, placement)
         if found is not None:
             log.info("pending event was already published", event_id=event["id"])
             return

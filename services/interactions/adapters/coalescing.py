@@ -74,8 +74,8 @@ class CoalescingLedger:
     async def record(self, receipts: Sequence[Receipt]) -> None:
         await self._receipts.submit(receipts)
 
-    async def find(self, event_id: str) -> tuple[Claim | None, Receipt | None]:
-        return await self.ledger.find(event_id)
+    async def find(self, claim: Claim) -> tuple[Claim | None, Receipt | None]:
+        return await self.ledger.find(claim)
 
     async def take_over(self, stale: Claim | None, claim: Claim) -> bool:
         return await self.ledger.take_over(stale, claim)

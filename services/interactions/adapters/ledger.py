@@ -1,8 +1,14 @@
-"""Claims and receipts in the Mongo-protocol store, by event id (`_id`).
+"""Claims and receipts in the Mongo-protocol store, by event: `_id` is `source` + `id`.
 
 Two insert-mostly collections rather than one updated document: FerretDB's SQLite handler
 inserts in bulk quickly but updates slowly. `ingest_claims` is written before publishing,
 `ingest_receipts` after the acknowledgement; both are pruned after `interactions_receipt_days`.
+
+Receipts written before the source was part of the key have the bare id as `_id` and no
+`source`. Until pruning has dropped the last of them, a new event is also looked up by its bare
+id: a receipt there with the same fingerprint (which covers the source) is the same event, and
+its first answer is replayed; one with another fingerprint may be another adapter's, so it does
+not count.
 """
 
 import asyncio
@@ -14,7 +20,8 @@ from typing import Any, TypeVar
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import PyMongoError
 
-from services.interactions.domain.claims import Claim, Receipt
+from services.interactions.domain.claims import UNKNOWN_SOURCE, Claim, Receipt
+from shared.concurrency import together
 from shared.mongo import Document, insert_new
 
 ATTEMPTS = 5
@@ -29,31 +36,53 @@ class MongoLedger:
         self.claims = db["ingest_claims"]
         self.receipts = db["ingest_receipts"]
         self._updating = asyncio.Lock()
+        self.bare_id_receipts = True  # until `look_for_bare_id_receipts` has looked
 
     async def claim(self, claims: Sequence[Claim]) -> list[bool]:
-        """Insert-if-absent in one round trip; per claim, whether its id was claimed before.
+        """Insert-if-absent in one round trip; per claim, whether its event was claimed before.
         (A claim inserted by a failed attempt reads as taken on the retry; its owner tells.)"""
-        return await insert_new(self.claims, [_claim_doc(c) for c in claims])
+        taken = await insert_new(self.claims, [_claim_doc(c) for c in claims])
+        if not self.bare_id_receipts:
+            return taken
+        fresh = [i for i, t in enumerate(taken) if not t]
+        older = await together(self._bare_id_receipt(claims[i]) for i in fresh)
+        for i, receipt in zip(fresh, older, strict=True):
+            taken[i] = receipt is not None  # settling finds the receipt and replays it
+        return taken
 
-    async def find(self, event_id: str) -> tuple[Claim | None, Receipt | None]:
-        claim = await self.claims.find_one({"_id": event_id})
-        receipt = await self.receipts.find_one({"_id": event_id})
+    async def find(self, claim: Claim) -> tuple[Claim | None, Receipt | None]:
+        found = await self.claims.find_one({"_id": claim.key})
+        receipt = await self.receipts.find_one({"_id": claim.key})
+        older = None if receipt or not self.bare_id_receipts else await self._bare_id_receipt(claim)
         return (
-            _claim(claim) if claim else None,
-            _receipt(receipt) if receipt else None,
+            _claim(found) if found else None,
+            _receipt(receipt) if receipt else older,
         )
+
+    async def look_for_bare_id_receipts(self) -> None:
+        """Whether receipts from before sources were keyed remain (a scan: not on a hot path)."""
+        older = await self.receipts.find_one({"source": {"$exists": False}}, {"_id": 1})
+        self.bare_id_receipts = older is not None
+
+    async def _bare_id_receipt(self, claim: Claim) -> Receipt | None:
+        if claim.key == claim.event_id:
+            return None
+        doc = await self.receipts.find_one({"_id": claim.event_id})
+        if doc is None or "source" in doc or doc["fingerprint"] != claim.fingerprint:
+            return None
+        return _receipt(doc)
 
     async def take_over(self, stale: Claim | None, claim: Claim) -> bool:
         if stale is None:
             [taken] = await insert_new(self.claims, [_claim_doc(claim)])
             return not taken
-        guard = {"_id": stale.event_id, "owner": stale.owner, "claimed_at": stale.claimed_at}
+        guard = {"_id": stale.key, "owner": stale.owner, "claimed_at": stale.claimed_at}
         result = await self._update(partial(self.claims.replace_one, guard, _claim_doc(claim)))
         return result.matched_count == 1
 
     async def release(self, claims: Sequence[Claim]) -> None:
         for claim in claims:  # rare (failed publishes); by _id so every store looks it up fast
-            guard = {"_id": claim.event_id, "owner": claim.owner}
+            guard = {"_id": claim.key, "owner": claim.owner}
             await self._update(partial(self.claims.delete_one, guard))
 
     async def record(self, receipts: Sequence[Receipt]) -> None:
@@ -81,7 +110,9 @@ class MongoLedger:
 
 def _claim_doc(claim: Claim) -> Document:
     return {
-        "_id": claim.event_id,
+        "_id": claim.key,
+        "event_id": claim.event_id,
+        "source": claim.source,
         "fingerprint": claim.fingerprint,
         "owner": claim.owner,
         "claimed_at": claim.claimed_at,
@@ -89,12 +120,15 @@ def _claim_doc(claim: Claim) -> Document:
 
 
 def _claim(doc: dict[str, Any]) -> Claim:
-    return Claim(doc["_id"], doc["fingerprint"], doc["owner"], doc["claimed_at"])
+    event_id, source = _identity(doc)
+    return Claim(event_id, doc["fingerprint"], doc["owner"], doc["claimed_at"], source)
 
 
 def _receipt_doc(receipt: Receipt) -> Document:
     return {
-        "_id": receipt.event_id,
+        "_id": receipt.key,
+        "event_id": receipt.event_id,
+        "source": receipt.source,
         "fingerprint": receipt.fingerprint,
         "customer_id": receipt.customer_id,
         "position": receipt.position,
@@ -103,6 +137,11 @@ def _receipt_doc(receipt: Receipt) -> Document:
 
 
 def _receipt(doc: dict[str, Any]) -> Receipt:
-    return Receipt(
-        doc["_id"], doc["fingerprint"], doc["customer_id"], doc["position"], doc["accepted_at"]
-    )
+    event_id, source = _identity(doc)
+    fields = (doc["fingerprint"], doc["customer_id"], doc["position"], doc["accepted_at"])
+    return Receipt(event_id, *fields, source)
+
+
+def _identity(doc: dict[str, Any]) -> tuple[str, str]:
+    """The event id and source of a document; an older one has only its bare id, as `_id`."""
+    return doc.get("event_id", doc["_id"]), doc.get("source", UNKNOWN_SOURCE)

@@ -54,6 +54,11 @@ class Prepared:
     document: dict[str, Any]
     fingerprint: str
 
+    @property
+    def key(self) -> str:
+        """`source` + `id`: what makes two submissions the same event."""
+        return self.event.idempotency_key
+
     def customer_key(self) -> bytes:
         """The `customer` block as sent: events with equal keys name the same customer."""
         return orjson.dumps(self.document["data"].get("customer"), option=orjson.OPT_SORT_KEYS)

@@ -28,8 +28,8 @@ def batch_items(obj: Any) -> list[Any]:
 
 @dataclass(frozen=True)
 class Copies:
-    """Positions of a batch grouped by event id: `first` is accepted, `same` repeat its answer,
-    `different` reuse the id with other content and are refused."""
+    """Positions of a batch grouped by event (`source` + `id`): `first` is accepted, `same`
+    repeat its answer, `different` reuse the id with other content and are refused."""
 
     first: int
     same: tuple[int, ...] = ()
@@ -37,7 +37,7 @@ class Copies:
 
 
 def group_copies(ids_and_prints: Sequence[tuple[str, str]]) -> list[Copies]:
-    """Group `(event id, fingerprint)` pairs by id, in order of first appearance."""
+    """Group `(event key, fingerprint)` pairs by key, in order of first appearance."""
     firsts: dict[str, int] = {}
     same: dict[str, list[int]] = {}
     different: dict[str, list[int]] = {}

@@ -1,22 +1,38 @@
-"""Deciding what to do with an event id that someone has claimed before.
+"""Deciding what to do with an event that someone has claimed before.
 
-An ingestion first claims each event id (insert-if-absent), publishes, and then writes a receipt.
-A later copy of the same id finds the claim and, depending on what it finds, replays the receipt,
+An event is its `source` + `id` (CloudEvents: two adapters may use the same id). An ingestion
+first claims each event's key (insert-if-absent), publishes, and then writes a receipt. A later
+copy of the same event finds the claim and, depending on what it finds, replays the receipt,
 refuses different content, waits for the claimant, or takes over a claim whose owner is gone.
 """
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from shared.events.envelope import idempotency_key
+
+# Claims and receipts written before the source was part of the key: keyed by the bare id.
+UNKNOWN_SOURCE = ""
+
+
+def ledger_key(source: str, event_id: str) -> str:
+    return event_id if source == UNKNOWN_SOURCE else idempotency_key(source, event_id)
+
 
 @dataclass(frozen=True)
 class Claim:
-    """An ingestion is accepting `event_id` with this content; written before publishing."""
+    """An ingestion is accepting the event `source` + `event_id` with this content; written
+    before publishing."""
 
     event_id: str
     fingerprint: str
     owner: str
     claimed_at: datetime
+    source: str = UNKNOWN_SOURCE
+
+    @property
+    def key(self) -> str:
+        return ledger_key(self.source, self.event_id)
 
 
 @dataclass(frozen=True)
@@ -28,6 +44,11 @@ class Receipt:
     customer_id: str
     position: str
     accepted_at: datetime
+    source: str = UNKNOWN_SOURCE
+
+    @property
+    def key(self) -> str:
+        return ledger_key(self.source, self.event_id)
 
 
 @dataclass(frozen=True)

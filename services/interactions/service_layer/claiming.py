@@ -60,7 +60,7 @@ class ClaimSettler:
 
     async def _step(self, mine: Claim, owner: str) -> Settled | None:
         """One look at the claim and receipt; None means wait and look again."""
-        claim, receipt = await self.ledger.find(mine.event_id)
+        claim, receipt = await self.ledger.find(mine)
         if claim is not None and claim.owner == owner and receipt is None:
             return Settled(claim, None)  # inserted by our own attempt that reported a failure
         decision = decide(mine.fingerprint, claim, receipt, self.clock(), self.takeover_after)
@@ -71,7 +71,7 @@ class ClaimSettler:
             return Settled(mine, id_reused(mine.event_id))
         if isinstance(decision, Wait):
             return None
-        fresh = Claim(mine.event_id, mine.fingerprint, owner, self.clock())
+        fresh = Claim(mine.event_id, mine.fingerprint, owner, self.clock(), mine.source)
         if await self.ledger.take_over(decision.stale, fresh):
             metrics.TAKEOVERS.inc()
             return Settled(fresh, None)

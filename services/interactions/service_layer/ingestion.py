@@ -1,4 +1,5 @@
-"""Accepting touchpoints: claim each id, resolve the customer, publish, keep the answer.
+"""Accepting touchpoints: claim each event (`source` + `id`), resolve the customer, publish,
+keep the answer.
 
 HTTP and the Kafka ingress agent both hand their validated events to `Ingestion.accept`, which
 answers per event with `Accepted`, `Rejection` or `Unavailable`, in the order given.
@@ -50,7 +51,7 @@ class Ingestion:
         self.clock = clock
         self.settler = ClaimSettler(ledger, takeover_after_s, clock)
         self.publishing = Publishing(customers, interaction_log, ledger, clock)
-        # Ids being accepted by this process right now: a concurrent copy awaits the answer.
+        # Events (by key) being accepted by this process right now: a copy awaits the answer.
         self._in_flight: dict[str, tuple[str, asyncio.Future[Outcome]]] = {}
 
     async def accept(self, events: Sequence[Intake], via: str) -> list[Outcome]:
@@ -58,7 +59,7 @@ class Ingestion:
         if not events:  # e.g. a Kafka poll in which every record was rejected
             return []
         prepared = [prepare(e) for e in events]
-        groups = group_copies([(p.id, p.fingerprint) for p in prepared])
+        groups = group_copies([(p.key, p.fingerprint) for p in prepared])
         firsts = await self._accept_unique([prepared[g.first] for g in groups])
         outcomes: list[Outcome] = [firsts[0]] * len(events)
         for group, outcome in zip(groups, firsts, strict=True):
@@ -76,12 +77,12 @@ class Ingestion:
 
     async def _accept_unique(self, items: list[Prepared]) -> list[Outcome]:
         followers = {
-            i: self._in_flight[p.id] for i, p in enumerate(items) if p.id in self._in_flight
+            i: self._in_flight[p.key] for i, p in enumerate(items) if p.key in self._in_flight
         }
         leading = [i for i in range(len(items)) if i not in followers]
         futures = {i: asyncio.get_running_loop().create_future() for i in leading}
         for i in leading:  # registered before any await, so no copy can slip in between
-            self._in_flight[items[i].id] = (items[i].fingerprint, futures[i])
+            self._in_flight[items[i].key] = (items[i].fingerprint, futures[i])
         try:
             led = await self._lead([items[i] for i in leading])
         except Exception as exc:  # an outage answers "retry later", it never loses the request
@@ -93,7 +94,7 @@ class Ingestion:
             raise
         finally:
             for i in leading:
-                del self._in_flight[items[i].id]
+                del self._in_flight[items[i].key]
         outcomes: dict[int, Outcome] = {}
         for i, outcome in zip(leading, led, strict=True):
             futures[i].set_result(outcome)
@@ -110,7 +111,7 @@ class Ingestion:
             return []
         owner = uuid.uuid4().hex[:12]
         now = self.clock()
-        claims = [Claim(p.id, p.fingerprint, owner, now) for p in items]
+        claims = [Claim(p.id, p.fingerprint, owner, now, p.event.source) for p in items]
         try:
             with metrics.STAGE_SECONDS.labels("claim").time():
                 was_taken = await self.ledger.claim(claims)
@@ -120,15 +121,18 @@ class Ingestion:
         settled = await asyncio.gather(
             *(self.settler.settle(c, owner) for c, t in zip(claims, was_taken, strict=True) if t)
         )
-        by_id: dict[str, Settled] = {s.claim.event_id: s for s in settled}
+        by_key: dict[str, Settled] = {s.claim.key: s for s in settled}
         ours = [
-            (p, by_id[p.id].claim if p.id in by_id else c)
+            (p, by_key[p.key].claim if p.key in by_key else c)
             for p, c in zip(items, claims, strict=True)
-            if p.id not in by_id or by_id[p.id].outcome is None
+            if p.key not in by_key or by_key[p.key].outcome is None
         ]
-        published = dict(zip((p.id for p, _ in ours), await self.publishing.run(ours), strict=True))
+        published = dict(
+            zip((p.key for p, _ in ours), await self.publishing.run(ours), strict=True)
+        )
         return [
-            published[p.id] if p.id in published else _settled_outcome(by_id[p.id]) for p in items
+            published[p.key] if p.key in published else _settled_outcome(by_key[p.key])
+            for p in items
         ]
 
 

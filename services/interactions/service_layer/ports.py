@@ -18,13 +18,16 @@ class InteractionLog(Protocol):
 
 
 class Ledger(Protocol):
-    """Claims and receipts by event id: the memory that makes a retried event one effect."""
+    """Claims and receipts by event (`source` + `id`): the memory that makes a retried event
+    one effect."""
 
     async def claim(self, claims: Sequence[Claim]) -> list[bool]:
-        """Insert each claim if its id is new; per claim, whether the id was claimed before."""
+        """Insert each claim if its event is new; per claim, whether it was claimed before."""
         ...
 
-    async def find(self, event_id: str) -> tuple[Claim | None, Receipt | None]: ...
+    async def find(self, claim: Claim) -> tuple[Claim | None, Receipt | None]:
+        """The claim and receipt of `claim`'s event, if any."""
+        ...
 
     async def take_over(self, stale: Claim | None, claim: Claim) -> bool:
         """Replace `stale` (or claim a vanished id) by `claim`; False if someone else did first."""

@@ -117,7 +117,7 @@ class Publishing:
     ) -> None:
         now = self.clock()
         receipts = [
-            Receipt(o.id, claim.fingerprint, o.customer_id, o.position, now)
+            Receipt(o.id, claim.fingerprint, o.customer_id, o.position, now, claim.source)
             for (_, claim), o in zip(claimed, outcomes, strict=True)
             if isinstance(o, Accepted)
         ]

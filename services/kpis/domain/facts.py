@@ -8,6 +8,9 @@ a set keyed by id, a minimum, or comes from one topic only (whose order Kafka ke
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+# Facts stored before the source was kept: they are matched by event id alone, as they were.
+UNKNOWN_SOURCE = ""
+
 
 @dataclass(frozen=True, order=True)
 class Purchase:
@@ -15,6 +18,7 @@ class Purchase:
     event_id: str
     amount_minor: int
     currency: str
+    source: str = UNKNOWN_SOURCE
 
 
 @dataclass(frozen=True, order=True)
@@ -23,6 +27,13 @@ class Survey:
     event_id: str
     csat: int | None
     nps: int | None
+    source: str = UNKNOWN_SOURCE
+
+
+def is_from(fact: "Purchase | Survey", source: str, event_id: str) -> bool:
+    """Whether `fact` came from the event `source` + `event_id` (CloudEvents identity: two
+    adapters may use the same id); a fact of unknown source is matched by its id alone."""
+    return fact.event_id == event_id and fact.source in (UNKNOWN_SOURCE, source)
 
 
 @dataclass(frozen=True)

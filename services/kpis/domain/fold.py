@@ -10,6 +10,7 @@ from services.kpis.domain.facts import (
     Purchase,
     Score,
     Survey,
+    is_from,
 )
 from shared.events import EventType
 from shared.events.contacts import ContactCreated
@@ -68,16 +69,17 @@ def _touched(facts: CustomerFacts, event: InteractionEvent) -> CustomerFacts:
 
 
 def _purchased(facts: CustomerFacts, event: PurchaseMade) -> CustomerFacts:
-    if any(p.event_id == event.id for p in facts.purchases):
+    if any(is_from(p, event.source, event.id) for p in facts.purchases):
         return facts
-    bought = Purchase(event.time, event.id, event.data.amount_minor, event.data.currency)
+    data = event.data
+    bought = Purchase(event.time, event.id, data.amount_minor, data.currency, event.source)
     return replace(facts, purchases=tuple(sorted((*facts.purchases, bought))))
 
 
 def _answered(facts: CustomerFacts, event: SurveyAnswered) -> CustomerFacts:
-    if any(s.event_id == event.id for s in facts.surveys):
+    if any(is_from(s, event.source, event.id) for s in facts.surveys):
         return facts
-    answer = Survey(event.time, event.id, event.data.csat, event.data.nps)
+    answer = Survey(event.time, event.id, event.data.csat, event.data.nps, event.source)
     return replace(facts, surveys=tuple(sorted((*facts.surveys, answer))))
 
 

@@ -14,9 +14,11 @@ from services.notifier.domain.rules import QuietHours, Rule, RulesFile
 MAX_REMEMBERED_NOTIFICATIONS = 200
 
 
-def notification_id(rule_id: str, occurrence_key: str) -> str:
-    """Deterministic: the same rule on the same event or timer always gives the same id."""
-    return hashlib.sha256(f"{rule_id}\n{occurrence_key}".encode()).hexdigest()
+def notification_id(rule_id: str, occurrence_key: str, source: str = "") -> str:
+    """Deterministic: the same rule on the same event or timer always gives the same id. An
+    event is its `source` + `id` (two adapters may use the same id); timers have no source."""
+    named = f"{source}\n{occurrence_key}" if source else occurrence_key
+    return hashlib.sha256(f"{rule_id}\n{named}".encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -127,7 +129,7 @@ def _decide(
 ) -> Decision:
     template = rules.templates[rule.action.template]
     return Decision(
-        notification_id=notification_id(rule.id, occurrence.key),
+        notification_id=notification_id(rule.id, occurrence.key, occurrence.source),
         rule_id=rule.id,
         customer_id=occurrence.customer_id,
         occurrence_key=occurrence.key,

@@ -1,7 +1,8 @@
 """`apply(state, event) -> state`: the notifier's per-customer fold. Pure and deterministic.
 
-A redelivered event (same `id`, or an offset already applied) must leave the state unchanged:
-`is_new` is that guard and `advance` folds an event while remembering where it came from.
+A redelivered event (same `source` + `id`, or an offset already applied) must leave the state
+unchanged: `is_new` is that guard and `advance` folds an event while remembering where it came
+from. Ids remembered by older versions (a bare `id`, without the source) still count.
 """
 
 from collections.abc import Callable
@@ -34,7 +35,8 @@ from shared.events import (
 def is_new(state: CustomerState, event: Event, position_key: str, offset: int) -> bool:
     """Whether `event` at this position is new for `state` (not yet applied)."""
     already = state.positions.get(position_key, -1) >= offset
-    return not already and event.id not in state.recent_event_ids
+    seen = state.recent_event_ids
+    return not already and event.idempotency_key not in seen and event.id not in seen
 
 
 def advance(state: CustomerState, event: Event, position_key: str, offset: int) -> CustomerState:
@@ -43,7 +45,9 @@ def advance(state: CustomerState, event: Event, position_key: str, offset: int) 
     return folded.model_copy(
         update={
             "positions": {**folded.positions, position_key: offset},
-            "recent_event_ids": (*folded.recent_event_ids, event.id)[-RECENT_EVENT_IDS:],
+            "recent_event_ids": (*folded.recent_event_ids, event.idempotency_key)[
+                -RECENT_EVENT_IDS:
+            ],
         }
     )
 

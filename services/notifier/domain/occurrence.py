@@ -1,7 +1,8 @@
 """What can fire a rule: an event, a due timer, or a scheduled day (birthday).
 
-Each occurrence has a stable `key` (event id, timer id, `birthday:<customer>:<year>`): with the
-rule id it makes the notification id, so the same occurrence can never notify twice.
+Each occurrence has a stable `key` (event id, timer id, `birthday:<customer>:<year>`), and an
+event its `source` too: with the rule id they make the notification id, so the same occurrence
+can never notify twice, and two adapters' events that share an id each notify.
 """
 
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ class Occurrence:
     fields: dict[str, Any] = field(default_factory=dict)
     only_rule: str | None = None  # a timer belongs to the one rule that scheduled it
     imported: bool = False  # history loaded by `c360 import`, not something happening now
+    source: str = ""  # an event's CloudEvents source; timers and schedules have none
 
 
 def display_amount(amount_minor: int, currency: str) -> str:
@@ -65,6 +67,7 @@ def from_event(event: Event, customer_id: str) -> Occurrence:
         event.time,
         data,
         imported=is_imported(event),
+        source=event.source,
     )
 
 

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from services.ops.importing.lines import Line, csv_lines, json_lines
-from services.ops.importing.mapping import MappingError
+from services.ops.importing.mapping import DEFAULT_SOURCE, MappingError
 from services.ops.importing.sending import Importer, Tally
 from services.ops.importing.settings import load_mapping
 from shared.settings import Settings
@@ -84,7 +84,8 @@ def read_lines(
     content: bytes, kind: str, mapping_file: Path | None, columns: str | None, **options: object
 ) -> list[Line]:
     if kind == "jsonl":
-        return list(json_lines(content))
+        source = options.get("source")
+        return list(json_lines(content, source if isinstance(source, str) else DEFAULT_SOURCE))
     if kind != "csv":
         raise MappingError(f"--format is jsonl or csv, not {kind!r}")
     return list(csv_lines(content, load_mapping(mapping_file, columns, **options)))

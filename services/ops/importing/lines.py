@@ -1,9 +1,11 @@
 """A history file, line by line, as CloudEvents with deterministic ids. Pure (reads bytes given).
 
-An event without an `id` gets `<source file digest>-<line number>`, and every event carries the
-`c360import` extension (the file digest): the same file imported again yields byte-identical
-events, which the interactions ledger answers with its first answer, so a rerun is a no-op and an
-interrupted import is resumed by running it again. The notifier reads the extension as "history".
+An event without an `id` gets `<source file digest>-<line number>`, one without a `source` the
+import's `--source`, and every event carries the `c360import` extension (the file digest): the
+same file imported again yields byte-identical events, which the interactions ledger answers with
+its first answer, so a rerun is a no-op and an interrupted import is resumed by running it again.
+An event is its `source` + `id`, so the same file imported under two sources is two histories.
+The notifier reads the extension as "history".
 """
 
 import csv
@@ -15,6 +17,7 @@ from typing import Any
 import orjson
 
 from services.ops.importing.mapping import (
+    DEFAULT_SOURCE,
     ColumnMapping,
     LineError,
     cells,
@@ -41,14 +44,14 @@ def event_id(digest: str, number: int) -> str:
     return f"import-{digest}-{number}"
 
 
-def json_lines(content: bytes) -> Iterator[Line]:
+def json_lines(content: bytes, source: str = DEFAULT_SOURCE) -> Iterator[Line]:
     digest = file_digest(content)
     for number, raw in enumerate(content.splitlines(), start=1):
         if raw.strip():
-            yield _json_line(raw, number, digest)
+            yield _json_line(raw, number, digest, source)
 
 
-def _json_line(raw: bytes, number: int, digest: str) -> Line:
+def _json_line(raw: bytes, number: int, digest: str, source: str) -> Line:
     try:
         event = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
@@ -56,6 +59,7 @@ def _json_line(raw: bytes, number: int, digest: str) -> Line:
     if not isinstance(event, dict):
         return Line(number, error="a line holds one CloudEvent, a JSON object")
     event.setdefault("id", event_id(digest, number))
+    event.setdefault("source", source)
     event.setdefault(IMPORT_MARKER, digest)
     return Line(number, event)
 

@@ -37,6 +37,9 @@ class LineError(ValueError):
     """One line cannot become an event; the import goes on and reports it."""
 
 
+DEFAULT_SOURCE = "c360/import"
+
+
 @dataclass(frozen=True)
 class ColumnMapping:
     columns: Mapping[str, str]  # event field -> column name or 1-based number
@@ -44,7 +47,7 @@ class ColumnMapping:
     date_format: str = ISO_8601
     timezone: str = "UTC"
     amount_units: Literal["major", "minor"] = "major"
-    source: str = "c360/import"
+    source: str = DEFAULT_SOURCE
     header: bool = True
     delimiter: str = ","
 

@@ -3,10 +3,11 @@
 Two guards, both kept in the customer's own documents:
 - positions: per topic and partition, the last offset folded into the state; a redelivered
   record at or below it is skipped;
-- event ids: the timeline bucket of the event's day holds its id and the position it came from;
-  the same id from another record (a producer's retry at ingestion) is a duplicate and is skipped.
-  The same id from the *same* position means the bucket was written and the state was not (a
-  crash between the two writes): the event is folded into the state again, not skipped.
+- event ids: the timeline bucket of the event's day holds its `source` + `id` (what identifies
+  a CloudEvent) and the position it came from; the same pair from another record (a producer's
+  retry at ingestion) is a duplicate and is skipped, the same id from another source is another
+  event. The same pair from the *same* position means the bucket was written and the state was
+  not (a crash between the two writes): the event is folded into the state again, not skipped.
 """
 
 from collections.abc import Mapping, Sequence
@@ -20,9 +21,9 @@ from services.projections.domain.timeline import (
     Day,
     Entry,
     day_of,
+    entry_key,
     head_bucket,
     parts_to_load,
-    sort_key,
 )
 from shared.events import Event
 from shared.events.contacts import ContactErased
@@ -98,7 +99,7 @@ def assemble_days(
 def entry_for(record: SourceRecord, scrubbed: bool) -> Entry:
     event = record.event
     return Entry(
-        key=sort_key(event.time, event.id),
+        key=entry_key(event.time, event.source, event.id),
         id=event.id,
         type=event.type.short_name,
         time=event.time,
@@ -118,7 +119,7 @@ def fold_records(
         out.state = advance(out.state, record)
         event = record.event
         day = days[day_of(event.time)]
-        seen = day.find(event.id)
+        seen = day.find(event.source, event.id)
         if seen is not None and seen.pos != record.pos:
             out.duplicates += 1
             continue

@@ -3,7 +3,8 @@
 A bucket is `<customer>|<YYYYMMDD>|<part>`: the events of one UTC day (a busy day spills into
 more parts of `MAX_ENTRIES`). The customer's state lists the days and part sizes, so a page is a
 handful of reads by `_id`, never a scan. Entries sort by `key` (UTC time, then event id), the
-same order for one customer or for the members of a merge.
+same order for one customer or for the members of a merge. An event is its `source` + `id`
+(two adapters may use the same id), so both are in the key and in `find`.
 """
 
 from collections.abc import Iterable
@@ -43,6 +44,12 @@ def sort_key(time: datetime, event_id: str) -> str:
     return f"{day_of(time)}{in_utc(time):T%H%M%S.%f}|{event_id}"
 
 
+def entry_key(time: datetime, source: str, event_id: str) -> str:
+    """An entry's key: its time order, then `source` + `id`, so two events that share an id
+    (from two sources) and a time are still two entries with their own cursor."""
+    return f"{sort_key(time, event_id)}|{source}"
+
+
 def day_of(time: datetime) -> str:
     """`YYYYMMDD` in UTC, always eight digits (strftime's `%Y` drops a small year's zeros)."""
     utc = in_utc(time)
@@ -67,8 +74,10 @@ class Day:
     parts: list[list[Entry]]
     changed: set[int] = field(default_factory=set)
 
-    def find(self, event_id: str) -> Entry | None:
-        return next((e for part in self.parts for e in part if e.id == event_id), None)
+    def find(self, source: str, event_id: str) -> Entry | None:
+        """The entry of the event `source` + `event_id`, if this day holds it."""
+        entries = (e for part in self.parts for e in part)
+        return next((e for e in entries if e.id == event_id and e.source == source), None)
 
     def add(self, entry: Entry) -> None:
         """Insert in time order. Parts are fixed-size chunks of the day from its oldest entry,

@@ -4,6 +4,12 @@ how far the projector has folded each partition.
 It reads every source partition without a consumer group (nothing is committed; each API process
 reads on its own) from the active generation's checkpoints on, so no record the projector has
 yet to fold goes unseen.
+
+It is not a consumer-group consumer, so it is not a handler of `shared.consuming`'s batch runner:
+every API process must see every partition (a group would split them among the processes), it
+commits nothing, and it applies nothing — a record it cannot read concerns its key only
+(`customers_of` never raises; `tests/unit/projections/test_change_feed.py`), so no record can stop
+it, and a broker or store failure only pauses the cache.
 """
 
 import asyncio

@@ -46,7 +46,7 @@ async def test_faust_worker_under_kill9(
         )
         for i in range(PURCHASES)
     ]
-    expected = {notification_id("every-purchase", e.id) for e in events}
+    expected = {notification_id("every-purchase", e.id, e.source) for e in events}
     await publish(producer, catalog.interactions, *events)
     env = settings_env(
         settings,

@@ -70,7 +70,7 @@ async def test_kill9_mid_delivery_never_resends_what_was_recorded_as_sent(
         )
         for i in range(PURCHASES)
     ]
-    expected = {notification_id("every-purchase", e.id) for e in events}
+    expected = {notification_id("every-purchase", e.id, e.source) for e in events}
     await publish(producer, catalog.interactions, *events)
 
     notifier = notifier_process(settings, rules, http, smtp)

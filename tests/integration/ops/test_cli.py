@@ -76,6 +76,47 @@ async def test_a_dead_letter_is_listed_shown_fixed_and_replayed_once(
     assert found[broken["id"]] == 1
 
 
+async def test_two_adapters_dead_letters_sharing_an_id_are_replayed_as_two_events(
+    api: httpx.AsyncClient, settings: Settings, producer: AIOKafkaProducer, tmp_path: Path
+) -> None:
+    """`replayed before` names the dead letter, and ingress the event's `source` + `id`: two
+    adapters' records that share an id are two dead letters and, fixed, two events."""
+    topics = Topics.from_settings(settings)
+    pbx = note(phone="12", source="adapters/pbx")
+    shop = note(phone="12", source="adapters/shop", id=pbx["id"])
+    for broken in (pbx, shop):
+        await producer.send_and_wait(topics.ingress, orjson.dumps(broken), key=b"k")
+
+    async def both_dead_lettered() -> list[str] | None:
+        _, listing = await c360(settings, "dlq", "list")
+        refs = [line.split()[1] for line in listing.splitlines() if "no_usable_identifier" in line]
+        return refs if len(refs) == 2 else None
+
+    refs = await eventually(both_dead_lettered, "both dead letters in `c360 dlq list`")
+    for n, (ref, broken) in enumerate(zip(sorted(refs), (pbx, shop), strict=True)):
+        _, shown = await c360(settings, "dlq", "show", ref)
+        source = "adapters/pbx" if "adapters/pbx" in shown else "adapters/shop"
+        fixed = {
+            **broken,
+            "source": source,
+            "data": {**broken["data"], "customer": {"phone": "+989121234567"}},
+        }
+        path = tmp_path / f"fixed-{n}.json"
+        path.write_bytes(orjson.dumps(fixed))
+        code, replayed = await c360(settings, "dlq", "replay", ref, "--fixed", str(path))
+        assert code == 0, replayed
+        assert f"sent to {topics.ingress}" in replayed
+        _, again = await c360(settings, "dlq", "replay", ref, "--fixed", str(path))
+        assert "skipped: replayed before" in again
+
+    async def both_logged() -> list[str] | None:
+        records = await read_topic(settings.kafka_bootstrap, topics.interactions)
+        sources = sorted(r.event()["source"] for r in records if r.event()["id"] == pbx["id"])
+        return sources if len(sources) >= 2 else None
+
+    assert await eventually(both_logged, "both fixed events") == ["adapters/pbx", "adapters/shop"]
+
+
 async def test_status_names_what_is_down_and_shows_consumer_lag(
     api: httpx.AsyncClient, settings: Settings, producer: AIOKafkaProducer
 ) -> None:

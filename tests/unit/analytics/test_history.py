@@ -71,22 +71,32 @@ def test_a_redelivered_record_or_a_resent_order_counts_once() -> None:
     assert resent.purchase_days("USD") == {date(2026, 3, 1): 1000}
 
 
-def test_a_full_refund_removes_the_purchase_day() -> None:
-    refund = parse_event(
+def refund(amount: int, source: str = "adapters/shop", event_id: str = "r1") -> Event:
+    return parse_event(
         {
-            "id": "r1",
-            "source": "adapters/shop",
+            "id": event_id,
+            "source": source,
             "type": "c360.interaction.refund",
             "time": "2026-03-09T10:00:00+00:00",
             "data": {
                 "customer": {"customer_id": "c_1"},
                 "order_id": "o1",
-                "amount_minor": 1000,
+                "amount_minor": amount,
                 "currency": "USD",
             },
         }
     )
-    history = fold(PurchaseHistory("c_1"), [purchase("e1", "o1", 1, 1000), refund])
+
+
+def test_a_full_refund_removes_the_purchase_day() -> None:
+    history = fold(PurchaseHistory("c_1"), [purchase("e1", "o1", 1, 1000), refund(1000)])
+    assert history.purchase_days("USD") == {}
+
+
+def test_refunds_from_two_sources_under_one_event_id_both_count() -> None:
+    two = [refund(400, "adapters/shop"), refund(600, "adapters/pos"), refund(600, "adapters/pos")]
+    history = fold(PurchaseHistory("c_1"), [purchase("e1", "o1", 1, 1000), *two])
+    assert len(history.refunds) == 2
     assert history.purchase_days("USD") == {}
 
 

@@ -66,27 +66,27 @@ class FakeLedger:
     async def claim(self, claims: Sequence[Claim]) -> list[bool]:
         taken = []
         for c in claims:
-            taken.append(c.event_id in self.claims)
-            self.claims.setdefault(c.event_id, c)
+            taken.append(c.key in self.claims)
+            self.claims.setdefault(c.key, c)
         return taken
 
-    async def find(self, event_id: str) -> tuple[Claim | None, Receipt | None]:
-        return self.claims.get(event_id), self.receipts.get(event_id)
+    async def find(self, claim: Claim) -> tuple[Claim | None, Receipt | None]:
+        return self.claims.get(claim.key), self.receipts.get(claim.key)
 
     async def take_over(self, stale: Claim | None, claim: Claim) -> bool:
-        if self.claims.get(claim.event_id) != stale:
+        if self.claims.get(claim.key) != stale:
             return False
-        self.claims[claim.event_id] = claim
+        self.claims[claim.key] = claim
         return True
 
     async def release(self, claims: Sequence[Claim]) -> None:
         for c in claims:
-            if self.claims.get(c.event_id) == c:
-                del self.claims[c.event_id]
+            if self.claims.get(c.key) == c:
+                del self.claims[c.key]
 
     async def record(self, receipts: Sequence[Receipt]) -> None:
         for r in receipts:
-            self.receipts.setdefault(r.event_id, r)
+            self.receipts.setdefault(r.key, r)
 
 
 class Clock:

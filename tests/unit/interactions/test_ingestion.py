@@ -143,14 +143,14 @@ async def test_an_identity_outage_is_unavailable_not_a_rejection(world: World) -
 async def test_a_claim_left_by_a_dead_ingestion_is_taken_over_once_stale(world: World) -> None:
     ingestion, _, log, ledger, clock = world
     event = read_object(note())
-    dead = Claim(event.id, prepare(event).fingerprint, "dead-owner", clock.now)
-    ledger.claims[event.id] = dead
+    dead = Claim(event.id, prepare(event).fingerprint, "dead-owner", clock.now, event.source)
+    ledger.claims[dead.key] = dead
     clock.advance(TAKEOVER_S)
     [outcome] = await ingestion.accept([event], "http")
     assert isinstance(outcome, Accepted)
     assert not outcome.replayed
     assert log.ids() == [event.id]
-    assert ledger.claims[event.id].owner != "dead-owner"
+    assert ledger.claims[dead.key].owner != "dead-owner"
 
 
 async def test_a_copy_waits_for_a_live_claim_and_replays_its_receipt(world: World) -> None:
@@ -206,3 +206,41 @@ async def test_marketing_spend_is_accepted_without_a_customer_and_once_per_id(
     assert log.ids() == [report["id"]]
     assert log.records[0].data.model_dump(mode="json") == report["data"]
     assert resolver.calls == 0
+
+
+async def test_two_adapters_may_use_the_same_id_and_each_retry_is_one_effect(
+    world: World,
+) -> None:
+    """CloudEvents identify an event by `source` + `id`: the same id from two sources is two
+    events, in one batch or in two requests, and a retry of either is answered, not published."""
+    ingestion, _, log, _, _ = world
+    pbx = note(source="adapters/pbx", text="from the pbx")
+    shop = note(source="adapters/shop", id=pbx["id"], text="from the shop")
+    both = await ingestion.accept([read_object(pbx), read_object(shop)], "http")
+    again = await ingestion.accept([read_object(shop), read_object(pbx)], "kafka")
+    assert [isinstance(o, Accepted) and not o.replayed for o in both] == [True, True]
+    assert [isinstance(o, Accepted) and o.replayed for o in again] == [True, True]
+    assert both[0] != both[1]
+    assert sorted((e.source, e.id) for e in log.records) == [
+        ("adapters/pbx", pbx["id"]),
+        ("adapters/shop", pbx["id"]),
+    ]
+
+
+async def test_concurrent_events_sharing_an_id_from_two_sources_both_publish(
+    world: World,
+) -> None:
+    ingestion, _, log, _, _ = world
+    log.gate = asyncio.Event()
+    pbx = read_object(note(source="adapters/pbx"))
+    shop = read_object(note(source="adapters/shop", id=pbx.id))
+    first = asyncio.create_task(ingestion.accept([pbx], "http"))
+    second = asyncio.create_task(ingestion.accept([shop], "http"))
+    await asyncio.sleep(0.01)
+    log.gate.set()
+    [[a], [b]] = await asyncio.gather(first, second)
+    assert isinstance(a, Accepted)
+    assert not a.replayed
+    assert isinstance(b, Accepted)
+    assert not b.replayed
+    assert len(log.records) == 2

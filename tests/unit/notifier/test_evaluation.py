@@ -126,7 +126,7 @@ def test_notification_ids_are_deterministic_and_distinct_per_rule_and_trigger() 
     ]
     assert ids_once == ids_again
     assert len(set(ids_once)) == 2
-    assert ids_once[0] == notification_id("complaint-ack", e.id)
+    assert ids_once[0] == notification_id("complaint-ack", e.id, e.source)
 
 
 def test_templates_are_rendered_with_event_and_customer_values() -> None:

@@ -82,6 +82,29 @@ def test_a_duplicate_event_id_at_a_new_offset_is_ignored() -> None:
     assert state.purchase_count == 1
 
 
+@settings(max_examples=40, deadline=None)
+@given(_events())
+def test_the_same_id_from_two_sources_is_two_events_and_a_resend_is_none(
+    log: list[Event],
+) -> None:
+    """Two adapters sharing ids: each event folds and notifies once per source, and a copy of
+    any of them (the same `source` + `id` at a later offset) changes nothing."""
+    other = [e.model_copy(update={"source": "adapters/other"}) for e in log]
+    both, sent = consume(reachable(), [*log, *other], 2 * len(log))
+    resent = consume(reachable(), [*log, *other, *other, *log], 4 * len(log))
+    alone, once = consume(reachable(), log, len(log))
+    assert both.purchase_count == 2 * alone.purchase_count
+    assert set(once) <= set(sent)
+    assert len(set(sent)) == len(sent)
+    assert resent == (both, sent)
+
+
+def test_an_id_remembered_without_its_source_by_an_older_version_still_counts() -> None:
+    e = purchase()
+    legacy = reachable().model_copy(update={"recent_event_ids": (e.id,)})
+    assert not is_new(legacy, e, "interactions-0", 5)
+
+
 def test_complaints_are_counted_in_a_window_and_resolved_ones_close() -> None:
     state = reachable()
     for i, e in enumerate(

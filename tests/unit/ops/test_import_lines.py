@@ -115,3 +115,16 @@ def test_mapping_file_with_command_line_override(tmp_path) -> None:  # type: ign
     [first, _] = csv_lines(CDNOW, mapping)
     assert first.event is not None
     assert first.event["data"]["currency"] == "GBP"
+
+
+def test_json_lines_without_a_source_take_the_imports_and_keep_their_own() -> None:
+    content = b'{"id": "mine", "source": "adapters/crm"}\n{"id": "mine"}\n{}\n'
+    default = [line.event for line in json_lines(content)]
+    named = [line.event for line in json_lines(content, "legacy/shop")]
+    assert [e["source"] for e in default if e] == ["adapters/crm", "c360/import", "c360/import"]
+    assert [e["source"] for e in named if e] == ["adapters/crm", "legacy/shop", "legacy/shop"]
+    # `source` + `id` is the event: the same lines under another source are other events
+    assert [(e["source"], e["id"]) for e in default if e][1:] != [
+        (e["source"], e["id"]) for e in named if e
+    ][1:]
+    assert default == [line.event for line in json_lines(content)]  # a rerun: the same events

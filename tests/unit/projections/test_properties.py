@@ -204,3 +204,41 @@ def test_a_crash_between_timeline_and_state_writes_is_repaired(
     crashed.deliver(log[cut:], crash_before_state=True)
     crashed.deliver(log[cut:])  # the uncommitted batch comes again after the restart
     assert snapshot(crashed) == snapshot(fold_all([log]))
+
+
+INTERACTION_KINDS = [k for k in KINDS if topic_of(k) == "interactions"]
+interaction_specs = st.lists(
+    st.tuples(st.sampled_from(INTERACTION_KINDS), st.integers(0, 3 * 24 * 60), st.integers(0, 20)),
+    min_size=1,
+    max_size=20,
+)
+
+
+def two_adapters_log(spec: Spec, retried: set[int]) -> list[Record]:
+    """Every event sent by two adapters under the same `id` (same time, same data), and the
+    `retried` ones sent twice by the same adapter."""
+    events: list[Event] = []
+    for n, (kind, minute, variant) in enumerate(spec):
+        event = build(kind, n, minute, variant)
+        for source in ("adapters/pbx", "adapters/shop"):
+            events += [event.model_copy(update={"source": source})] * (2 if n in retried else 1)
+    return records("interactions", events)
+
+
+@settings(max_examples=60, deadline=None)
+@given(interaction_specs, st.sets(st.integers(0, 19), max_size=5), st.lists(st.integers(0, 50)))
+def test_the_same_id_from_two_sources_is_two_events_and_a_retry_is_none(
+    spec: Spec, retried: set[int], cuts: list[int]
+) -> None:
+    log = two_adapters_log(spec, retried)
+    projection = fold_all(split(log, cuts))
+    entries = projection.entries(CID)
+    assert sorted((e.source, e.id) for e in entries) == sorted(
+        (source, f"e{n}") for n in range(len(spec)) for source in ("adapters/pbx", "adapters/shop")
+    )
+    assert len({e.key for e in entries}) == len(entries)  # every entry has its own cursor
+    assert projection.states[CID].kpis.interaction_count == 2 * len(spec)
+    assert (
+        snapshot(fold_all([two_adapters_log(spec, set())]), positions=False)[0]
+        == (snapshot(projection, positions=False)[0])
+    )
