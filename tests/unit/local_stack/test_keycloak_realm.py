@@ -19,9 +19,11 @@ def test_realm_c360_has_the_seven_roles_and_the_services_one() -> None:
 
 def test_one_demo_user_per_role_with_the_role_as_password() -> None:
     people = {u["username"]: u for u in REALM_DOC["users"] if "serviceAccountClientId" not in u}
-    assert set(people) == ROLES
+    # plus `manager`, a supervisor: the KPI dashboard's demo user
+    assert set(people) == ROLES | {"manager"}
+    assert people["manager"]["realmRoles"] == ["supervisor"]
     for name, user in people.items():
-        assert user["realmRoles"] == [name]
+        assert user["realmRoles"] == [name if name in ROLES else "supervisor"]
         assert [c["value"] for c in user["credentials"]] == [name]
 
 

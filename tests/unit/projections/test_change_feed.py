@@ -21,7 +21,9 @@ def record(topic: str, key: bytes | None, value: bytes | None) -> "ConsumerRecor
         st.none(),
         st.binary(max_size=300),
         st.recursive(
-            st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=10)),
+            st.one_of(
+                st.none(), st.booleans(), st.integers(-(2**63), 2**63 - 1), st.text(max_size=10)
+            ),
             lambda inner: (
                 st.lists(inner, max_size=3)
                 | st.dictionaries(
