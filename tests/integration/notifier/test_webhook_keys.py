@@ -79,8 +79,11 @@ async def notifier(
     rules = parse_rules(rules_text, {})
     store = NotifierStore(db)
     async with (
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://n") as api,
-        httpx.AsyncClient(timeout=5) as client,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://n", timeout=60
+        ) as api,
+        # generous: on a machine shared by many test runs a local receiver can be slow to answer
+        httpx.AsyncClient(timeout=30) as client,
     ):
         channels = make_channels(rules, keyring, client)
         deliverer = Deliverer(rules, store, channels, Outcomes(producer, catalog), no_contact)
