@@ -1,12 +1,14 @@
 """All configuration, from `C360_*` environment variables (or a `.env` file)."""
 
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET = "change-me"
+# Secrets that may keep the placeholder only in `development` (a local stack).
+PLACEHOLDER_GUARDED = ("webhook_secret", "pseudonym_key", "service_client_secret")
 
 
 class Settings(BaseSettings):
@@ -38,7 +40,15 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_format: Literal["json", "console"] = "json"
     max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
-    webhook_secret: SecretStr = SecretStr(DEV_SECRET)
+    webhook_secret: SecretStr = Field(
+        default=SecretStr(DEV_SECRET),
+        description="signs team webhooks until a team key is rotated (set outside development)",
+    )
+    webhook_key_overlap_hours: float = Field(
+        default=24.0,
+        gt=0,
+        description="after a rotation, the previous team key stays valid this long",
+    )
     notifier_host: str = "127.0.0.1"
     notifier_port: int = 8004
     projections_host: str = "127.0.0.1"
@@ -161,15 +171,33 @@ class Settings(BaseSettings):
         return self.auth_token_url or f"{self.auth_issuer}/protocol/openid-connect/token"
 
     @model_validator(mode="after")
-    def _no_placeholder_secrets_in_production(self) -> "Settings":
-        if self.environment != "production":
+    def _no_placeholder_secrets_outside_development(self) -> "Settings":
+        if self.environment == "development":
             return self
-        for name in ("webhook_secret", "pseudonym_key", "service_client_secret"):
-            if getattr(self, name).get_secret_value() == DEV_SECRET:
-                raise ValueError(f"C360_{name.upper()} must be set outside development")
+        placeholders = [
+            f"C360_{name.upper()}"
+            for name in PLACEHOLDER_GUARDED
+            if getattr(self, name).get_secret_value() == DEV_SECRET
+        ]
+        if placeholders:
+            raise ValueError(
+                f"the development placeholder is still set in {', '.join(placeholders)}; "
+                f"set real secrets (C360_ENVIRONMENT={self.environment} is not development)"
+            )
         return self
 
 
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    """The process's settings; invalid ones stop it with one readable line per problem."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(_readable(error) for error in exc.errors())
+        raise SystemExit(f"c360: refusing to start: {problems}") from None
+
+
+def _readable(error: Any) -> str:
+    where = ".".join(str(part) for part in error.get("loc", ()))
+    message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+    return f"C360_{where.upper()}: {message}" if where else message

@@ -17,7 +17,14 @@ from shared.kafka import ensure_topics, make_producer
 from shared.mongo import Document, make_client
 from shared.settings import Settings
 from shared.topics import Topics
-from tests.infra import Infra, InfraUnavailable, delete_topics, docker, native_or_external
+from tests.infra import (
+    TEST_SECRETS,
+    Infra,
+    InfraUnavailable,
+    delete_topics,
+    docker,
+    native_or_external,
+)
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 TEST_PARTITIONS = 3
@@ -69,6 +76,7 @@ def settings(infra: Infra) -> Iterator[Settings]:
     # tests/integration/auth (the real provider); the rest test their own behaviour.
     test_settings = Settings(
         environment="test",
+        **TEST_SECRETS,
         auth_enabled=False,
         kafka_bootstrap=infra.kafka_bootstrap,
         mongodb_uri=infra.mongodb_uri,

@@ -16,12 +16,19 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 
 REPO = Path(__file__).resolve().parents[1]
+# Tests run as `environment=test`, where the development placeholders are refused.
+TEST_SECRETS: dict[str, Any] = {
+    "webhook_secret": "test-webhook-key",
+    "pseudonym_key": "test-pseudonym-key",
+    "service_client_secret": "test-service-secret",
+}
 # The local stack's command line, run by the same Python as the tests (it has the probes' clients).
 STACK = (sys.executable, "-m", "deploy.local.stack")
 

@@ -8,23 +8,31 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 import httpx
 from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 
-from services.notifier.adapters.channels import EmailChannel, SmsChannel, WebhookChannel
+from services.notifier.adapters.channels import (
+    EmailChannel,
+    SigningKeys,
+    SmsChannel,
+    WebhookChannel,
+)
 from services.notifier.adapters.contacts import ContactDirectory
 from services.notifier.adapters.outcomes import Outcomes
 from services.notifier.adapters.rules_file import read_rules, rules_path
 from services.notifier.adapters.store import NotifierStore
+from services.notifier.adapters.webhook_keys import MongoTeamKeys
 from services.notifier.domain.rules import RulesFile
-from services.notifier.entrypoints.http import notifications, rules
+from services.notifier.entrypoints.http import notifications, rules, webhook_keys
 from services.notifier.entrypoints.worker import notifier_runner, run_worker
 from services.notifier.service_layer.delivery import Deliverer, utc_now
 from services.notifier.service_layer.ports import Channel
 from services.notifier.service_layer.processing import Notifier
 from services.notifier.service_layer.timers import TimerRunner
+from services.notifier.service_layer.webhook_keys import Keyring
 from shared.auth import access_from_settings
 from shared.consuming import BatchRunner
 from shared.http.app import create_app
@@ -50,11 +58,9 @@ log = get_logger(__name__)
 
 
 def make_channels(
-    ruleset: RulesFile, settings: Settings, http: httpx.AsyncClient
+    ruleset: RulesFile, keys: SigningKeys, http: httpx.AsyncClient
 ) -> dict[str, Channel]:
-    channels: dict[str, Channel] = {
-        "webhook": WebhookChannel(http, settings.webhook_secret.get_secret_value())
-    }
+    channels: dict[str, Channel] = {"webhook": WebhookChannel(http, keys)}
     if ruleset.channels.email is not None:
         channels["email"] = EmailChannel(ruleset.channels.email)
     if ruleset.channels.sms is not None:
@@ -91,6 +97,11 @@ def build_app(settings: Settings) -> FastAPI:
     topics = Topics.from_settings(settings)
     client = make_client(settings)
     store = NotifierStore(database(client, settings))
+    keyring = Keyring(
+        MongoTeamKeys(database(client, settings)),
+        settings.webhook_secret.get_secret_value(),
+        utc_now,
+    )
     runtime = Runtime()
 
     @contextlib.asynccontextmanager
@@ -114,7 +125,7 @@ def build_app(settings: Settings) -> FastAPI:
 
             contacts = ContactDirectory(store, projections)
             deliverer = Deliverer(
-                ruleset, store, make_channels(ruleset, settings, http), outcomes, contacts, utc_now
+                ruleset, store, make_channels(ruleset, keyring, http), outcomes, contacts, utc_now
             )
             notifier = Notifier(ruleset, store, deliverer, utc_now)
             timers = TimerRunner(ruleset, store, notifier, deliverer, utc_now, topics.interactions)
@@ -141,7 +152,7 @@ def build_app(settings: Settings) -> FastAPI:
         description="Rules on events and customer state; notifications delivered once.",
         version="1.0.0",
         lifespan=lifespan,
-        routers=[notifications.router, rules.router],
+        routers=[notifications.router, rules.router, webhook_keys.router],
         checks={
             "kafka": runtime.kafka_ready,
             "store": lambda: ping(client),
@@ -153,6 +164,8 @@ def build_app(settings: Settings) -> FastAPI:
     )
     app.state.store = store
     app.state.rules = ruleset
+    app.state.keyring = keyring
+    app.state.webhook_key_overlap = timedelta(hours=settings.webhook_key_overlap_hours)
     return app
 
 

@@ -14,7 +14,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
-import httpx
 import orjson
 import typer
 from rich.console import Console
@@ -23,7 +22,9 @@ from rich.table import Table
 
 from services.ops import deadletters, health, tail
 from services.ops.importing.command import import_history
-from shared.auth.client import TokenRefused, demo_user_token, ops_token
+from services.ops.service_calls import call_service
+from services.ops.webhook_keys import webhook_key
+from shared.auth.client import TokenRefused, demo_user_token
 from shared.auth.roles import Role
 from shared.kafka import ensure_topics
 from shared.settings import Settings
@@ -36,6 +37,7 @@ app = typer.Typer(
 )
 dlq = typer.Typer(help="Inspect dead letters and send them back through ingress.")
 app.add_typer(dlq, name="dlq")
+app.add_typer(webhook_key, name="webhook-key")
 app.command("import")(import_history)
 
 
@@ -272,23 +274,10 @@ def erase(
 ) -> None:
     """Erase a customer's personal data through the contacts service (right to erasure)."""
     settings = Settings()
-    url = f"{settings.contacts_url.rstrip('/')}/v1/contacts/{customer}"
-    try:
-        bearer = ops_token(settings, Role.PRIVACY_OFFICER) if settings.auth_enabled else ""
-    except TokenRefused as exc:
-        console.print(f"[red]could not sign in: {exc}[/]")
-        raise typer.Exit(1) from exc
-    headers = {"authorization": f"Bearer {bearer}"} if bearer else {}
-    try:
-        answer = httpx.delete(url, params={"reason": reason}, headers=headers, timeout=30)
-    except httpx.HTTPError as exc:
-        console.print(
-            f"[red]the contacts service at {settings.contacts_url} is not reachable: {exc}[/]"
-        )
-        raise typer.Exit(1) from exc
-    if answer.status_code >= 400:
-        console.print(f"[red]{answer.status_code}: {answer.json().get('title', answer.text)}[/]")
-        raise typer.Exit(1)
+    path = f"/v1/contacts/{customer}"
+    call_service(
+        settings, settings.contacts_url, Role.PRIVACY_OFFICER, "DELETE", path, reason=reason
+    )
     console.print(
         f"erased {customer}: contact.erased is published; the views drop the personal data"
         " as the projector folds it in"

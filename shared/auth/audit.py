@@ -13,12 +13,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Protocol
 
-import orjson
 from aiokafka import AIOKafkaProducer
 from prometheus_client import Counter
 
 from shared.events.audit import AccessAudited, AccessData
-from shared.events.codec import STRUCTURED_HEADERS, encode_event
+from shared.events.codec import STRUCTURED_HEADERS, InvalidEvent, decode_event, encode_event
 from shared.events.types import EventType
 from shared.logging import get_logger
 
@@ -148,4 +147,8 @@ class KafkaAuditTrail:
 
 
 def decode_audit(value: bytes) -> AccessAudited:
-    return AccessAudited.model_validate(orjson.loads(value))
+    """An audit event of any published version, raised to the current one."""
+    event = decode_event(value)
+    if not isinstance(event, AccessAudited):
+        raise InvalidEvent("unknown_type", f"{event.type} is not an audit event")
+    return event

@@ -87,6 +87,7 @@ class AccessOutbound:
                 actor=principal.name,
                 actor_subject=principal.subject,
                 role=principal.primary_role,
+                actor_teams=sorted(principal.teams),
                 action=rule.audit,
                 customer_ids=customer_ids,
                 service=self.access.service,

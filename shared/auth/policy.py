@@ -127,6 +127,11 @@ POLICY: Mapping[str, Mapping[str, Rule]] = {
         ),
         "GET /v1/rules": allow(SUPERVISOR, ANALYST, OPS, ADMIN),
         "POST /v1/rules/validate": allow(SUPERVISOR, OPS, ADMIN),
+        "GET /v1/teams/{team}/webhook-keys": allow(OPS, ADMIN),
+        "POST /v1/teams/{team}/webhook-keys/rotate": allow(OPS, ADMIN, audit="webhook-key.rotate"),
+        "DELETE /v1/teams/{team}/webhook-keys/previous": allow(
+            OPS, ADMIN, audit="webhook-key.retire"
+        ),
     },
 }
 

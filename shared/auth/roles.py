@@ -25,6 +25,7 @@ class Principal:
     name: str
     roles: frozenset[Role]
     client_id: str | None = None
+    teams: frozenset[str] = frozenset()  # the groups the provider puts in the `teams` claim
 
     @classmethod
     def from_claims(cls, claims: Mapping[str, Any]) -> "Principal":
@@ -35,6 +36,7 @@ class Principal:
             name=str(name),
             roles=known_roles(_role_claim(claims)),
             client_id=str(client_id) if client_id else None,
+            teams=_teams(claims.get("teams")),
         )
 
     @property
@@ -61,6 +63,13 @@ def _role_claim(claims: Mapping[str, Any]) -> list[object]:
     if isinstance(realm_access, Mapping) and isinstance(realm_access.get("roles"), list):
         return list(realm_access["roles"])
     return []
+
+
+def _teams(claim: object) -> frozenset[str]:
+    # Keycloak's group mapper may send full paths (`/support`); a team is the group's name.
+    if not isinstance(claim, list):
+        return frozenset()
+    return frozenset(t.rsplit("/", 1)[-1] for t in claim if isinstance(t, str) and t.strip("/"))
 
 
 # A principal used when authentication is turned off (tests of unrelated parts, local tinkering).

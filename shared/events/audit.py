@@ -7,12 +7,16 @@ from pydantic import Field
 
 from shared.events.envelope import Envelope, Payload
 from shared.events.types import EventType
+from shared.events.upcasting import RawData, upcaster
 
 
 class AccessData(Payload):
     actor: str = Field(min_length=1, max_length=200, description="user name or client id")
     actor_subject: str = Field(max_length=200, description="the token's `sub`")
     role: str = Field(max_length=40, description="the most privileged role the actor holds")
+    actor_teams: list[str] = Field(
+        default_factory=list, max_length=50, description="the actor's teams (v2)"
+    )
     action: str = Field(max_length=64, examples=["customer.view", "contact.merge"])
     customer_ids: list[str] = Field(default_factory=list, max_length=1_000)
     service: str = Field(max_length=64)
@@ -23,5 +27,13 @@ class AccessData(Payload):
 
 
 class AccessAudited(Envelope):
+    """v2 adds `actor_teams`, so a supervisor's audit can be limited to their teams."""
+
+    schema_version = 2
     type: Literal[EventType.ACCESS_AUDITED]
     data: AccessData
+
+
+@upcaster(EventType.ACCESS_AUDITED, 1)
+def _audited_v1_to_v2(data: RawData) -> RawData:
+    return data  # v1 named no teams; v2 reads that as none

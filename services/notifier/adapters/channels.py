@@ -1,6 +1,7 @@
 """Delivery channels. Every delivery carries the notification id, so a receiver can deduplicate.
 
-- webhook: JSON POST, `C360-Notification-Id`, `C360-Signature` (timestamped HMAC-SHA256);
+- webhook: JSON POST, `C360-Notification-Id`, `C360-Signature` (timestamped HMAC-SHA256 with
+  the team's key, both keys while it is rotated);
 - sms: a provider's HTTP API (webhook-style), the id as `Idempotency-Key`;
 - email: SMTP (stdlib smtplib in a worker thread), the id in `Message-ID`.
 """
@@ -9,7 +10,7 @@ import asyncio
 import smtplib
 import time
 from email.message import EmailMessage
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 import orjson
@@ -50,17 +51,24 @@ async def _post(client: httpx.AsyncClient, url: str, body: bytes, headers: dict[
     raise DeliveryError(f"HTTP {status}: {response.text[:200]}", permanent=permanent)
 
 
+class SigningKeys(Protocol):
+    async def signing_secrets(self, team: str) -> list[str]: ...
+
+
 class WebhookChannel:
-    def __init__(self, client: httpx.AsyncClient, secret: str) -> None:
+    """Team webhooks, each signed with its team's key(s) (the header: domain/signature.py)."""
+
+    def __init__(self, client: httpx.AsyncClient, keys: SigningKeys) -> None:
         self.client = client
-        self.secret = secret
+        self.keys = keys
 
     async def send(self, route: Route, notification: Notification) -> None:
         body = orjson.dumps(webhook_payload(notification))
+        secrets = await self.keys.signing_secrets(notification.target.removeprefix("team:"))
         headers = {
             "Content-Type": "application/json",
             NOTIFICATION_ID_HEADER: notification.id,
-            SIGNATURE_HEADER: sign(self.secret, body, int(time.time())),
+            SIGNATURE_HEADER: sign(secrets, body, int(time.time())),
         }
         await _post(self.client, route.address, body, headers)
 

@@ -26,10 +26,17 @@ class AuditStore:
             await self.collection.bulk_write(writes, ordered=False)
 
     async def page(
-        self, who: dict[str, str], before: str | None, limit: int
+        self,
+        who: dict[str, str],
+        before: str | None,
+        limit: int,
+        teams: frozenset[str] | None = None,
     ) -> tuple[list[Document], str | None]:
-        """Newest first; `who` is `{"actor": ...}` or `{"customer_ids": ...}`."""
+        """Newest first; `who` is `{"actor": ...}` or `{"customer_ids": ...}`; with `teams`,
+        only the accesses of actors in one of them."""
         query: dict[str, Any] = dict(who)
+        if teams is not None:
+            query["actor_teams"] = {"$in": sorted(teams)}
         if before is not None:
             query["order"] = {"$lt": before}
         found = (

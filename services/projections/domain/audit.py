@@ -3,7 +3,18 @@
 
 from typing import Any
 
+from shared.auth.roles import Principal, Role
 from shared.events.audit import AccessAudited
+
+# Who reads the whole audit; a supervisor reads only what the members of their teams did.
+WHOLE_AUDIT = frozenset({Role.PRIVACY_OFFICER, Role.ADMIN})
+
+
+def audit_teams(reader: Principal) -> frozenset[str] | None:
+    """The teams whose actors `reader` may see in the audit; None means every actor."""
+    if reader.roles & WHOLE_AUDIT:
+        return None
+    return reader.teams
 
 
 def audit_document(event: AccessAudited) -> dict[str, Any]:
@@ -17,6 +28,7 @@ def audit_document(event: AccessAudited) -> dict[str, Any]:
         "actor": data.actor,
         "actor_subject": data.actor_subject,
         "role": data.role,
+        "actor_teams": list(data.actor_teams),
         "action": data.action,
         "customer_ids": list(data.customer_ids),
         "service": data.service,

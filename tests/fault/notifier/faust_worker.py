@@ -17,9 +17,11 @@ from services.notifier.adapters.contacts import ContactDirectory
 from services.notifier.adapters.outcomes import Outcomes
 from services.notifier.adapters.rules_file import read_rules, rules_path
 from services.notifier.adapters.store import NotifierStore
+from services.notifier.adapters.webhook_keys import MongoTeamKeys
 from services.notifier.bootstrap import make_channels
 from services.notifier.service_layer.delivery import Deliverer, utc_now
 from services.notifier.service_layer.processing import Notifier
+from services.notifier.service_layer.webhook_keys import Keyring
 from shared.events import decode_kafka_record
 from shared.kafka import make_producer
 from shared.mongo import database, make_client
@@ -43,7 +45,12 @@ async def notifier() -> Notifier:
         await producer.start()
         client = make_client(settings)
         store = NotifierStore(database(client, settings))
-        channels = make_channels(rules, settings, httpx.AsyncClient(timeout=10))
+        keys = Keyring(
+            MongoTeamKeys(database(client, settings)),
+            settings.webhook_secret.get_secret_value(),
+            utc_now,
+        )
+        channels = make_channels(rules, keys, httpx.AsyncClient(timeout=10))
         projections = httpx.AsyncClient(base_url=settings.projections_url, timeout=5)
         contacts = ContactDirectory(store, projections)
         deliverer = Deliverer(rules, store, channels, Outcomes(producer, topics), contacts)

@@ -4,7 +4,6 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -15,21 +14,22 @@ from pymongo.asynchronous.database import AsyncDatabase
 from services.notifier.adapters.outcomes import Outcomes
 from services.notifier.adapters.rules_file import parse_rules
 from services.notifier.adapters.store import NotifierStore
+from services.notifier.adapters.webhook_keys import MongoTeamKeys
 from services.notifier.bootstrap import make_channels
 from services.notifier.domain.customer import Contact
-from services.notifier.domain.evaluation import Decision, notification_id
-from services.notifier.domain.notification import Notification, Origin, Status, from_decision
+from services.notifier.domain.notification import Notification, Status
 from services.notifier.domain.signature import verify
-from services.notifier.service_layer.delivery import Deliverer
+from services.notifier.service_layer.delivery import Deliverer, utc_now
+from services.notifier.service_layer.webhook_keys import Keyring
 from shared.events import EventType, decode_event
 from shared.kafka import make_consumer
 from shared.mongo import Document
 from shared.settings import Settings
 from shared.topics import Topics
 from tests.integration.notifier.receivers import HttpReceiver, SmtpReceiver
+from tests.unit.notifier.builders import pending_notification
 
 pytestmark = pytest.mark.integration
-SECRET = "change-me"
 
 RULES_YAML = """
 delivery: {{max_attempts: 3, initial_backoff: 10ms, max_backoff: 50ms}}
@@ -45,23 +45,6 @@ rules:
     when: {{event: c360.interaction.purchase}}
     action: {{template: t, target: customer}}
 """
-
-
-def notification(target: str = "team:support", customer: str = "c1") -> Notification:
-    key = str(uuid.uuid4())
-    decision = Decision(
-        notification_id=notification_id("r", key),
-        rule_id="r",
-        customer_id=customer,
-        occurrence_key=key,
-        occurrence_name="c360.interaction.purchase",
-        triggered_at=datetime.now(UTC),
-        target=target,
-        fallback=("email",),
-        subject="Hello",
-        body="Body",
-    )
-    return from_decision(decision, Origin(topic="t", partition=0, offset=7), datetime.now(UTC))
 
 
 @dataclass
@@ -94,8 +77,9 @@ async def deliver(
     async def lookup(customer_id: str) -> Contact | None:
         return contacts.get(customer_id)
 
+    keyring = Keyring(MongoTeamKeys(db), settings.webhook_secret.get_secret_value(), utc_now)
     async with httpx.AsyncClient(timeout=5) as client:
-        channels = make_channels(rules, settings, client)
+        channels = make_channels(rules, keyring, client)
         deliverer = Deliverer(rules, store, channels, Outcomes(producer, catalog), lookup)
         yield Harness(deliverer, store, contacts)
 
@@ -120,14 +104,15 @@ async def test_a_receiver_answering_500_then_200_gets_one_delivery(
     deliver: Harness, http: HttpReceiver, settings: Settings, catalog: Topics
 ) -> None:
     http.answers["/support"] = [500]
-    claimed = await deliver.store.claim(notification())
+    claimed = await deliver.store.claim(pending_notification("team:support"))
     done = await deliver.deliver(claimed, 0)
     assert (done.status, done.attempts, done.published) == (Status.SENT, 2, True)
     assert [r.status for r in http.requests] == [500, 200]
     assert {r.notification_id for r in http.requests} == {claimed.id}
     accepted = http.accepted("/support")
     assert len(accepted) == 1
-    assert verify(SECRET, accepted[0].body, accepted[0].headers["C360-Signature"], int(time.time()))
+    secret = settings.webhook_secret.get_secret_value()
+    assert verify(secret, accepted[0].body, accepted[0].headers["C360-Signature"], int(time.time()))
     assert accepted[0].json["notification_id"] == claimed.id
     [record] = await outcome_events(settings, catalog.notifications, 1)
     event = decode_event(record.value)
@@ -141,7 +126,9 @@ async def test_a_receiver_answering_500_then_200_gets_one_delivery(
 async def test_a_notification_recorded_as_sent_is_never_sent_again(
     deliver: Harness, http: HttpReceiver
 ) -> None:
-    first = await deliver.deliver(await deliver.store.claim(notification()), 0)
+    first = await deliver.deliver(
+        await deliver.store.claim(pending_notification("team:support")), 0
+    )
     again = await deliver.store.claim(first.model_copy(update={"status": Status.PENDING}))
     assert again.status is Status.SENT  # the stored record wins over a re-decided one
     await deliver.deliver(again, 0)
@@ -152,7 +139,7 @@ async def test_after_the_last_retry_it_fails_and_is_dead_lettered(
     deliver: Harness, http: HttpReceiver, settings: Settings, catalog: Topics
 ) -> None:
     http.answers["/support"] = [500, 503, 502]
-    done = await deliver.deliver(await deliver.store.claim(notification()), 0)
+    done = await deliver.deliver(await deliver.store.claim(pending_notification("team:support")), 0)
     assert (done.status, done.attempts) == (Status.FAILED, 3)
     assert "HTTP 502" in (done.error or "")
     [dead] = await outcome_events(settings, catalog.notifications_failed, 1)
@@ -166,7 +153,7 @@ async def test_after_the_last_retry_it_fails_and_is_dead_lettered(
 
 async def test_a_client_error_is_not_retried(deliver: Harness, http: HttpReceiver) -> None:
     http.answers["/support"] = [422]
-    done = await deliver.deliver(await deliver.store.claim(notification()), 0)
+    done = await deliver.deliver(await deliver.store.claim(pending_notification("team:support")), 0)
     assert (done.status, done.attempts, len(http.requests)) == (Status.FAILED, 1, 1)
 
 
@@ -176,7 +163,7 @@ async def test_email_over_smtp_carries_the_notification_id(
     deliver.contacts["c1"] = Contact(
         emails=("sara@example.com",), preferred_channel="email", consent={"email": True}
     )
-    done = await deliver.deliver(await deliver.store.claim(notification("customer")), 0)
+    done = await deliver.deliver(await deliver.store.claim(pending_notification()), 0)
     assert (done.status, done.channel, done.masked_target) == (
         Status.SENT,
         "email",
@@ -193,7 +180,7 @@ async def test_sms_through_the_provider_api_carries_an_idempotency_key(
     deliver.contacts["c1"] = Contact(
         phones=("+989121234567",), preferred_channel="sms", consent={"sms": True}
     )
-    done = await deliver.deliver(await deliver.store.claim(notification("customer")), 0)
+    done = await deliver.deliver(await deliver.store.claim(pending_notification()), 0)
     [request] = http.accepted("/sms")
     assert request.headers["Idempotency-Key"] == done.id
     assert request.headers["Authorization"] == "Bearer tok"
@@ -209,7 +196,7 @@ async def test_without_consent_nothing_is_sent_and_the_suppression_is_recorded(
         preferred_channel="sms",
         consent={"sms": False},
     )
-    done = await deliver.deliver(await deliver.store.claim(notification("customer")), 0)
+    done = await deliver.deliver(await deliver.store.claim(pending_notification()), 0)
     assert (done.status, done.reason) == (
         Status.SUPPRESSED,
         "no consent for sms; no consent for email",

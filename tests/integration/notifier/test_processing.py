@@ -13,12 +13,14 @@ from pymongo.asynchronous.database import AsyncDatabase
 from services.notifier.adapters.outcomes import Outcomes
 from services.notifier.adapters.rules_file import parse_rules
 from services.notifier.adapters.store import NotifierStore
+from services.notifier.adapters.webhook_keys import MongoTeamKeys
 from services.notifier.bootstrap import make_channels
 from services.notifier.domain.customer import Contact
 from services.notifier.domain.notification import Status
 from services.notifier.service_layer.delivery import Deliverer
 from services.notifier.service_layer.processing import Item, Notifier
 from services.notifier.service_layer.timers import TimerRunner
+from services.notifier.service_layer.webhook_keys import Keyring
 from shared.events import Event, EventType
 from shared.mongo import Document
 from shared.settings import Settings
@@ -67,7 +69,8 @@ async def wired(
         return (await store.load_state(customer_id)).contact
 
     async with httpx.AsyncClient() as client:
-        channels = make_channels(rules, settings, client)
+        keys = Keyring(MongoTeamKeys(db), settings.webhook_secret.get_secret_value(), clock)
+        channels = make_channels(rules, keys, client)
         deliverer = Deliverer(
             rules, store, channels, Outcomes(producer, catalog), from_store, clock
         )

@@ -8,8 +8,10 @@ from pathlib import Path
 import httpx
 import orjson
 import pytest
+import uvicorn
 from aiokafka import AIOKafkaProducer
 
+from services.notifier.bootstrap import build_app as build_notifier
 from services.ops.health import service_urls
 from shared.settings import Settings
 from shared.topics import Topics
@@ -161,3 +163,43 @@ async def test_tail_follows_one_customer_only(
         "c360.interaction.call",
         "c360.interaction.purchase",
     ]
+
+
+async def test_a_team_key_is_rotated_shown_and_finished_from_the_command_line(
+    settings: Settings, tmp_path: Path
+) -> None:
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        "teams: {support: {webhook: 'http://127.0.0.1:9/support'}}\n"
+        "templates: {t: {subject: s, body: b}}\n"
+        "rules: [{id: r, when: {event: c360.interaction.purchase},"
+        " action: {template: t, target: 'team:support'}}]\n"
+    )
+    app = build_notifier(settings.model_copy(update={"notifier_rules_path": str(rules)}))
+    port = free_port()
+    # the admin API alone: key rotation needs the store, not the stream worker
+    server = uvicorn.Server(uvicorn.Config(app, port=port, lifespan="off", log_config=None))
+    serving = asyncio.create_task(server.serve())
+    notifier = {"C360_NOTIFIER_URL": f"http://127.0.0.1:{port}"}
+    try:
+        while not server.started:  # noqa: ASYNC110 - uvicorn offers a flag, not an event
+            await asyncio.sleep(0.05)
+        code, rotated = await c360(settings, "webhook-key", "rotate", "support", **notifier)
+        assert code == 0, rotated
+        secret = rotated.strip().splitlines()[-1]
+        assert secret in await app.state.keyring.signing_secrets("support")
+        assert "key initial also signs until" in rotated
+
+        code, shown = await c360(settings, "webhook-key", "show", "support", **notifier)
+        assert (code, "key initial also signs until" in shown, secret in shown) == (0, True, False)
+
+        code, finished = await c360(settings, "webhook-key", "finish", "support", **notifier)
+        assert code == 0, finished
+        assert await app.state.keyring.signing_secrets("support") == [secret]
+
+        code, refused = await c360(settings, "webhook-key", "rotate", "sales", **notifier)
+        assert code == 1
+        assert "404: no team 'sales'" in refused
+    finally:
+        server.should_exit = True
+        await serving

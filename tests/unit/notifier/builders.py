@@ -6,7 +6,9 @@ from typing import Any
 
 from services.notifier.adapters.rules_file import DEFAULT_RULES, parse_rules
 from services.notifier.domain.customer import Contact, CustomerState
-from services.notifier.domain.rules import RulesFile
+from services.notifier.domain.evaluation import Decision, notification_id
+from services.notifier.domain.notification import Notification, Origin, from_decision
+from services.notifier.domain.rules import QuietHours, RulesFile
 from shared.events import Event, EventType
 from tests.factories import make_event
 
@@ -63,3 +65,28 @@ def survey(csat: int | None = None, nps: int | None = None, at: datetime = T0) -
 
 def call(at: datetime = T0) -> Event:
     return event(EventType.CALL, {"direction": "inbound", "duration_seconds": 30}, at)
+
+
+def pending_notification(
+    target: str = "customer",
+    customer: str = "c1",
+    at: datetime | None = None,
+    quiet_hours: QuietHours | None = None,
+) -> Notification:
+    """A notification of rule `r` on a purchase, decided and not yet delivered."""
+    key = str(uuid.uuid4())
+    when = at or datetime.now(UTC)
+    decision = Decision(
+        notification_id=notification_id("r", key),
+        rule_id="r",
+        customer_id=customer,
+        occurrence_key=key,
+        occurrence_name="c360.interaction.purchase",
+        triggered_at=when,
+        target=target,
+        fallback=("email",),
+        subject="Hello",
+        body="Body",
+        quiet_hours=quiet_hours,
+    )
+    return from_decision(decision, Origin(topic="t", partition=0, offset=7), when)

@@ -1,17 +1,16 @@
 """The real `Deliverer` over fakes of its ports: routing, retries, permanent failures, quiet
 hours and redelivery of a finished notification."""
 
-import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 
 from services.notifier.adapters.rules_file import parse_rules
 from services.notifier.domain.customer import Contact
-from services.notifier.domain.evaluation import Decision, notification_id
-from services.notifier.domain.notification import Notification, Origin, Status, from_decision
+from services.notifier.domain.notification import Notification, Status
 from services.notifier.domain.rules import QuietHours
 from services.notifier.service_layer.delivery import Deliverer
 from services.notifier.service_layer.ports import DeliveryError
+from tests.unit.notifier.builders import pending_notification
 from tests.unit.notifier.fakes import FakeChannel, FakeDocuments, FakeOutcomes
 
 NOON = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
@@ -30,24 +29,6 @@ rules:
     {},
 )
 SARA = Contact(emails=("sara@example.com",), consent={"email": True}, timezone="UTC")
-
-
-def notification(quiet_hours: QuietHours | None = None) -> Notification:
-    key = str(uuid.uuid4())
-    decision = Decision(
-        notification_id=notification_id("r", key),
-        rule_id="r",
-        customer_id="c1",
-        occurrence_key=key,
-        occurrence_name="c360.interaction.purchase",
-        triggered_at=NOON,
-        target="customer",
-        fallback=("email",),
-        subject="Hello",
-        body="Body",
-        quiet_hours=quiet_hours,
-    )
-    return from_decision(decision, Origin(topic="t", partition=0, offset=7), NOON)
 
 
 @dataclass
@@ -73,7 +54,7 @@ class World:
 
 async def test_a_failed_attempt_is_retried_and_the_outcome_published_once() -> None:
     world = World(FakeChannel(DeliveryError("503 from the provider")))
-    done = await world.deliver(notification())
+    done = await world.deliver(pending_notification(at=NOON))
     assert (done.status, done.attempts, done.channel) == (Status.SENT, 2, "email")
     assert [n.id for _, n in world.channel.sent] == [done.id]
     assert world.outcomes.published == [done]
@@ -87,7 +68,7 @@ async def test_a_failed_attempt_is_retried_and_the_outcome_published_once() -> N
 
 async def test_a_permanent_failure_is_dead_lettered_and_not_retried() -> None:
     world = World(FakeChannel(DeliveryError("550 no such mailbox", permanent=True)))
-    done = await world.deliver(notification())
+    done = await world.deliver(pending_notification(at=NOON))
     assert (done.status, done.attempts, done.error) == (Status.FAILED, 1, "550 no such mailbox")
     assert [n.id for n in world.outcomes.dead_letters] == [done.id]
     assert world.outcomes.published == [done]
@@ -97,13 +78,15 @@ async def test_a_permanent_failure_is_dead_lettered_and_not_retried() -> None:
 async def test_no_consented_channel_suppresses_and_quiet_hours_defer() -> None:
     refused = Contact(emails=("x@example.com",), consent={"email": False})
     unreachable = World(FakeChannel(), contact=refused)
-    suppressed = await unreachable.deliver(notification())
+    suppressed = await unreachable.deliver(pending_notification(at=NOON))
     assert suppressed.status is Status.SUPPRESSED
     assert suppressed.reason
     assert unreachable.outcomes.published == [suppressed]
 
     quiet = World(FakeChannel())
-    deferred = await quiet.deliver(notification(QuietHours(start=time(9), end=time(17))), 3)
+    deferred = await quiet.deliver(
+        pending_notification(at=NOON, quiet_hours=QuietHours(start=time(9), end=time(17))), 3
+    )
     assert deferred.status is Status.PENDING
     assert deferred.deliver_after is not None
     assert deferred.deliver_after > NOON

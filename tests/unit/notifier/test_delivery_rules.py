@@ -83,7 +83,7 @@ def test_leap_day_birthdays_are_celebrated_on_28_february_in_other_years() -> No
 
 def test_a_signature_verifies_and_rejects_tampering_and_old_timestamps() -> None:
     body = b'{"notification_id": "n1"}'
-    header = sign("s3cret", body, 1_700_000_000)
+    header = sign(["s3cret"], body, 1_700_000_000)
     assert header.startswith("t=1700000000,v1=")
     assert verify("s3cret", body, header, now=1_700_000_100)
     assert not verify("s3cret", body + b" ", header, now=1_700_000_100)

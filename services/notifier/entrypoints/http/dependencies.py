@@ -6,6 +6,7 @@ from fastapi import Depends, Request
 
 from services.notifier.adapters.store import NotifierStore
 from services.notifier.domain.rules import RulesFile
+from services.notifier.service_layer.webhook_keys import Keyring
 
 
 def get_store(request: Request) -> NotifierStore:
@@ -18,5 +19,11 @@ def get_rules(request: Request) -> RulesFile:
     return rules
 
 
+def get_keyring(request: Request) -> Keyring:
+    keyring: Keyring = request.app.state.keyring
+    return keyring
+
+
 StoreDep = Annotated[NotifierStore, Depends(get_store)]
 RulesDep = Annotated[RulesFile, Depends(get_rules)]
+KeyringDep = Annotated[Keyring, Depends(get_keyring)]

@@ -1,0 +1,48 @@
+"""Placeholder secrets are for a local stack only: any other environment refuses to start."""
+
+import subprocess
+import sys
+
+import pytest
+from pydantic import ValidationError
+
+from shared.settings import DEV_SECRET, PLACEHOLDER_GUARDED, Settings
+from tests.infra import REPO, TEST_SECRETS
+
+
+def test_development_accepts_the_placeholders() -> None:
+    settings = Settings(environment="development")
+    assert settings.webhook_secret.get_secret_value() == DEV_SECRET
+
+
+@pytest.mark.parametrize("environment", ["test", "production"])
+@pytest.mark.parametrize("name", PLACEHOLDER_GUARDED)
+def test_outside_development_each_placeholder_is_refused_by_name(
+    environment: str, name: str
+) -> None:
+    values = {**TEST_SECRETS, name: DEV_SECRET}
+    with pytest.raises(ValidationError, match=f"C360_{name.upper()}"):
+        Settings(environment=environment, **values)
+
+
+def test_real_secrets_are_accepted_in_production() -> None:
+    assert Settings(environment="production", **TEST_SECRETS).environment == "production"
+
+
+def test_a_service_with_a_placeholder_stops_with_one_clear_line() -> None:
+    env = {"C360_ENVIRONMENT": "production", "C360_PSEUDONYM_KEY": "set", "PATH": ""}
+    env |= {"C360_SERVICE_CLIENT_SECRET": "set"}
+    done = subprocess.run(
+        [sys.executable, "-m", "services.notifier"],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        "c360: refusing to start: the development placeholder is still set in "
+        "C360_WEBHOOK_SECRET; "
+        "set real secrets (C360_ENVIRONMENT=production is not development)"
+    ]
