@@ -31,6 +31,7 @@ from shared.http.app import create_app
 from shared.kafka import check_producer, ensure_topics, make_producer
 from shared.logging import get_logger
 from shared.mongo import database, make_client, ping
+from shared.privacy.local import keyring
 from shared.settings import Settings
 from shared.topics import (
     CONTACTS,
@@ -91,6 +92,7 @@ def build_app(settings: Settings) -> FastAPI:
     topics = Topics.from_settings(settings)
     client = make_client(settings)
     store = NotifierStore(database(client, settings))
+    keys = keyring(settings, database(client, settings))
     runtime = Runtime()
 
     @contextlib.asynccontextmanager
@@ -110,7 +112,7 @@ def build_app(settings: Settings) -> FastAPI:
             )
             producer = runtime.producer = make_producer(settings)
             await producer.start()
-            outcomes = Outcomes(producer, topics)
+            outcomes = Outcomes(producer, topics, keys)
 
             contacts = ContactDirectory(store, projections)
             deliverer = Deliverer(
@@ -120,7 +122,7 @@ def build_app(settings: Settings) -> FastAPI:
             timers = TimerRunner(ruleset, store, notifier, deliverer, utc_now, topics.interactions)
             interval = ruleset.delivery.timer_scan_interval.total_seconds()
             runner = app.state.consumer = runtime.runner = notifier_runner(
-                settings, notifier, timers, producer, probe=lambda: ping(client)
+                settings, notifier, timers, producer, probe=lambda: ping(client), keys=keys
             )
             runtime.worker_task = asyncio.create_task(
                 run_worker(runner, timers, interval), name="notifier-worker"

@@ -23,6 +23,7 @@ from rich.table import Table
 
 from services.ops import deadletters, health, tail
 from services.ops.importing.command import import_history
+from services.ops.keys import keys
 from shared.auth.client import TokenRefused, demo_user_token, ops_token
 from shared.auth.roles import Role
 from shared.kafka import ensure_topics
@@ -36,6 +37,7 @@ app = typer.Typer(
 )
 dlq = typer.Typer(help="Inspect dead letters and send them back through ingress.")
 app.add_typer(dlq, name="dlq")
+app.add_typer(keys, name="keys")
 app.command("import")(import_history)
 
 
