@@ -5,28 +5,20 @@ from typing import Any
 import orjson
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from shared.mongo import make_client
-from shared.privacy.local import keyring
-from shared.privacy.sealing import open_sealed, sealed_by
+from shared.privacy.sealing import sealed_by
 from shared.settings import Settings
 from shared.topics import Topics
+from tests.opening import open_documents
 
 
 async def contact_records(settings: Settings) -> list[dict[str, Any]]:
     """Every record on the contacts topic so far: key, partition, offset and the event (its
     sealed personal fields opened, as a consumer reads them; `sealed` says they were)."""
     found = await _raw_records(settings)
-    client = make_client(settings)
-    keys = keyring(settings, client[settings.database])
-    try:
-        for record in found:
-            kid = sealed_by(record["event"])
-            record["sealed"] = kid is not None
-            if kid is not None:
-                await keys.key(kid)
-                record["event"] = open_sealed(record["event"], keys.cached)
-    finally:
-        await client.close()
+    opened = await open_documents(settings, [r["event"] for r in found])
+    for record, event in zip(found, opened, strict=True):
+        record["sealed"] = sealed_by(record["event"]) is not None
+        record["event"] = event
     return found
 
 
