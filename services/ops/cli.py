@@ -297,5 +297,26 @@ def erase(
     )
 
 
+@app.command("export")
+def export(
+    customer: Annotated[str, typer.Argument(help="the customer id")],
+) -> None:
+    """Print everything the contacts service holds on CUSTOMER as JSON (subject access, GDPR
+    articles 15 and 20); signs in as the privacy officer, and the read is audited."""
+    settings = Settings()
+    url = f"{settings.contacts_url.rstrip('/')}/v1/contacts/{customer}/export"
+    try:
+        bearer = ops_token(settings, Role.PRIVACY_OFFICER) if settings.auth_enabled else ""
+        headers = {"authorization": f"Bearer {bearer}"} if bearer else {}
+        answer = httpx.get(url, headers=headers, timeout=60)
+    except (TokenRefused, httpx.HTTPError) as exc:
+        console.print(f"[red]export failed: {exc}[/]")
+        raise typer.Exit(1) from exc
+    if answer.status_code >= 400:
+        console.print(f"[red]{answer.status_code}: {answer.json().get('title', answer.text)}[/]")
+        raise typer.Exit(1)
+    print(orjson.dumps(answer.json(), option=orjson.OPT_INDENT_2).decode())
+
+
 if __name__ == "__main__":
     app()
