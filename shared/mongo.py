@@ -16,7 +16,7 @@ two stores differ, the work-around lives here, named for what it works around:
 import asyncio
 import enum
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncGenerator, Mapping, Sequence
 from typing import Any
 
 from pymongo import AsyncMongoClient
@@ -109,7 +109,10 @@ async def store_dialect(client: AsyncMongoClient[Document]) -> Dialect:
 
 
 async def read_by_ids(
-    collection: AsyncCollection[Document], ids: Sequence[Any], dialect: Dialect | None = None
+    collection: AsyncCollection[Document],
+    ids: Sequence[Any],
+    dialect: Dialect | None = None,
+    projection: Mapping[str, int] | None = None,
 ) -> dict[Any, Document]:
     """The documents with these `_id`s (absent ones left out), by `_id`."""
     wanted = list(dict.fromkeys(ids))
@@ -117,9 +120,31 @@ async def read_by_ids(
         return {}
     dialect = dialect or await store_dialect(collection.database.client)
     if dialect is Dialect.MONGODB:
-        return {doc["_id"]: doc async for doc in collection.find({"_id": {"$in": wanted}})}
-    found = await asyncio.gather(*(collection.find_one({"_id": i}) for i in wanted))
-    return {doc["_id"]: doc for doc in found if doc is not None}
+        found = collection.find({"_id": {"$in": wanted}}, projection)
+        return {doc["_id"]: doc async for doc in found}
+    one_each = await asyncio.gather(*(collection.find_one({"_id": i}, projection) for i in wanted))
+    return {doc["_id"]: doc for doc in one_each if doc is not None}
+
+
+async def scan(
+    collection: AsyncCollection[Document],
+    projection: Mapping[str, int] | None = None,
+    chunk: int = 500,
+) -> AsyncGenerator[Document, None]:
+    """Every document of `collection`, `chunk` at a time, with no query left open in between.
+
+    A long scan whose caller writes as it goes (a back-fill) must not hold one cursor open: on
+    FerretDB v1 its PostgreSQL query then stays open for minutes, and while it did the whole store
+    stopped answering other clients. So the ids are read to the end first (one short query), then
+    the documents by `_id`. Documents created after the ids were read are not included.
+    """
+    ids = [doc["_id"] for doc in await collection.find({}, {"_id": 1}).to_list()]
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        found = await read_by_ids(collection, part, projection=projection)
+        for document_id in part:
+            if document_id in found:
+                yield found[document_id]
 
 
 def is_busy_writer(exc: BaseException) -> bool:

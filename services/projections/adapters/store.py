@@ -5,7 +5,7 @@ while reads stay on the active one (`projection_generations`, `_id` "active").
 """
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
@@ -16,7 +16,7 @@ from services.projections.domain.records import assemble_days, stored_parts
 from services.projections.domain.state import CustomerState
 from services.projections.domain.timeline import Day, Entry, bucket_id
 from shared.concurrency import together
-from shared.mongo import Document, VersionConflict
+from shared.mongo import Document, VersionConflict, scan
 
 GENERATIONS = "projection_generations"
 FIRST_GENERATION = "g1"
@@ -88,10 +88,10 @@ class ProjectionStore:
             {"$set": {"segments": list(segments), "revision": expected_revision + 1}},
         )
 
-    async def scan_states(self, batch_size: int = 1000) -> AsyncIterator[CustomerState]:
-        """Every customer's state, without its timeline (a back-fill's full scan)."""
-        docs = self.customers.find({}, {"head": 0, "timeline": 0}, batch_size=batch_size)
-        async for doc in docs:
+    async def scan_states(self, batch_size: int = 500) -> AsyncGenerator[CustomerState, None]:
+        """Every customer's state, without its timeline (a back-fill's full scan, which writes
+        as it goes: `shared.mongo.scan` holds no query open meanwhile)."""
+        async for doc in scan(self.customers, {"head": 0, "timeline": 0}, chunk=batch_size):
             yield CustomerState.model_validate(_without_id(doc))
 
     async def load_days(self, state: CustomerState, parts: dict[str, int]) -> dict[str, Day]:

@@ -19,10 +19,27 @@ from shared.mongo import (
     insert_new,
     is_busy_writer,
     read_by_ids,
+    scan,
     store_dialect,
 )
 
 pytestmark = pytest.mark.integration
+
+
+async def test_a_scan_reads_every_document_once_while_the_caller_writes(
+    db: AsyncDatabase[Document],
+) -> None:
+    entries = db["scanned"]
+    await entries.insert_many([{"_id": f"k{n:03}", "n": n, "big": "x" * 100} for n in range(120)])
+    seen: list[str] = []
+    async for doc in scan(entries, {"big": 0}, chunk=50):
+        assert "big" not in doc
+        seen.append(doc["_id"])
+        # a back-fill writes as it scans: a collection created meanwhile, and the scanned one
+        await db["written"].insert_one({"of": doc["_id"]})
+        await entries.update_one({"_id": doc["_id"]}, {"$set": {"seen": True}})
+    assert sorted(seen) == [f"k{n:03}" for n in range(120)]
+    assert await db["written"].count_documents({}) == 120
 
 
 @pytest.mark.parametrize("dialect", list(Dialect))
