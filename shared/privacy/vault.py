@@ -16,7 +16,7 @@ from typing import Protocol
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
-from shared.mongo import Document
+from shared.mongo import Document, scan
 from shared.privacy.sealing import KEY_BYTES, decrypt, encrypt, new_data_key
 
 COLLECTION = "data_keys"
@@ -98,7 +98,7 @@ class MongoKeyVault:
     async def rotate(self) -> tuple[int, int]:
         """Re-wrap every live key under the current KEK: (re-wrapped, already current)."""
         rewrapped = current = 0
-        async for doc in self.keys.find({}):
+        async for doc in scan(self.keys):  # no cursor held open while it writes
             if "wrapped" not in doc:
                 continue
             if doc["kek"] == self.kek.current_id:
