@@ -8,7 +8,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET = "change-me"
 # Secrets that may keep the placeholder only in `development` (a local stack).
-PLACEHOLDER_GUARDED = ("webhook_secret", "pseudonym_key", "service_client_secret")
+PLACEHOLDER_GUARDED = ("webhook_secret", "pseudonym_key", "service_client_secret", "data_kek")
 
 
 class Settings(BaseSettings):
@@ -157,6 +157,17 @@ class Settings(BaseSettings):
         default=SecretStr(DEV_SECRET), description="keys the pseudonyms analysts see"
     )
     audit_batch_size: int = Field(default=500, ge=1, description="audit events sent at once")
+    data_kek: SecretStr = Field(
+        default=SecretStr(DEV_SECRET),
+        description="the key-encryption key wrapping every customer's data key (base64, 32 bytes)",
+    )
+    data_kek_id: str = Field(default="local-1", min_length=1, description="names data_kek")
+    data_kek_retired: dict[str, SecretStr] = Field(
+        default_factory=dict, description="older KEKs by id, to unwrap until `keys rotate-kek`"
+    )
+    data_key_cache_seconds: float = Field(
+        default=300.0, ge=0, description="how long a process trusts a data key it has read"
+    )
 
     @property
     def jwks_url(self) -> str:

@@ -30,6 +30,7 @@ from shared.consuming import BatchRunner
 from shared.http.app import create_app
 from shared.kafka import check_producer, ensure_topics, make_producer
 from shared.mongo import database, make_client, ping
+from shared.privacy.local import keyring
 from shared.settings import Settings
 from shared.topics import DEADLETTER, INGRESS, INTERACTIONS, Topics
 
@@ -87,7 +88,9 @@ def build_app(
         app.state.max_future_skew = max_future_skew
         ingestion = app.state.ingestion = Ingestion(
             contacts,
-            KafkaInteractionLog(producer, topics.interactions, topics.marketing),
+            KafkaInteractionLog(
+                producer, topics.interactions, topics.marketing, keyring(settings, db)
+            ),
             grouped,
             takeover_after_s=settings.interactions_claim_takeover_seconds,
         )

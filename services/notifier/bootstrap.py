@@ -39,6 +39,7 @@ from shared.http.app import create_app
 from shared.kafka import check_producer, ensure_topics, make_producer
 from shared.logging import get_logger
 from shared.mongo import database, make_client, ping
+from shared.privacy.local import keyring as data_keyring
 from shared.settings import Settings
 from shared.topics import (
     CONTACTS,
@@ -97,11 +98,12 @@ def build_app(settings: Settings) -> FastAPI:
     topics = Topics.from_settings(settings)
     client = make_client(settings)
     store = NotifierStore(database(client, settings))
-    keyring = Keyring(
+    webhook_keyring = Keyring(
         MongoTeamKeys(database(client, settings)),
         settings.webhook_secret.get_secret_value(),
         utc_now,
     )
+    keys = data_keyring(settings, database(client, settings))
     runtime = Runtime()
 
     @contextlib.asynccontextmanager
@@ -121,17 +123,22 @@ def build_app(settings: Settings) -> FastAPI:
             )
             producer = runtime.producer = make_producer(settings)
             await producer.start()
-            outcomes = Outcomes(producer, topics)
+            outcomes = Outcomes(producer, topics, keys)
 
             contacts = ContactDirectory(store, projections)
             deliverer = Deliverer(
-                ruleset, store, make_channels(ruleset, keyring, http), outcomes, contacts, utc_now
+                ruleset,
+                store,
+                make_channels(ruleset, webhook_keyring, http),
+                outcomes,
+                contacts,
+                utc_now,
             )
             notifier = Notifier(ruleset, store, deliverer, utc_now)
             timers = TimerRunner(ruleset, store, notifier, deliverer, utc_now, topics.interactions)
             interval = ruleset.delivery.timer_scan_interval.total_seconds()
             runner = app.state.consumer = runtime.runner = notifier_runner(
-                settings, notifier, timers, producer, probe=lambda: ping(client)
+                settings, notifier, timers, producer, probe=lambda: ping(client), keys=keys
             )
             runtime.worker_task = asyncio.create_task(
                 run_worker(runner, timers, interval), name="notifier-worker"
@@ -164,7 +171,7 @@ def build_app(settings: Settings) -> FastAPI:
     )
     app.state.store = store
     app.state.rules = ruleset
-    app.state.keyring = keyring
+    app.state.keyring = webhook_keyring
     app.state.webhook_key_overlap = timedelta(hours=settings.webhook_key_overlap_hours)
     return app
 

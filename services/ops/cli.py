@@ -22,6 +22,7 @@ from rich.table import Table
 
 from services.ops import deadletters, health, tail
 from services.ops.importing.command import import_history
+from services.ops.keys import keys
 from services.ops.service_calls import call_service
 from services.ops.webhook_keys import webhook_key
 from shared.auth.client import TokenRefused, demo_user_token
@@ -38,6 +39,7 @@ app = typer.Typer(
 dlq = typer.Typer(help="Inspect dead letters and send them back through ingress.")
 app.add_typer(dlq, name="dlq")
 app.add_typer(webhook_key, name="webhook-key")
+app.add_typer(keys, name="keys")
 app.command("import")(import_history)
 
 
@@ -282,6 +284,18 @@ def erase(
         f"erased {customer}: contact.erased is published; the views drop the personal data"
         " as the projector folds it in"
     )
+
+
+@app.command("export")
+def export(
+    customer: Annotated[str, typer.Argument(help="the customer id")],
+) -> None:
+    """Print everything the contacts service holds on CUSTOMER as JSON (subject access, GDPR
+    articles 15 and 20); signs in as the privacy officer, and the read is audited."""
+    settings = Settings()
+    path = f"/v1/contacts/{customer}/export"
+    held = call_service(settings, settings.contacts_url, Role.PRIVACY_OFFICER, "GET", path)
+    print(orjson.dumps(held, option=orjson.OPT_INDENT_2).decode())
 
 
 if __name__ == "__main__":

@@ -50,6 +50,7 @@ POLICY: Mapping[str, Mapping[str, Rule]] = {
         "GET /v1/contacts/{customer_id}/history": allow(
             SUPERVISOR, PRIVACY, ADMIN, audit="contact.history"
         ),
+        "GET /v1/contacts/{customer_id}/export": allow(PRIVACY, ADMIN, audit="contact.export"),
         "POST /v1/contacts/{customer_id}/identities": allow(AGENT, SUPERVISOR, ADMIN),
         "GET /v1/identities/{kind}/{value}": allow(*PERSON_READERS, audit="identity.lookup"),
         "POST /v1/identities/resolve": allow(AGENT, SUPERVISOR, ADMIN),

@@ -17,6 +17,7 @@ from shared.events.notifications import NotificationEvent
 from shared.events.segments import SegmentEvent
 from shared.events.types import EventType
 from shared.events.upcasting import upcast_data
+from shared.privacy.sealing import SEALED, KeyLookup, open_sealed
 
 Event = (
     InteractionEvent
@@ -63,11 +64,16 @@ def _field_errors(exc: ValidationError) -> list[FieldError]:
     ]
 
 
-def parse_event(obj: Any, context: Mapping[str, Any] | None = None) -> Event:
+def parse_event(
+    obj: Any, context: Mapping[str, Any] | None = None, keys: KeyLookup | None = None
+) -> Event:
     """Validate one structured-mode CloudEvent (already JSON-decoded), upcasting old data.
-    The door passes `shared.events.text.door_context` to refuse times in the future."""
+    The door passes `shared.events.text.door_context` to refuse times in the future. Sealed
+    personal fields are opened with `keys`; without the key the event reads anonymous."""
     if not isinstance(obj, Mapping):
         raise InvalidEvent("not_an_object", "a CloudEvent must be a JSON object")
+    if SEALED in obj:
+        obj = open_sealed(dict(obj), keys)
     raw_type = obj.get("type")
     try:
         event_type = EventType(str(raw_type))
@@ -112,15 +118,18 @@ def decode_json(raw: bytes | str) -> Any:
         raise InvalidEvent("malformed_json", f"not valid JSON: {exc}") from None
 
 
-def decode_event(raw: bytes | str, context: Mapping[str, Any] | None = None) -> Event:
+def decode_event(
+    raw: bytes | str, context: Mapping[str, Any] | None = None, keys: KeyLookup | None = None
+) -> Event:
     """Parse one structured-mode CloudEvent from JSON bytes."""
-    return parse_event(decode_json(raw), context)
+    return parse_event(decode_json(raw), context, keys)
 
 
 def decode_kafka_record(
     value: bytes | None,
     headers: Iterable[tuple[str, bytes]],
     context: Mapping[str, Any] | None = None,
+    keys: KeyLookup | None = None,
 ) -> Event:
     """A Kafka record in structured mode, or in binary mode (attributes in `ce_` headers)."""
     if value is None:
@@ -131,8 +140,8 @@ def decode_kafka_record(
         if name.startswith("ce_") and raw is not None
     }
     if "specversion" not in attributes:
-        return decode_event(value, context)
-    return parse_event({**attributes, "data": decode_json(value)}, context)
+        return decode_event(value, context, keys)
+    return parse_event({**attributes, "data": decode_json(value)}, context, keys)
 
 
 def _header_text(name: str, raw: bytes) -> str:

@@ -24,6 +24,7 @@ ORDER = [
     "kpis",
     "auth",
     "import",
+    "privacy",
 ]
 ALIASES = {"import": "history_import"}  # `import` cannot name a Python module
 RESULTS = Path(__file__).resolve().parents[2] / ".c360" / "bench"

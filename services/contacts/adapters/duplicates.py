@@ -57,6 +57,11 @@ class PossibleDuplicates:
     async def mark(self, a: str, b: str, status: DuplicateStatus) -> None:
         await self.records.update_one({"_id": pair_id(a, b)}, {"$set": {"status": status.value}})
 
+    async def forget(self, customer_id: str) -> None:
+        """An erased customer's possible duplicates go: they name its identifiers."""
+        for doc in await self.listing(customer_id):
+            await self.records.delete_one({"_id": doc["_id"]})
+
     async def listing(self, customer_id: str | None = None) -> list[Document]:
         """Every record (or one customer's), newest first; the collection is small."""
         found = [doc async for doc in self.records.find({})]

@@ -70,6 +70,17 @@ class ContactJournal:
         doc = await self.contacts.find_one({"_id": customer_id})
         return None if doc is None else ContactState.model_validate(_without_id(doc))
 
+    async def forget(self, state: ContactState) -> None:
+        """After an erasure: destroy the customer's data key, so every sealed copy in the log
+        and its replays is unreadable, and strip the journal's earlier commits to stubs."""
+        await self.outbox.keyring.destroy(state.customer_id)
+        for version in range(1, state.version):  # by _id
+            stub = {"erased": True}
+            await self.events.replace_one({"_id": f"{state.customer_id}:{version}"}, stub)
+        # The erase commit stays (the fact of the erasure); the identifiers it released go.
+        erase_commit = {"_id": f"{state.customer_id}:{state.version}"}
+        await self.events.update_one(erase_commit, {"$set": {"index": []}})
+
     async def history(self, state: ContactState, limit: int = 200) -> list[dict[str, Any]]:
         """The customer's events as CloudEvents, oldest first (the newest `limit`)."""
         return await contact_history(self, state, limit)

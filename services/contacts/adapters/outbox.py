@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.partitioner import DefaultPartitioner
 from prometheus_client import Counter
@@ -27,6 +28,7 @@ from shared.events import STRUCTURED_HEADERS
 from shared.logging import get_logger
 from shared.mongo import Document
 from shared.position import Position
+from shared.privacy.local import keyring as local_keyring
 from shared.settings import Settings
 from shared.topics import Topics
 
@@ -66,6 +68,7 @@ class Outbox:
         self.topic = Topics.from_settings(settings).contacts
         self.lease_s = lease_s
         self.run_id = new_event_id()
+        self.keyring = local_keyring(settings, db)  # personal fields leave sealed
         self._valid_until = 0.0
         self._end_offsets: dict[int, int] = {}
         self._offsets_reader: AIOKafkaConsumer | None = None
@@ -127,6 +130,8 @@ class Outbox:
     ) -> Position:
         """Send and wait for acks=all; refuses once the lease (of `run`, if given) lapsed."""
         self.check_lease(run)
+        value = await self.keyring.seal_document(orjson.loads(value))
+        self.check_lease(run)  # a vault round trip may have outlived the lease
         sent = await self.producer.send_and_wait(
             self.topic, value, key=key.encode(), partition=partition, headers=STRUCTURED_HEADERS
         )

@@ -10,12 +10,20 @@ from services.contacts.entrypoints.schemas import (
     ContactCreate,
     ContactPublic,
     ContactUpdate,
+    SubjectAccessExport,
 )
 from services.contacts.service_layer.contacts import Written
+from shared.events import EventType
 from shared.events.customer import Consent, ProfileChanges, utc_now
 from shared.events.text import SafeText
 
 router = APIRouter(prefix="/v1/contacts", tags=["contacts"])
+EXPORT_HISTORY_LIMIT = 100_000
+HELD_ELSEWHERE = {
+    "timeline": "projections API: GET /v1/customers/{customer_id}/timeline",
+    "view": "projections API: GET /v1/customers/{customer_id}",
+    "access_audit": "topic c360.audit (events whose customer is this id)",
+}
 CustomerId = Annotated[
     SafeText, Path(min_length=1, max_length=64, examples=["c_01j9z8k2m4p6r8t0v2x4"])
 ]
@@ -82,6 +90,22 @@ async def contact_history(
 ) -> list[dict[str, Any]]:
     """The contact's own events as CloudEvents, oldest first (the newest `limit`)."""
     return await contacts.history(customer_id, limit)
+
+
+@router.get("/{customer_id}/export")
+async def export_contact(customer_id: CustomerId, contacts: ContactsDep) -> SubjectAccessExport:
+    """Subject access (GDPR art. 15 and 20): one machine-readable document of the contact's
+    profile, identifiers, consent history with legal basis and every event; audited."""
+    state = await contacts.load(customer_id, follow=False)
+    history = await contacts.history(customer_id, EXPORT_HISTORY_LIMIT)
+    return SubjectAccessExport(
+        customer_id=customer_id,
+        exported_at=utc_now(),
+        contact=ContactPublic.of(state),
+        consent_history=[e for e in history if e["type"] == EventType.CONSENT_CHANGED.value],
+        history=history,
+        held_elsewhere=HELD_ELSEWHERE,
+    )
 
 
 @router.delete("/{customer_id}")

@@ -213,3 +213,18 @@ class ResolutionPublic(BaseModel):
 
 class ResolveBatchPublic(BaseModel):
     results: list[ResolutionPublic]
+
+
+class SubjectAccessExport(BaseModel):
+    """Everything the contacts service holds on a person (GDPR articles 15 and 20)."""
+
+    customer_id: str
+    exported_at: datetime
+    contact: ContactPublic = Field(description="profile, identifiers and current consent")
+    consent_history: list[dict[str, Any]] = Field(
+        description="every consent change with its legal basis, oldest first"
+    )
+    history: list[dict[str, Any]] = Field(description="the contact's own events, oldest first")
+    held_elsewhere: dict[str, str] = Field(
+        description="where the rest of the person's data is read (same privacy-officer role)"
+    )

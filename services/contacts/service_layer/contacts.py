@@ -114,7 +114,10 @@ class Contacts:
                 raise RuleViolation("customer_id", f"unmerge or erase {merged} first")
             return await self.commit(state, changes.erase(state, reason, datetime.now(UTC)))
 
-        return await retry_on_conflict(attempt)
+        written = await retry_on_conflict(attempt)
+        await self.store.journal.forget(written.state)
+        await self.store.duplicates.forget(customer_id)
+        return written
 
     async def history(self, customer_id: str, limit: int) -> list[dict[str, Any]]:
         """The contact's own events (not its survivor's), oldest first."""

@@ -23,6 +23,10 @@ class Journal(Protocol):
         """Commit, publish and apply; raises Conflict if another writer got there first."""
         ...
 
+    async def forget(self, state: ContactState) -> None:
+        """Destroy the data key of an erased contact and its journal's personal data."""
+        ...
+
     async def history(self, state: ContactState, limit: int = 200) -> list[dict[str, Any]]:
         """The customer's own events as CloudEvents, oldest first (the newest `limit`)."""
         ...
@@ -54,6 +58,8 @@ class DuplicateRecords(Protocol):
         ...
 
     async def mark(self, a: str, b: str, status: DuplicateStatus) -> None: ...
+
+    async def forget(self, customer_id: str) -> None: ...
 
 
 class ContactDocuments(Protocol):

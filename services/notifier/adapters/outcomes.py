@@ -17,6 +17,7 @@ from shared.events import (
 )
 from shared.events.envelope import Envelope
 from shared.kafka import dead_letter_headers
+from shared.privacy.keyring import Keyring
 from shared.topics import Topics
 
 SOURCE = "services/notifier"
@@ -54,15 +55,19 @@ def outcome_event(notification: Notification) -> Envelope:
 
 
 class Outcomes:
-    def __init__(self, producer: AIOKafkaProducer, topics: Topics) -> None:
+    def __init__(
+        self, producer: AIOKafkaProducer, topics: Topics, keys: Keyring | None = None
+    ) -> None:
         self.producer = producer
         self.topics = topics
+        self.keys = keys  # seals the recipient with the customer's key
 
     async def publish(self, notification: Notification) -> None:
         event = outcome_event(notification)
+        value = encode_event(event) if self.keys is None else await self.keys.encode(event)
         await self.producer.send_and_wait(
             self.topics.notifications,
-            encode_event(event),
+            value,
             key=notification.customer_id.encode(),
             headers=STRUCTURED_HEADERS,
         )

@@ -82,3 +82,20 @@ def from_decision(decision: Decision, origin: Origin, now: datetime) -> Notifica
         origin=origin,
         created_at=now,
     )
+
+
+ERASED_TEXT = "[erased]"
+
+
+def forget_person(notification: Notification) -> Notification:
+    """The record kept after the customer's erasure: rule, channel, status and times, but no
+    recipient, subject or body."""
+    return notification.model_copy(
+        update={
+            "target": ERASED_TEXT,
+            "subject": ERASED_TEXT,
+            "body": ERASED_TEXT,
+            "masked_target": None,
+            "error": None,
+        }
+    )

@@ -31,6 +31,7 @@ from shared.events import (
 )
 from shared.kafka import MAX_RECORD_BYTES
 from shared.logging import get_logger
+from shared.privacy.keyring import Keyring
 from shared.settings import Settings
 from shared.topics import Topics
 
@@ -52,8 +53,15 @@ def customer_of(event: Event, record: Record) -> str | None:
 
 
 class NotifierHandler:
-    def __init__(self, notifier: Notifier, dead_letters: DeadLetterSink, topics: Topics) -> None:
+    def __init__(
+        self,
+        notifier: Notifier,
+        dead_letters: DeadLetterSink,
+        topics: Topics,
+        keys: Keyring | None = None,
+    ) -> None:
         self.notifier, self.dead_letters, self.topics = notifier, dead_letters, topics
+        self.keys = keys  # opens sealed personal fields; without it events read anonymous
         self.limit = asyncio.Semaphore(CUSTOMER_CONCURRENCY)
 
     async def handle(self, records: Sequence[Record]) -> None:
@@ -75,7 +83,10 @@ class NotifierHandler:
 
     async def _decode(self, record: Record) -> tuple[str, Event] | None:
         try:
-            event = decode_kafka_record(record.value, record.headers)
+            if self.keys is None:
+                event = decode_kafka_record(record.value, record.headers)
+            else:
+                event = await self.keys.decode_record(record.value, record.headers)
         except InvalidEvent as exc:
             await self.dead_letters.reject(record, exc.kind, str(exc))
             return None
@@ -94,6 +105,7 @@ def notifier_runner(
     timers: TimerRunner,
     producer: AIOKafkaProducer,
     probe: Probe | None = None,
+    keys: Keyring | None = None,
 ) -> BatchRunner:
     topics = Topics.from_settings(settings)
     dead_letters = KafkaDeadLetters(producer, topics.deadletter, CONSUMER, MAX_RECORD_BYTES)
@@ -104,7 +116,7 @@ def notifier_runner(
         drain_first=[topics.contacts],
         stall_after_s=settings.stall_after_s,
     )
-    handler = NotifierHandler(notifier, dead_letters, topics)
+    handler = NotifierHandler(notifier, dead_letters, topics, keys)
     return BatchRunner(
         settings, options, handler, dead_letters, on_assigned=timers.forget, probe=probe
     )

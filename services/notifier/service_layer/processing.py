@@ -15,7 +15,12 @@ from services.notifier import metrics
 from services.notifier.domain.customer import Contact, CustomerState
 from services.notifier.domain.evaluation import evaluate
 from services.notifier.domain.fold import advance, is_new
-from services.notifier.domain.notification import Notification, Origin, from_decision
+from services.notifier.domain.notification import (
+    Notification,
+    Origin,
+    forget_person,
+    from_decision,
+)
 from services.notifier.domain.occurrence import Occurrence, from_event
 from services.notifier.domain.rules import RulesFile
 from services.notifier.domain.schedule import Timer, birthday_key, sla_timers
@@ -89,8 +94,18 @@ class Notifier:
                 continue  # a call or a note the rules ignore: nothing worth a write
             self._schedule(state, after, event, record.partition, work)
             state = after
+        if _erased(state) and not _erased(loaded):  # before the state is saved: a crash redoes it
+            await self.forget_notifications((*loaded.notification_ids, *state.notification_ids))
         if state != loaded:
             await self.apply(state, work)
+
+    async def forget_notifications(self, notification_ids: tuple[str, ...]) -> None:
+        """After an erasure the stored notifications keep no recipient, subject or body (the
+        erased state remembers none, so the ids come from the state before)."""
+        for notification_id in dict.fromkeys(notification_ids):
+            stored = await self.store.get(notification_id)
+            if stored is not None:
+                await self.store.save(forget_person(stored))
 
     def decide(
         self, state: CustomerState, occurrence: Occurrence, origin: Origin, work: Work
@@ -134,3 +149,7 @@ class Notifier:
 
         await self.deliverer.deliver_all([(n, p) for n, p in claimed if n.needs_work], in_hand)
         await self.store.save_state(state)
+
+
+def _erased(state: CustomerState) -> bool:
+    return state.contact is not None and state.contact.erased

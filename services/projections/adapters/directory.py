@@ -51,6 +51,17 @@ async def _write_if_newer(
     await coll.replace_one({"_id": doc_id}, {**fields, "stamp": key}, upsert=True)
 
 
+async def _release(coll: AsyncCollection[Document], doc_id: str, stamp: Stamp, owner: str) -> None:
+    """Erasure: the entry goes (its `_id` is the identifier itself, so none may stay at rest),
+    while it still belongs to `owner` and nothing newer was written."""
+    current = await coll.find_one({"_id": doc_id})
+    if current is None or current.get("customer_id") != owner:
+        return
+    if current.get("stamp", "") >= stamp_key(stamp):
+        return
+    await coll.delete_one({"_id": doc_id})
+
+
 async def apply_effects(store: "ProjectionStore", effects: Sequence[Effect]) -> None:
     """Write what a customer's contact events tell other documents, in event order."""
     for effect in effects:
@@ -60,7 +71,7 @@ async def apply_effects(store: "ProjectionStore", effects: Sequence[Effect]) -> 
             case IdentityClaimed(key=k, customer_id=c, stamp=st):
                 await _write_if_newer(store.identities, k, st, {"customer_id": c})
             case IdentityReleased(key=k, customer_id=c, stamp=st):
-                await _write_if_newer(store.identities, k, st, {"customer_id": None}, owner=c)
+                await _release(store.identities, k, st, owner=c)
             case NameChanged(customer_id=c, name=n, stamp=st):
                 fields = {"name": n, "name_key": (n or "").casefold()}
                 await _write_if_newer(store.names, c, st, fields)

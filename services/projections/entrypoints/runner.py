@@ -26,6 +26,7 @@ from shared.consuming.errors import error_text, is_dependency_down
 from shared.kafka import MAX_RECORD_BYTES
 from shared.logging import get_logger
 from shared.mongo import Document
+from shared.privacy.local import keyring
 from shared.settings import Settings
 from shared.topics import Topics
 
@@ -79,6 +80,7 @@ def make_runner(
         between_writes=pause_from_env(),
         concurrency=settings.projections_write_concurrency,
         segments=tracker,
+        keys=keyring(settings, db),
     )
     options = RunnerOptions(
         name=CONSUMER,

@@ -33,6 +33,7 @@ from shared.events.analytics import AnalyticsScored
 from shared.events.contacts import ContactEvent
 from shared.events.notifications import NotificationEvent
 from shared.mongo import VersionConflict, is_busy_writer
+from shared.privacy.keyring import Keyring
 from shared.topics import Topics
 
 # Customers written at once per batch (`C360_PROJECTIONS_WRITE_CONCURRENCY`). MongoDB and
@@ -67,6 +68,7 @@ class Projector:
         between_writes: BetweenWrites | None = None,
         concurrency: int = DEFAULT_CONCURRENCY,
         segments: SegmentTracker | None = None,
+        keys: Keyring | None = None,
     ) -> None:
         self.store = store
         self.dead_letters = dead_letters
@@ -74,6 +76,7 @@ class Projector:
         self.limit = asyncio.Semaphore(concurrency)
         self.between_writes = between_writes  # a test's fault point, None in production
         self.segments = segments
+        self.keys = keys  # opens sealed personal fields; without it events read anonymous
 
     def catalog_name(self, topic: str) -> str:
         """`interactions`, `contacts` or `notifications`: positions survive a prefix change."""
@@ -98,7 +101,10 @@ class Projector:
 
     async def _decode(self, raw: Record) -> tuple[str, SourceRecord] | None:
         try:
-            event = decode_kafka_record(raw.value, raw.headers)
+            if self.keys is None:
+                event = decode_kafka_record(raw.value, raw.headers)
+            else:
+                event = await self.keys.decode_record(raw.value, raw.headers)
         except InvalidEvent as exc:
             await self.dead_letters.reject(raw, exc.kind, str(exc))
             return None

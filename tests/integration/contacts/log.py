@@ -5,12 +5,24 @@ from typing import Any
 import orjson
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from shared.privacy.sealing import sealed_by
 from shared.settings import Settings
 from shared.topics import Topics
+from tests.opening import open_documents
 
 
 async def contact_records(settings: Settings) -> list[dict[str, Any]]:
-    """Every record on the contacts topic so far: key, partition, offset and the event."""
+    """Every record on the contacts topic so far: key, partition, offset and the event (its
+    sealed personal fields opened, as a consumer reads them; `sealed` says they were)."""
+    found = await _raw_records(settings)
+    opened = await open_documents(settings, [r["event"] for r in found])
+    for record, event in zip(found, opened, strict=True):
+        record["sealed"] = sealed_by(record["event"]) is not None
+        record["event"] = event
+    return found
+
+
+async def _raw_records(settings: Settings) -> list[dict[str, Any]]:
     topic = Topics.from_settings(settings).contacts
     consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap)
     await consumer.start()

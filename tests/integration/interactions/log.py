@@ -1,6 +1,7 @@
 """Reading back topics up to their current end, and waiting with a deadline instead of sleeping."""
 
 import asyncio
+import dataclasses
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -10,6 +11,9 @@ from typing import Any
 import orjson
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from shared.settings import Settings
+from tests.opening import open_documents
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,16 @@ class Record:
         assert self.value is not None
         parsed: dict[str, Any] = orjson.loads(self.value)
         return parsed
+
+
+async def read_opened(settings: Settings, topic: str) -> list[Record]:
+    """`read_topic`, with sealed personal fields opened as a consumer reads them."""
+    found = await read_topic(settings.kafka_bootstrap, topic)
+    events = await open_documents(settings, [orjson.loads(r.value or b"{}") for r in found])
+    return [
+        dataclasses.replace(r, value=orjson.dumps(e)) if r.value is not None else r
+        for r, e in zip(found, events, strict=True)
+    ]
 
 
 async def read_topic(bootstrap: str, topic: str) -> list[Record]:

@@ -11,7 +11,7 @@ from shared.events.codec import MAX_EVENT_BYTES
 from shared.position import Position
 from shared.settings import Settings
 from shared.topics import Topics
-from tests.integration.interactions.log import eventually, ids_of, read_topic
+from tests.integration.interactions.log import eventually, ids_of, read_opened, read_topic
 from tests.unit.interactions.samples import PERSIAN, every_interaction, note, spend
 
 pytestmark = pytest.mark.integration
@@ -20,7 +20,7 @@ BATCH = {"content-type": "application/cloudevents-batch+json"}
 
 
 async def interactions(settings: Settings) -> list[Any]:
-    return await read_topic(settings.kafka_bootstrap, Topics.from_settings(settings).interactions)
+    return await read_opened(settings, Topics.from_settings(settings).interactions)
 
 
 async def test_an_accepted_event_is_in_the_log_at_the_position_it_was_answered_with(

@@ -12,7 +12,7 @@ from shared.events import EventType
 from shared.settings import Settings
 from shared.topics import Topics
 from tests.integration.interactions.console_producer import console_produce
-from tests.integration.interactions.log import Record, eventually, ids_of, read_topic
+from tests.integration.interactions.log import Record, eventually, ids_of, read_opened, read_topic
 from tests.unit.interactions.samples import ARABIC, EMOJI, PERSIAN, note, sample, spend
 
 pytestmark = pytest.mark.integration
@@ -33,7 +33,7 @@ async def until_logged(settings: Settings, *event_ids: str) -> dict[str, Record]
     topic = Topics.from_settings(settings).interactions
 
     async def check() -> dict[str, Record] | None:
-        found = {r.event()["id"]: r for r in await read_topic(settings.kafka_bootstrap, topic)}
+        found = {r.event()["id"]: r for r in await read_opened(settings, topic)}
         return found if set(event_ids) <= found.keys() else None
 
     found: dict[str, Record] = await eventually(check, f"{len(event_ids)} events in the log")

@@ -1,5 +1,6 @@
 """The per-customer unit of work on the real store and broker: fold, evaluate, deliver, defer."""
 
+import dataclasses
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -26,6 +27,7 @@ from shared.mongo import Document
 from shared.settings import Settings
 from shared.topics import Topics
 from tests.e2e.notifier.harness import contact_created, interaction
+from tests.factories import make_event
 from tests.integration.notifier.receivers import SmtpReceiver
 
 pytestmark = pytest.mark.integration
@@ -124,3 +126,32 @@ async def test_quiet_hours_defer_the_send_to_a_durable_timer(
     assert await timers.run_due({0}) == 1
     assert [str(m["To"]) for m in smtp.messages] == [f"{customer}@example.com"]
     assert await timers.run_due({0}) == 0  # fired once, then removed
+
+
+async def test_an_erasure_strips_the_stored_notifications_of_the_person(
+    wired: tuple[Notifier, TimerRunner, Clock],
+    catalog: Topics,
+    smtp: SmtpReceiver,
+    db: AsyncDatabase[Document],
+) -> None:
+    notifier, _, _ = wired
+    customer = f"c-{uuid.uuid4().hex[:6]}"
+    purchase = interaction(
+        customer, EventType.PURCHASE, order_id="O-77", amount_minor=10, currency="USD"
+    )
+    await notifier.handle_events(customer, records(catalog, contact_created(customer), purchase))
+    assert len(smtp.messages) == 1
+    erased = make_event(
+        EventType.CONTACT_ERASED,
+        {"customer_id": customer, "reason": "art. 17"},
+        subject=customer,
+    )
+    [item] = records(catalog, erased)
+    record = dataclasses.replace(item[0], offset=5)
+    await notifier.handle_events(customer, [(record, erased)])
+
+    [stored] = [d async for d in db["notifier_notifications"].find({})]
+    assert stored["status"] == Status.SENT  # the fact stays: rule, channel, status, times
+    assert stored["target"] == stored["body"] == stored["subject"] == "[erased]"
+    assert f"{customer}@example.com" not in str(stored)
+    assert "O-77" not in str(stored)

@@ -19,6 +19,7 @@ class FakeJournal:
         self.index = index
         self.states: dict[str, ContactState] = {}
         self.published: list[Commit] = []
+        self.forgotten: list[str] = []
 
     async def load(self, customer_id: str) -> ContactState | None:
         return self.states.get(customer_id)
@@ -36,6 +37,9 @@ class FakeJournal:
                 self.index.entries[key] = owner
         self.published.append(commit)
         return Position("c360.contacts", 0, len(self.published) - 1)
+
+    async def forget(self, state: ContactState) -> None:
+        self.forgotten.append(state.customer_id)
 
     async def history(self, state: ContactState, limit: int = 200) -> list[dict[str, Any]]:
         mine = [c.event for c in self.published if c.key == state.customer_id]
@@ -78,6 +82,9 @@ class FakeDuplicates:
 
     async def mark(self, a: str, b: str, status: DuplicateStatus) -> None:
         self.statuses[min(a, b), max(a, b)] = status
+
+    async def forget(self, customer_id: str) -> None:
+        self.recorded = [r for r in self.recorded if customer_id not in r[:2]]
 
 
 class FakeContactDocuments:
