@@ -86,6 +86,11 @@ POLICY: Mapping[str, Mapping[str, Rule]] = {
         "GET /console/assets/{name}": PUBLIC,
         "GET /console/config": PUBLIC,
         "POST /console/api/events": allow(AGENT, SUPERVISOR, ADMIN),
+        "GET /console/api/contacts/{customer_id}": allow(
+            AGENT, SUPERVISOR, ADMIN, audit="contact.read"
+        ),
+        "PATCH /console/api/contacts/{customer_id}": allow(AGENT, SUPERVISOR, ADMIN),
+        "PUT /console/api/contacts/{customer_id}/consent": allow(AGENT, SUPERVISOR, ADMIN),
         "GET /console/api/customers/{customer_id}/stream": allow(
             AGENT, SUPERVISOR, ADMIN, audit="customer.view"
         ),

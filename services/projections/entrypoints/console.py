@@ -19,11 +19,9 @@ from shared.auth.roles import ANONYMOUS_ADMIN
 from shared.http.problems import Problem
 
 PAGE_DIR = Path(__file__).resolve().parents[1] / "console"
-ASSETS = {
-    "console.css": "text/css",
-    "console.js": "text/javascript",
-    "session.js": "text/javascript",
-}
+MEDIA_TYPES = {".css": "text/css", ".js": "text/javascript"}
+# every script and style sheet beside the page, so a new module needs no change here
+ASSETS = {p.name: MEDIA_TYPES[p.suffix] for p in PAGE_DIR.iterdir() if p.suffix in MEDIA_TYPES}
 LIVE_POLL_S = 0.3  # per open stream; a read of the near cache, not of the store
 
 router = APIRouter(prefix="/console", tags=["console"])
