@@ -33,5 +33,6 @@ const duplicates = (() => {
     await show(survivor);
   }
 
+  document.addEventListener("c360:language", () => state.customer && show(state.customer));
   return { show };
 })();
