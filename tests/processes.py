@@ -66,7 +66,11 @@ class ServiceProcess:
             start_new_session=True,
         )
         if self.ready_url:
-            self.wait_ready(timeout)
+            try:
+                self.wait_ready(timeout)
+            except BaseException:
+                self.stop()  # a process that never became ready is not left running
+                raise
         return self
 
     def wait_ready(self, timeout: float) -> None:

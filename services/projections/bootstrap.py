@@ -21,7 +21,7 @@ from services.projections.adapters.segments import (
     KafkaSegmentEvents,
     SegmentDefinitions,
 )
-from services.projections.entrypoints import console
+from services.projections.entrypoints import console, console_contacts
 from services.projections.entrypoints.audit_worker import run_audit_projection
 from services.projections.entrypoints.change_feed import ChangeFeed
 from services.projections.entrypoints.http import audit, customers, segments
@@ -69,6 +69,7 @@ def build_api(settings: Settings) -> FastAPI:
     cache = ViewCache(capacity=settings.projections_cache_size)
     feed = ChangeFeed(settings, db, source_topics(topics), topics.contacts, cache)
     interactions = httpx.AsyncClient(base_url=settings.interactions_url, timeout=30.0)
+    contacts = httpx.AsyncClient(base_url=settings.contacts_url, timeout=30.0)
     queries = Queries(db, source_topics(topics), cache)
 
     async def started_producer() -> AIOKafkaProducer:
@@ -105,6 +106,7 @@ def build_api(settings: Settings) -> FastAPI:
             if runtime.producer is not None:
                 await runtime.producer.stop()
             await interactions.aclose()
+            await contacts.aclose()
             await client.close()
 
     async def kafka_ready() -> None:
@@ -117,7 +119,13 @@ def build_api(settings: Settings) -> FastAPI:
         description=API_DESCRIPTION,
         version="1.0.0",
         lifespan=lifespan,
-        routers=[customers.router, segments.router, audit.router, console.router],
+        routers=[
+            customers.router,
+            segments.router,
+            audit.router,
+            console.router,
+            console_contacts.router,
+        ],
         checks={"kafka": kafka_ready, "store": lambda: ping(client)},
         max_body_bytes=settings.max_body_bytes,
         access=access_from_settings("projections", settings),
@@ -129,6 +137,7 @@ def build_api(settings: Settings) -> FastAPI:
     app.state.kpis_url = settings.kpis_url
     # one pooled client for the console's actions (connects on first use)
     app.state.interactions = interactions
+    app.state.contacts = contacts
     return app
 
 

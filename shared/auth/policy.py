@@ -88,6 +88,13 @@ POLICY: Mapping[str, Mapping[str, Rule]] = {
         "GET /console/assets/{name}": PUBLIC,
         "GET /console/config": PUBLIC,
         "POST /console/api/events": allow(AGENT, SUPERVISOR, ADMIN),
+        "GET /console/api/contacts/{customer_id}": allow(
+            AGENT, SUPERVISOR, ADMIN, audit="contact.read"
+        ),
+        "PATCH /console/api/contacts/{customer_id}": allow(AGENT, SUPERVISOR, ADMIN),
+        "PUT /console/api/contacts/{customer_id}/consent": allow(AGENT, SUPERVISOR, ADMIN),
+        "GET /console/api/duplicates": allow(SUPERVISOR, ADMIN, audit="duplicates.list"),
+        "POST /console/api/contacts/merge": allow(SUPERVISOR, ADMIN, audit="contact.merge"),
         "GET /console/api/customers/{customer_id}/stream": allow(
             AGENT, SUPERVISOR, ADMIN, audit="customer.view"
         ),

@@ -70,16 +70,23 @@ async def update_contact(
 
 @router.put("/{customer_id}/consent")
 async def set_consent(
-    customer_id: CustomerId, body: ConsentUpdate, contacts: ContactsDep, response: Response
+    customer_id: CustomerId,
+    body: ConsentUpdate,
+    contacts: ContactsDep,
+    if_match: IfMatch,
+    response: Response,
 ) -> ContactPublic:
-    """Grant or withdraw one channel's consent, with its legal basis and time."""
+    """Grant or withdraw one channel's consent, with its legal basis and time. With
+    `If-Match: "<version>"` a stale version is refused (412)."""
     consent = Consent(
         granted=body.granted,
         legal_basis=body.legal_basis,
         at=body.at or utc_now(),
         source=body.source,
     )
-    return answer(response, await contacts.set_consent(customer_id, body.channel, consent))
+    return answer(
+        response, await contacts.set_consent(customer_id, body.channel, consent, if_match)
+    )
 
 
 @router.get("/{customer_id}/history")

@@ -1,5 +1,6 @@
 """Use cases on one contact: create, read, update, consent, erase, history."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -83,13 +84,27 @@ class Contacts:
         self, customer_id: str, patch: ProfileChanges, if_match: int | None
     ) -> Written:
         """Change profile fields; with `if_match`, only if the contact is at that version."""
+        return await self._guarded(customer_id, if_match, lambda s: changes.update(s, patch))
 
+    async def set_consent(
+        self, customer_id: str, channel: Channel, consent: Consent, if_match: int | None = None
+    ) -> Written:
+        """One channel's consent; with `if_match`, only if the contact is at that version."""
+        return await self._guarded(
+            customer_id, if_match, lambda s: changes.set_consent(s, channel, consent)
+        )
+
+    async def _guarded(
+        self,
+        customer_id: str,
+        if_match: int | None,
+        change: Callable[[ContactState], commands.Commit | None],
+    ) -> Written:
         async def attempt() -> Written:
             state = await self.load(customer_id)
             if if_match is not None and state.version != if_match:
                 raise VersionMismatch(if_match, state.version)
-            commit = changes.update(state, patch)
-            return await self.commit(state, commit)
+            return await self.commit(state, change(state))
 
         if if_match is None:
             return await retry_on_conflict(attempt)
@@ -98,13 +113,6 @@ class Contacts:
         except Conflict:  # someone else wrote the version the client expected to replace
             state = await self.load(customer_id)
             raise VersionMismatch(if_match, state.version) from None
-
-    async def set_consent(self, customer_id: str, channel: Channel, consent: Consent) -> Written:
-        async def attempt() -> Written:
-            state = await self.load(customer_id)
-            return await self.commit(state, changes.set_consent(state, channel, consent))
-
-        return await retry_on_conflict(attempt)
 
     async def erase(self, customer_id: str, reason: str) -> Written:
         async def attempt() -> Written:

@@ -2,44 +2,33 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const ICONS = {
-  call: "📞", email: "✉️", chat: "💬", sms: "📱", purchase: "🛒", refund: "↩️",
-  "complaint.opened": "⚠️", "complaint.updated": "⚠️", "complaint.resolved": "✅",
-  "survey.response": "📝", visit: "🏬", note: "🗒️", sent: "🔔", failed: "❗", suppressed: "🔕",
-  scored: "📊",
-};
-const MOODS = { angry: "😠", dissatisfied: "🙁", neutral: "😐", satisfied: "🙂", delighted: "😄" };
-const state = { customer: null, view: null, cursor: null, items: [], loadingMore: false, live: null, segmentNames: {} };
+const state = { customer: null, view: null, cursor: null, items: [], loadingMore: false, live: null, segmentNames: {}, lookup: 0 };
 
-function locale() { return $("locale").value === "fa" ? "fa-IR-u-ca-persian" : "en-GB"; }
-function when(iso, withTime = true) {
-  if (!iso) return "—";
-  const options = withTime ? { dateStyle: "medium", timeStyle: "short" } : { dateStyle: "medium" };
-  return new Intl.DateTimeFormat(locale(), options).format(new Date(iso));
+// What went wrong, told apart: the service is down or unreachable, or it refused the request.
+class ApiError extends Error {
+  constructor(kind, message, status = 0) { super(message); this.kind = kind; this.status = status; }
 }
-function money(byCurrency) {
-  const parts = Object.entries(byCurrency || {}).map(([currency, minor]) => {
-    const format = new Intl.NumberFormat(locale(), { style: "currency", currency });
-    const digits = format.resolvedOptions().maximumFractionDigits;
-    return format.format(minor / 10 ** digits);
-  });
-  return parts.length ? parts.join(" · ") : "—";
-}
-function say(text, kind = "") { $("state").textContent = text; $("state").className = kind; }
+
+// kind: "loading" | "notfound" | "error" | "unavailable" | "warn" | "ok" | ""
+function say(text, kind = "") { $("state").textContent = text; $("state").dataset.kind = kind; }
 
 async function getJson(path) {
   let answer;
   try { answer = await fetch(path, { headers: { accept: "application/json", ...session.headers() } }); }
-  catch { throw new Error("The service is unavailable. Check your connection and try again."); }
-  if (answer.status === 401) { session.expired(); throw new Error("Your session has ended. Sign in again."); }
+  catch { throw new ApiError("unavailable", i18n.t("offline")); }
+  if (answer.status === 401) { session.expired(); throw new ApiError("error", i18n.t("sessionEnded"), 401); }
   if (answer.status === 404) return null;
   const body = await answer.json().catch(() => ({}));
   if (!answer.ok) {
-    if (answer.status >= 500) throw new Error("The service is unavailable right now. Try again in a moment.");
-    const fields = (body.errors || []).map((e) => `${e.field}: ${e.reason}`).join("; ");
-    throw new Error(`${body.title || body.detail || answer.statusText}${fields ? ` (${fields})` : ""}`);
+    if (answer.status >= 500) throw new ApiError("unavailable", i18n.t("unavailable"), answer.status);
+    throw new ApiError("error", problemText(body, answer), answer.status);
   }
   return body;
+}
+
+function problemText(body, answer) {
+  const fields = (body.errors || []).map((e) => `${e.field}: ${e.reason}`).join("; ");
+  return `${body.title || body.detail || answer.statusText}${fields ? ` (${fields})` : ""}`;
 }
 
 function kindOf(text) {
@@ -50,99 +39,89 @@ function kindOf(text) {
   return ["name", t];
 }
 
+// A new lookup clears the card at once: the previous caller's data must never stay on screen
+// beside a "not found" (the wrong-customer hazard). An answer to an older lookup is dropped.
 async function search(event) {
   event?.preventDefault();
   const text = $("q").value;
   if (!text.trim()) return;
   const [kind, value] = kindOf(text);
-  $("matches").hidden = true;
-  say("Looking up…");
+  const mine = ++state.lookup;
+  clearCustomer();
+  say(i18n.t("lookingUp", { value }), "loading");
   try {
     if (kind === "name") {
       const page = await getJson(`/v1/customers?q=${encodeURIComponent(value)}&limit=10`);
+      if (mine !== state.lookup) return;
       const found = page ? page.items : [];
       if (found.length === 1) return open(found[0].customer_id);
-      if (!found.length) { hideCustomer(); return say(`No customer named “${value}”.`); }
+      if (!found.length) return say(i18n.t("notFoundName", { value }), "notfound");
       return showMatches(found);
     }
     const view = await getJson(`/v1/customers/lookup?${kind}=${encodeURIComponent(value)}`);
-    if (!view) { hideCustomer(); return say(`No customer with ${kind} ${value}.`); }
+    if (mine !== state.lookup) return;
+    if (!view) return say(i18n.t("notFound", { kind: i18n.code(kind), value }), "notfound");
     await show(view, true);
-  } catch (error) { say(error.message, "error"); }
+  } catch (error) { if (mine === state.lookup) say(error.message, error.kind || "error"); }
 }
 
 function showMatches(found) {
   const list = $("matches");
   list.replaceChildren(...found.map((m) => {
     const item = document.createElement("li");
-    const button = document.createElement("button");
-    button.type = "button"; button.dir = "auto"; button.textContent = m.name;
+    const button = Object.assign(document.createElement("button"), { type: "button" });
+    button.append(bdi(m.name));
     button.addEventListener("click", () => open(m.customer_id));
     item.append(button);
     return item;
   }));
   list.hidden = false;
-  say(`${found.length} customers match; choose one.`);
+  say(i18n.t("matches", { count: i18n.number(found.length) }));
   list.querySelector("button")?.focus();
 }
 
-async function open(customerId, position) {
-  say("Loading…");
+async function open(customerId) {
+  const mine = ++state.lookup;
+  clearCustomer();
+  if (!customerId) return say("");
+  say(i18n.t("loading"), "loading");
   try {
-    const wait = position ? `?min_position=${encodeURIComponent(position)}&timeout_ms=5000` : "";
-    const view = await getJson(`/v1/customers/${encodeURIComponent(customerId)}${wait}`);
-    if (!view) { hideCustomer(); return say(`No customer ${customerId}.`); }
+    const view = await getJson(`/v1/customers/${encodeURIComponent(customerId)}`);
+    if (mine !== state.lookup) return;
+    if (!view) return say(i18n.t("notFound", { kind: "id", value: customerId }), "notfound");
     await show(view, true);
-  } catch (error) { say(error.message, "error"); }
+  } catch (error) { if (mine === state.lookup) say(error.message, error.kind || "error"); }
 }
 
-function hideCustomer() { $("customer").hidden = true; stopLive(); state.customer = null; }
+function clearCustomer() {
+  stopLive();
+  Object.assign(state, { customer: null, view: null, cursor: null, items: [] });
+  $("customer").hidden = true; $("matches").hidden = true; $("contact-form").hidden = true; $("duplicates").hidden = true;
+  for (const id of ["name", "ids", "mood", "stage", "satisfaction", "spend", "orders", "last", "channel", "csat", "nps", "local-time", "tags", "consent", "segments", "complaints", "timeline"]) $(id).replaceChildren();
+  $("chart").replaceChildren();
+  for (const form of document.querySelectorAll("#actions form")) form.reset();
+  enableActions(false);
+  tabs.none();
+}
+
+function enableActions(on) {
+  for (const fieldset of document.querySelectorAll("#actions fieldset, #contact-form fieldset")) fieldset.disabled = !on;
+  $("edit-contact").disabled = !on;
+}
 
 async function show(view, fresh) {
   const switched = state.customer !== view.customer_id;
   state.customer = view.customer_id; state.view = view;
   $("matches").hidden = true;
   renderCard(view);
-  $("customer").hidden = false;
-  say(view.merged_into ? `${view.requested_id} was merged into this customer.` : "");
-  if (switched || fresh) await loadTimeline(true);
-  if (switched) startLive(view.customer_id);
-}
-
-function renderCard(view) {
-  const p = view.profile, k = view.kpis;
-  $("name").textContent = p.name || "(no name)";
-  const ids = [...p.phones, ...p.emails, ...Object.entries(p.external_ids || {}).map(([s, v]) => `${s}:${v}`)];
-  $("ids").textContent = ids.join(" · ") || view.customer_id;
-  $("mood").textContent = MOODS[view.satisfaction] || "";
-  $("mood").setAttribute("aria-label", `satisfaction: ${view.satisfaction}`);
-  $("stage").textContent = view.lifecycle_stage;
-  $("satisfaction").textContent = view.satisfaction;
-  $("spend").textContent = money(k.total_spent);
-  $("orders").textContent = String(k.purchase_count);
-  $("last").textContent = when(k.last_contact_at);
-  $("channel").textContent = p.preferred_channel || "—";
-  $("consent").replaceChildren(...Object.entries(p.consent || {}).map(([channel, c]) => {
-    const chip = document.createElement("span");
-    const granted = c && (c.granted ?? c.status === "granted");
-    chip.className = granted ? "yes" : "no";
-    chip.textContent = `${channel} ${granted ? "✓" : "✗"}`;
-    return chip;
-  }));
-  renderScores(view.analytics);
   renderSegments(view.segments || []);
-  renderComplaints(k.open_complaints || []);
-}
-
-function renderScores(analytics) {
-  // shown only once the analytics service has scored the customer
-  const rfm = analytics?.rfm, clv = analytics?.clv;
-  for (const fact of document.querySelectorAll("#card .scored")) fact.hidden = !analytics;
-  $("rfm").textContent = rfm ? rfm.cell.replaceAll("_", " ") : "—";
-  $("rfm").title = rfm ? `R ${rfm.recency} · F ${rfm.frequency} · M ${rfm.monetary}` : "";
-  $("clv").textContent = clv ? money({ [clv.currency]: clv.clv_12m_minor }) : "—";
-  $("palive").textContent = clv
-    ? new Intl.NumberFormat(locale(), { style: "percent" }).format(clv.p_alive) : "—";
+  renderComplaints(view.kpis.open_complaints || []);
+  $("customer").hidden = false;
+  enableActions(true);
+  tabs.show(view.customer_id, view.profile.name);
+  say(view.merged_into ? i18n.t("mergedInto", { id: view.requested_id }) : "", view.merged_into ? "warn" : "");
+  if (switched || fresh) await loadTimeline(true);
+  if (switched) { startLive(view.customer_id); duplicates.show(view.customer_id); }
 }
 
 async function renderSegments(ids) {
@@ -154,30 +133,24 @@ async function renderSegments(ids) {
       state.segmentNames = Object.fromEntries(all.map((s) => [s.id, s.name]));
     } catch { /* the ids will do */ }
   }
-  box.replaceChildren(...ids.map((id) => {
-    const chip = document.createElement("span");
-    chip.textContent = state.segmentNames[id] || id;
-    chip.title = `segment ${id}`;
-    return chip;
-  }));
+  chips(box, ids.map((id) => [state.segmentNames[id] || id]));
 }
 
 function renderComplaints(open) {
   const list = $("complaints");
   list.replaceChildren(...open.map((c) => {
     const item = document.createElement("li");
-    item.dir = "auto";
     const sla = document.createElement("span");
     if (c.sla_due_at) {
       const left = (new Date(c.sla_due_at) - Date.now()) / 60000;
-      const span = Math.abs(left) >= 120 ? `${Math.round(Math.abs(left) / 60)} h` : `${Math.round(Math.abs(left))} min`;
+      const span = Math.abs(left) >= 120 ? i18n.t("hours", { n: i18n.number(Math.round(Math.abs(left) / 60)) }) : i18n.t("mins", { n: i18n.number(Math.round(Math.abs(left))) });
       sla.className = left < 0 ? "overdue" : "due";
-      sla.textContent = left < 0 ? ` — SLA overdue by ${span}` : ` — ${span} left on the SLA`;
+      sla.textContent = ` — ${i18n.t(left < 0 ? "slaOverdue" : "slaLeft", { span })}`;
     }
-    item.append(`${c.subject} (${c.severity}, ${c.status})`, sla);
+    item.append(bdi(c.subject || c.complaint_id), ` (${i18n.code(c.severity)}, ${i18n.code(c.status)})`, sla);
     return item;
   }));
-  if (!open.length) list.replaceChildren(Object.assign(document.createElement("li"), { textContent: "none" }));
+  if (!open.length) list.replaceChildren(Object.assign(document.createElement("li"), { textContent: i18n.t("none") }));
   const select = document.querySelector("#resolve-complaint select");
   select.replaceChildren(...open.map((c) => new Option(c.subject, c.complaint_id)));
 }
@@ -186,70 +159,97 @@ async function loadTimeline(reset) {
   if (state.loadingMore || !state.customer) return;
   if (!reset && !state.cursor) return;
   state.loadingMore = true;
+  const customer = state.customer;
   const type = $("type").value;
   const query = new URLSearchParams({ limit: "25" });
   if (type) query.set("type", type);
   if (!reset) query.set("cursor", state.cursor);
-  $("more").textContent = "Loading…";
+  $("more").textContent = i18n.t("loading");
   try {
-    const page = await getJson(`/v1/customers/${encodeURIComponent(state.customer)}/timeline?${query}`);
+    const page = await getJson(`/v1/customers/${encodeURIComponent(customer)}/timeline?${query}`);
+    if (customer !== state.customer) return;
     const known = new Set(reset ? [] : state.items.map((i) => i.id));
     const previous = new Set(state.items.map((i) => i.id));
     const items = (page ? page.items : []).filter((i) => !known.has(i.id));
     state.items = reset ? items : [...state.items, ...items];
     state.cursor = page ? page.next_cursor : null;
+    if (saving.settle(items.map((i) => i.id))) say(i18n.t("saved"), "ok");
     renderTimeline(reset ? previous : null);
-  } catch (error) { say(error.message, "error"); }
+  } catch (error) { say(error.message, error.kind || "error"); }
   finally {
     state.loadingMore = false;
-    $("more").textContent = state.cursor ? "Scroll for older events" : "Beginning of the story";
+    $("more").textContent = i18n.t(state.cursor ? "scroll" : "beginning");
   }
 }
 
+function describe(item) {
+  if (item.money && (item.type === "purchase" || item.type === "refund")) {
+    const amount = formatMoney(item.money.amount_minor, item.money.currency, item.money.exponent);
+    return `${item.data?.order_id || ""}: ${amount}`;
+  }
+  return item.summary;
+}
+
 function renderTimeline(previous) {
-  $("timeline").replaceChildren(...state.items.map((item) => {
+  const pending = saving.of(state.customer).map(saving.row);
+  $("timeline").replaceChildren(...pending, ...state.items.map((item) => {
     const row = document.createElement("li");
+    row.dataset.id = item.id;
     if (previous && previous.size && !previous.has(item.id)) row.className = "fresh";
-    const icon = Object.assign(document.createElement("span"), { className: "icon", textContent: ICONS[item.type] || (item.family === "contact" ? "👤" : "•") });
-    icon.setAttribute("aria-hidden", "true");
     const body = document.createElement("div");
-    const what = Object.assign(document.createElement("span"), { className: "what", textContent: item.type });
+    const what = Object.assign(document.createElement("span"), { className: "what", textContent: i18n.code(item.type) });
     const at = Object.assign(document.createElement("span"), { className: "when", textContent: ` ${when(item.time)}` });
-    const summary = Object.assign(document.createElement("p"), { className: "summary", textContent: item.summary });
-    summary.dir = "auto";
-    body.append(what, at, summary);
+    body.append(what, at);
+    if (saving.wasSaved(item.id)) body.append(" ", Object.assign(document.createElement("span"), { className: "badge saved", textContent: i18n.t("savedBadge") }));
+    const summary = Object.assign(document.createElement("p"), { className: "summary" });
+    summary.append(bdi(describe(item)));
+    body.append(summary);
     const said = item.data && (item.data.notes || item.data.text || item.data.comment);
     if (said) {
-      const words = Object.assign(document.createElement("p"), { className: "summary", textContent: said });
-      words.dir = "auto";
+      const words = Object.assign(document.createElement("p"), { className: "summary" });
+      words.append(bdi(said));
       body.append(words);
     }
-    row.append(icon, body);
+    const lines = orderLines(item);
+    if (lines) body.append(lines);
+    row.append(icons.forItem(item), body);
     return row;
   }));
   renderChart();
 }
 
+// Spend in one currency (the one bought in most often: amounts in different currencies do not
+// add up) beside the number of contacts, per month, with a legend saying which is which.
 function renderChart() {
+  const purchases = state.items.filter((i) => i.type === "purchase" && i.money);
+  const counts = new Map();
+  for (const p of purchases) counts.set(p.money.currency, (counts.get(p.money.currency) || 0) + 1);
+  const currency = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
   const months = new Map();
   for (const item of state.items) {
     const key = item.time.slice(0, 7);
     const entry = months.get(key) || { spend: 0, contacts: 0 };
-    if (item.type === "purchase" && item.data) entry.spend += item.data.amount_minor || 0;
+    if (item.type === "purchase" && item.money?.currency === currency) entry.spend += item.money.amount_minor;
     if (item.family === "interaction") entry.contacts += 1;
     months.set(key, entry);
   }
   const keys = [...months.keys()].sort().slice(-6);
   const maxSpend = Math.max(1, ...keys.map((k) => months.get(k).spend));
   const maxContacts = Math.max(1, ...keys.map((k) => months.get(k).contacts));
+  const exponent = state.view?.currency_exponents?.[currency];
+  const monthName = (key) => new Intl.DateTimeFormat(i18n.dates(), { month: "short", year: "2-digit" }).format(new Date(`${key}-15`));
   const svg = $("chart");
-  const parts = keys.map((key, n) => {
-    const m = months.get(key), x = 10 + n * 58, hs = (m.spend / maxSpend) * 60, hc = (m.contacts / maxContacts) * 60;
-    return `<rect class="spend" x="${x}" y="${70 - hs}" width="20" height="${hs}"><title>${key}: spend ${m.spend}</title></rect>` +
-      `<rect class="contacts" x="${x + 22}" y="${70 - hc}" width="20" height="${hc}"><title>${key}: ${m.contacts} contacts</title></rect>` +
-      `<text x="${x}" y="82">${key}</text>`;
+  const esc = (text) => String(text).replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  const bars = keys.map((key, n) => {
+    const m = months.get(key), x = 10 + n * 58, hs = (m.spend / maxSpend) * 55, hc = (m.contacts / maxContacts) * 55;
+    const spend = currency ? formatMoney(m.spend, currency, exponent) : "";
+    return `<rect class="spend" x="${x}" y="${80 - hs}" width="20" height="${hs}"><title>${esc(spend)}</title></rect>` +
+      `<rect class="contacts" x="${x + 22}" y="${80 - hc}" width="20" height="${hc}"><title>${esc(i18n.number(m.contacts))} ${esc(i18n.t("contacts"))}</title></rect>` +
+      `<text x="${x}" y="92">${esc(monthName(key))}</text>`;
   });
-  svg.innerHTML = parts.join("") || '<text x="10" y="40">no activity yet</text>';
+  const legend = `<rect class="spend" x="10" y="4" width="8" height="8"></rect><text x="21" y="11">${esc(currency ? i18n.t("legendSpend", { currency }) : "")}</text>` +
+    `<rect class="contacts" x="150" y="4" width="8" height="8"></rect><text x="161" y="11">${esc(i18n.t("contacts"))}</text>`;
+  svg.innerHTML = bars.length ? legend + bars.join("") : `<text x="10" y="40">${esc(i18n.t("none"))}</text>`;
 }
 
 // Server-sent events read with fetch, because EventSource cannot send the bearer token.
@@ -280,76 +280,92 @@ function startLive(customerId) {
 }
 function stopLive() { state.live?.abort(); state.live = null; }
 
+// Reloads the card and the newest entries; with a position, first waits (bounded) until the
+// projection has passed it. False when that wait ran out (504): accepted, not yet visible.
 async function refresh(position) {
-  if (!state.customer) return;
+  const customer = state.customer;
+  if (!customer) return false;
   const wait = position ? `?min_position=${encodeURIComponent(position)}&timeout_ms=5000` : "";
-  const view = await getJson(`/v1/customers/${encodeURIComponent(state.customer)}${wait}`).catch(() => null);
-  if (view) { state.view = view; renderCard(view); }
+  let visible = true;
+  try {
+    const view = await getJson(`/v1/customers/${encodeURIComponent(customer)}${wait}`);
+    if (view && customer === state.customer) { state.view = view; renderCard(view); renderSegments(view.segments || []); renderComplaints(view.kpis.open_complaints || []); }
+  } catch (error) { visible = false; if (error.status !== 504) say(error.message, error.kind); }
   await loadTimeline(true);
+  return visible;
 }
 
-async function logEvent(type, data, form) {
+async function logEvent(type, data, form, text) {
+  const fieldset = form.querySelector("fieldset");
+  if (fieldset.disabled || !state.customer) return;  // no double submission, no customer-less entry
+  fieldset.disabled = true;
   const event = {
     specversion: "1.0", id: crypto.randomUUID(), source: "urn:c360:console", type,
     time: new Date().toISOString(), subject: state.customer, datacontenttype: "application/json",
     data: { customer: { customer_id: state.customer }, agent_id: session.user() || "console", ...data },
   };
-  say("Saving…");
+  saving.add(event, text);
+  renderTimeline(null);
+  say(i18n.t("saving"), "loading");
+  try {
+    const outcome = await send(event);
+    if (outcome.failed) { saving.mark(event.id, "failed", outcome.failed); say(i18n.t("notSaved", { reason: outcome.failed }), outcome.kind); return; }
+    form.reset();
+    saving.mark(event.id, "waiting");
+    renderTimeline(null);
+    await refresh(outcome.position);
+    if (saving.of(event.subject).some((e) => e.id === event.id)) say(i18n.t("notVisible"), "warn");
+  } finally {
+    renderTimeline(null);
+    fieldset.disabled = !state.customer;
+  }
+}
+
+async function send(event) {
   let answer;
   try {
     answer = await fetch("/console/api/events", { method: "POST", headers: { "content-type": "application/json", ...session.headers() }, body: JSON.stringify(event) });
-  } catch { return say("The service is unavailable; nothing was saved. Try again.", "error"); }
-  if (answer.status === 401) { session.expired(); return say("Your session has ended; nothing was saved. Sign in again.", "error"); }
+  } catch { return { failed: i18n.t("unavailableNothingSaved"), kind: "unavailable" }; }
+  if (answer.status === 401) { session.expired(); return { failed: i18n.t("sessionEnded"), kind: "error" }; }
   const body = await answer.json().catch(() => ({}));
-  if (!answer.ok) {
-    const fields = (body.errors || []).map((e) => `${e.field}: ${e.reason}`).join("; ");
-    return say(`Not saved: ${body.title || body.detail || answer.statusText}${fields ? ` (${fields})` : ""}`, "error");
-  }
-  form.reset();
-  await refresh(body.position);
-  say("Saved.");
+  if (!answer.ok) return { failed: answer.status >= 500 ? i18n.t("unavailableNothingSaved") : problemText(body, answer), kind: answer.status >= 500 ? "unavailable" : "error" };
+  return { position: body.position };
 }
 
 function bindActions() {
-  $("log-call").addEventListener("submit", (e) => {
-    e.preventDefault(); const f = new FormData(e.target);
-    logEvent("c360.interaction.call", { direction: "inbound", duration_seconds: Number(f.get("minutes") || 0) * 60, outcome: f.get("outcome"), notes: f.get("notes") || null }, e.target);
-  });
-  $("log-note").addEventListener("submit", (e) => {
-    e.preventDefault(); logEvent("c360.interaction.note", { text: new FormData(e.target).get("text") }, e.target);
-  });
-  $("open-complaint").addEventListener("submit", (e) => {
-    e.preventDefault(); const f = new FormData(e.target);
-    logEvent("c360.interaction.complaint.opened", { complaint_id: `cmp-${crypto.randomUUID().slice(0, 8)}`, subject: f.get("subject"), severity: f.get("severity") }, e.target);
-  });
-  $("resolve-complaint").addEventListener("submit", (e) => {
-    e.preventDefault(); const f = new FormData(e.target);
-    logEvent("c360.interaction.complaint.resolved", { complaint_id: f.get("complaint"), resolution: f.get("resolution") }, e.target);
-  });
+  const on = (id, handler) => $(id).addEventListener("submit", (e) => { e.preventDefault(); handler(new FormData(e.target), e.target); });
+  on("log-call", (f, form) => logEvent("c360.interaction.call", { direction: "inbound", duration_seconds: Number(f.get("minutes") || 0) * 60, outcome: f.get("outcome"), notes: f.get("notes") || null }, form, f.get("notes") || i18n.code(f.get("outcome"))));
+  on("log-note", (f, form) => logEvent("c360.interaction.note", { text: f.get("text") }, form, f.get("text")));
+  on("open-complaint", (f, form) => logEvent("c360.interaction.complaint.opened", { complaint_id: `cmp-${crypto.randomUUID().slice(0, 8)}`, subject: f.get("subject"), severity: f.get("severity") }, form, f.get("subject")));
+  on("resolve-complaint", (f, form) => logEvent("c360.interaction.complaint.resolved", { complaint_id: f.get("complaint"), resolution: f.get("resolution") }, form, f.get("resolution")));
 }
 
 $("search").addEventListener("submit", search);
 $("type").addEventListener("change", () => loadTimeline(true));
-$("locale").addEventListener("change", () => {
-  document.documentElement.lang = $("locale").value;
-  if (state.view) { renderCard(state.view); renderTimeline(null); }
+$("language").value = i18n.language();
+$("language").addEventListener("change", () => i18n.choose($("language").value));
+document.addEventListener("c360:language", () => {
+  if (state.view) { renderCard(state.view); renderComplaints(state.view.kpis.open_complaints || []); renderTimeline(null); }
 });
 new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) loadTimeline(false); }).observe($("more"));
 setInterval(() => state.view && renderComplaints(state.view.kpis.open_complaints || []), 30000);
+// an entry accepted but not yet visible is looked for again until the timeline has it
+setInterval(() => state.customer && saving.waiting(state.customer) && refresh(), 3000);
+tabs.onChoose(open);
+i18n.apply();
+clearCustomer();
 bindActions();
 
 function signedOut(message) {
-  stopLive();
-  state.customer = null; state.view = null;
-  $("customer").hidden = true; $("matches").hidden = true;
+  clearCustomer();
   $("signed-in").hidden = true; $("sign-out").hidden = true; $("sign-in").hidden = false;
   say(message, "error");
 }
 document.addEventListener("c360:signed-out", (e) => signedOut(e.detail));
-$("sign-out").addEventListener("click", () => { signedOut("Signed out."); session.signOut(); });
+$("sign-out").addEventListener("click", () => { signedOut(i18n.t("signOut")); session.signOut(); });
 $("sign-in").addEventListener("click", () => session.signIn());
 session.start().then(({ user }) => {
   if (!user) return;
-  $("signed-in").textContent = `Signed in as ${user}`;
+  $("signed-in").replaceChildren(i18n.t("signedInAs", { user: "" }), bdi(user));
   $("signed-in").hidden = false; $("sign-out").hidden = false;
 }).catch((error) => signedOut(error.message));

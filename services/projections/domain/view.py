@@ -10,6 +10,7 @@ from services.projections.domain.complaints import is_open, overdue
 from services.projections.domain.state import CustomerState, Recent
 from shared.events.analytics import ClvScores, RfmScores
 from shared.events.customer import Profile
+from shared.money import exponents
 
 
 class Public(BaseModel):
@@ -64,6 +65,10 @@ class Customer360(Public):
     recent_interactions: list[Recent]
     analytics: ViewAnalytics | None = Field(description="RFM and CLV scores, once scored")
     segments: list[str] = Field(description="ids of the segments the customer is in")
+    currency_exponents: dict[str, int] = Field(
+        description="ISO 4217 exponent of each currency in this view: major = minor / 10**exponent",
+        examples=[{"EUR": 2, "IRR": 2, "JPY": 0}],
+    )
     version: int = Field(description="events folded into this view (all members)")
     created_at: datetime | None
     updated_at: datetime | None = Field(description="time of the latest event folded in")
@@ -109,6 +114,13 @@ def view_kpis(state: CustomerState, now: datetime) -> ViewKpis:
     )
 
 
+def currencies_in(kpis: ViewKpis, analytics: ViewAnalytics | None) -> list[str]:
+    named = [*kpis.total_spent, *kpis.average_order_value, *kpis.refund_total]
+    if analytics is not None and analytics.clv is not None:
+        named.append(analytics.clv.currency)
+    return sorted(set(named))
+
+
 def present(
     composed: CustomerState,
     requested_id: str,
@@ -117,6 +129,12 @@ def present(
 ) -> Customer360:
     """The public view of a survivor whose composed state is `composed`."""
     feeling = satisfaction(composed.kpis, composed.complaints, now)
+    kpis = view_kpis(composed, now)
+    analytics = (
+        None
+        if composed.analytics is None
+        else ViewAnalytics.model_validate(composed.analytics.model_dump(exclude={"event_id"}))
+    )
     return Customer360(
         customer_id=composed.customer_id,
         requested_id=requested_id,
@@ -124,14 +142,13 @@ def present(
         merged_from=[m for m in members if m != composed.customer_id],
         profile=composed.profile,
         erased=composed.erased_at is not None,
-        kpis=view_kpis(composed, now),
+        kpis=kpis,
         satisfaction=feeling,
         lifecycle_stage=lifecycle(composed.kpis, feeling, now),
         recent_interactions=list(composed.recent),
-        analytics=None
-        if composed.analytics is None
-        else ViewAnalytics.model_validate(composed.analytics.model_dump(exclude={"event_id"})),
+        analytics=analytics,
         segments=list(composed.segments),
+        currency_exponents=exponents(currencies_in(kpis, analytics)),
         version=composed.version,
         created_at=composed.created_at,
         updated_at=composed.updated_at,

@@ -20,11 +20,10 @@ from shared.http.browser import SIGN_IN_SCRIPT, media_type
 from shared.http.problems import Problem
 
 PAGE_DIR = Path(__file__).resolve().parents[1] / "console"
-ASSETS = {
-    "console.css": PAGE_DIR / "console.css",
-    "console.js": PAGE_DIR / "console.js",
-    "session.js": SIGN_IN_SCRIPT,  # shared with the KPI dashboard
-}
+# every script and style sheet beside the page, so a new module needs no change here, and the
+# sign-in script shared with the KPI dashboard
+ASSETS = {p.name: p for p in PAGE_DIR.iterdir() if p.suffix in (".css", ".js")}
+ASSETS["session.js"] = SIGN_IN_SCRIPT
 LIVE_POLL_S = 0.3  # per open stream; a read of the near cache, not of the store
 
 router = APIRouter(prefix="/console", tags=["console"])

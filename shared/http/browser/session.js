@@ -47,7 +47,8 @@ const session = (() => {
 
   function keep(tokens) {
     const claims = claimsOf(tokens.access_token);
-    current = { ...tokens, user: claims.preferred_username || claims.sub, expires_at: claims.exp * 1000 };
+    const roles = claims.roles || claims.realm_access?.roles || [];
+    current = { ...tokens, user: claims.preferred_username || claims.sub, roles, expires_at: claims.exp * 1000 };
     sessionStorage.setItem(KEY, JSON.stringify(current));
     clearTimeout(expiryTimer);
     expiryTimer = setTimeout(() => expired(), Math.max(0, current.expires_at - Date.now()));
@@ -93,5 +94,7 @@ const session = (() => {
     start, signIn, signOut, expired,
     headers: () => (current ? { authorization: `Bearer ${current.access_token}` } : {}),
     user: () => current?.user || null,
+    // what the page offers by role; the API decides (without sign-in, as the server: everything)
+    may: (role) => !config?.auth_enabled || Boolean(current?.roles?.includes(role) || current?.roles?.includes("admin")),
   };
 })();

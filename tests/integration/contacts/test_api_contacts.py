@@ -268,3 +268,18 @@ async def test_a_contact_created_with_its_acquisition_publishes_it(
     assert created["data"]["acquisition"] == acquisition
     refused = await api.post("/v1/contacts", json={"acquisition": {"campaign": "no channel"}})
     assert "acquisition.channel" in fields(problem(refused, 422))
+
+
+async def test_consent_with_if_match_refuses_a_stale_version(api: httpx.AsyncClient) -> None:
+    contact = await create(api, name="Consent race")
+    url = f"/v1/contacts/{contact['customer_id']}/consent"
+    sms = {"channel": "sms", "granted": True, "legal_basis": "consent"}
+    fresh = await api.put(url, json=sms, headers={"If-Match": '"1"'})
+    assert fresh.status_code == 200, fresh.text
+    assert fresh.headers["ETag"] == '"2"'
+    withdraw = {**sms, "granted": False}
+    stale = await api.put(url, json=withdraw, headers={"If-Match": '"1"'})
+    assert problem(stale, 412)["current_version"] == 2
+    assert (await api.get(f"/v1/contacts/{contact['customer_id']}")).json()["consent"]["sms"][
+        "granted"
+    ] is True

@@ -186,3 +186,15 @@ def test_erasure_forgets_personal_data_but_keeps_counts() -> None:
     entries = projection.entries(cid)
     assert entries
     assert all(e.summary == "" and e.data is None for e in entries)
+
+
+def test_the_view_states_each_currencys_iso_4217_exponent() -> None:
+    cid = ev.new_customer_id()
+    events = [
+        ev.purchase(cid, 1, 4_500_000, "IRR"),
+        ev.purchase(cid, 2, 1250, "JPY"),
+        ev.interaction(EventType.REFUND, cid, 3, order_id="A", amount_minor=1500, currency="KWD"),
+    ]
+    view = view_of(fold(("interactions", events)), cid)
+    # IRR has two decimals in ISO 4217 (browsers' CLDR data says none): the API says so
+    assert view.currency_exponents == {"IRR": 2, "JPY": 0, "KWD": 3}

@@ -1,10 +1,11 @@
 """`/v1/customers`: the 360 view, the call-center lookup, the timeline and name search."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Path, Query, Request
 
+from services.projections.domain.timeline import Entry
 from services.projections.domain.view import Customer360
 from services.projections.entrypoints.http.dependencies import (
     Consistent,
@@ -15,6 +16,7 @@ from services.projections.entrypoints.http.dependencies import (
 )
 from services.projections.entrypoints.http.schemas import (
     CustomerMatch,
+    Money,
     SearchPage,
     TimelineItem,
     TimelinePage,
@@ -128,10 +130,15 @@ async def timeline(
             customer_id=owner,
             source=e.source,
             summary=e.summary,
-            data=orjson.loads(e.data) if e.data else None,
+            data=data,
+            money=Money.of(data),
         )
-        for owner, e in found.items
+        for owner, e, data in with_data(found.items)
     ]
     return TimelinePage(
         customer_id=found.customer_id, items=items, next_cursor=encode_cursor(found.next_cursor)
     )
+
+
+def with_data(items: list[tuple[str, Entry]]) -> list[tuple[str, Entry, dict[str, Any] | None]]:
+    return [(owner, e, orjson.loads(e.data) if e.data else None) for owner, e in items]

@@ -6,6 +6,27 @@ from typing import Any
 from pydantic import Field
 
 from services.projections.domain.view import Public
+from shared.money import exponent
+
+
+class Money(Public):
+    """An amount as the API states it: integer minor units, the currency and its ISO 4217
+    exponent (major = amount_minor / 10**exponent); order lines use the same currency."""
+
+    amount_minor: int
+    currency: str
+    exponent: int | None = Field(description="ISO 4217 minor-unit exponent; null if none")
+
+    @classmethod
+    def of(cls, data: dict[str, Any] | None) -> "Money | None":
+        if not data or not isinstance(data.get("amount_minor"), int):
+            return None
+        currency = data.get("currency")
+        if not isinstance(currency, str):
+            return None
+        return cls(
+            amount_minor=data["amount_minor"], currency=currency, exponent=exponent(currency)
+        )
 
 
 class TimelineItem(Public):
@@ -17,6 +38,11 @@ class TimelineItem(Public):
     source: str
     summary: str
     data: dict[str, Any] | None = Field(description="the event's payload; null once erased")
+    money: Money | None = Field(
+        default=None,
+        description="the event's amount with its currency's exponent (purchase, refund)",
+        examples=[{"amount_minor": 12900, "currency": "EUR", "exponent": 2}],
+    )
 
 
 class TimelinePage(Public):
