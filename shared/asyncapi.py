@@ -14,6 +14,7 @@ from shared.events import EVENT_CLASSES, EventType
 from shared.topics import (
     ANALYTICS,
     AUDIT,
+    CALLS,
     CONTACTS,
     DEADLETTER,
     INGRESS,
@@ -33,6 +34,7 @@ _FAMILY_TOPIC = {
     "segment": SEGMENTS,
     "marketing": MARKETING,
     "audit": AUDIT,
+    "call": CALLS,
 }
 
 _DESCRIPTIONS = {
@@ -43,6 +45,9 @@ _DESCRIPTIONS = {
     NOTIFICATIONS.base_name: "Notification outcomes.",
     AUDIT.base_name: "Who read or did what to whose data: every read of a person's data and "
     "every privileged action, published in batches by the service that served it.",
+    CALLS.base_name: "A call is ringing for an agent (from the PBX adapter through "
+    "`POST /v1/calls/ringing`): the agent's console opens the caller's card. Not a touchpoint; "
+    "kept for an hour.",
     MARKETING.base_name: "Marketing spend per channel and campaign (no customer).",
     SEGMENTS.base_name: "A customer entered or left a segment (published by projections).",
     ANALYTICS.base_name: "Per-customer RFM and lifetime-value scores, one event when they change.",

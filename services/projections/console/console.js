@@ -339,7 +339,7 @@ setInterval(() => state.view && renderComplaints(state.view.kpis.open_complaints
 bindActions();
 
 function signedOut(message) {
-  stopLive();
+  stopLive(); screenPop.stop();
   state.customer = null; state.view = null;
   $("customer").hidden = true; $("matches").hidden = true;
   $("signed-in").hidden = true; $("sign-out").hidden = true; $("sign-in").hidden = false;
@@ -348,7 +348,10 @@ function signedOut(message) {
 document.addEventListener("c360:signed-out", (e) => signedOut(e.detail));
 $("sign-out").addEventListener("click", () => { signedOut("Signed out."); session.signOut(); });
 $("sign-in").addEventListener("click", () => session.signIn());
+// Screen pop (screenpop.js): a ringing call or /console?phone=… looks the caller up like a typed number.
+const lookUp = (text) => { $("q").value = text; return search(); };
 session.start().then(({ user }) => {
+  screenPop.start(user, lookUp);
   if (!user) return;
   $("signed-in").textContent = `Signed in as ${user}`;
   $("signed-in").hidden = false; $("sign-out").hidden = false;

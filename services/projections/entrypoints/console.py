@@ -23,6 +23,7 @@ ASSETS = {
     "console.css": "text/css",
     "console.js": "text/javascript",
     "session.js": "text/javascript",
+    "screenpop.js": "text/javascript",
 }
 LIVE_POLL_S = 0.3  # per open stream; a read of the near cache, not of the store
 

@@ -112,6 +112,7 @@ SAMPLE_DATA: dict[EventType, dict[str, Any]] = {
     },
     EventType.SEGMENT_ENTERED: SEGMENT_MEMBERSHIP,
     EventType.SEGMENT_EXITED: SEGMENT_MEMBERSHIP,
+    EventType.CALL_RINGING: {"call_id": "8813", "agent_id": "agent", "phone": "0912 123 4567"},
     EventType.MARKETING_SPEND: {
         "channel": "paid_search",
         "campaign": "spring-sale",
