@@ -21,7 +21,7 @@ from services.interactions.adapters.contacts_api import ContactsApi
 from services.interactions.adapters.kafka_log import KafkaInteractionLog
 from services.interactions.adapters.ledger import MongoLedger
 from services.interactions.adapters.ringing import KafkaRingingLog
-from services.interactions.entrypoints import calls, events
+from services.interactions.entrypoints import calls, events, examples
 from services.interactions.entrypoints.housekeeping import prune_receipts
 from services.interactions.entrypoints.ingress import ingress_runner, run_until
 from services.interactions.service_layer.ingestion import Ingestion
@@ -133,5 +133,5 @@ def build_app(
         max_body_bytes=settings.max_body_bytes,
         access=access_from_settings("interactions", settings),
     )
-    install_event_schemas(app, [CallRinging])
+    install_event_schemas(app, [*examples.intake_models(), CallRinging])
     return app
