@@ -21,7 +21,7 @@ from services.interactions.adapters.contacts_api import ContactsApi
 from services.interactions.adapters.kafka_log import KafkaInteractionLog
 from services.interactions.adapters.ledger import MongoLedger
 from services.interactions.adapters.ringing import KafkaRingingLog
-from services.interactions.entrypoints import calls, events, examples
+from services.interactions.entrypoints import calls, contract, events, examples
 from services.interactions.entrypoints.housekeeping import prune_receipts
 from services.interactions.entrypoints.ingress import ingress_runner, run_until
 from services.interactions.service_layer.ingestion import Ingestion
@@ -123,7 +123,7 @@ def build_app(
         description=DESCRIPTION,
         version="1.0.0",
         lifespan=lifespan,
-        routers=[events.router, calls.router],
+        routers=[events.router, calls.router, contract.router],
         checks={
             "kafka": runtime.kafka_ready,
             "store": lambda: ping(client),

@@ -67,6 +67,7 @@ POLICY: Mapping[str, Mapping[str, Rule]] = {
         "POST /v1/events/batch": allow(AGENT, SUPERVISOR, ADAPTER, ADMIN),
         # the phone system (an adapter, for its own `source`) says a call rings for an agent
         "POST /v1/calls/ringing": allow(ADAPTER, ADMIN),
+        "GET /asyncapi.json": PUBLIC,  # the topics' contract, like /openapi.json
     },
     "projections": {
         "GET /v1/customers/lookup": allow(*PERSON_READERS, audit="customer.lookup"),

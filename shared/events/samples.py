@@ -1,4 +1,5 @@
-"""One valid `data` payload for every event type in the catalog."""
+"""One valid `data` payload for every event type in the catalog: the examples of the AsyncAPI
+document (`shared/asyncapi.py`) and the contract tests' fixtures."""
 
 from typing import Any
 
