@@ -42,7 +42,9 @@ class RingingFeed:
         self.topic = Topics.from_settings(settings).calls
 
     async def run(self) -> None:
-        """Follow for ever; on a broker failure, start over from the end."""
+        """From the first console on, follow for ever; on a broker failure, start over from
+        the end."""
+        await self.switchboard.wanted.wait()
         while True:
             try:
                 await self._follow()
@@ -51,6 +53,8 @@ class RingingFeed:
             except Exception as exc:  # no screen pops meanwhile; lookups still work
                 log.warning("screen pop paused: cannot follow the calls topic", error=repr(exc))
                 await asyncio.sleep(RETRY_S)
+            finally:
+                self.switchboard.following.clear()
 
     async def _follow(self) -> None:
         await ensure_topics(self.settings, [CALLS])
@@ -65,6 +69,9 @@ class RingingFeed:
             partitions = await partitions_of(self.settings, [self.topic])
             consumer.assign(partitions)
             await consumer.seek_to_end(*partitions)
+            for tp in partitions:  # resolve "the end" now, so no ring after this is missed
+                await consumer.position(tp)
+            self.switchboard.following.set()
             while True:
                 batches = await consumer.getmany(timeout_ms=POLL_MS)
                 for records in batches.values():

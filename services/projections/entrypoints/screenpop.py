@@ -61,6 +61,7 @@ async def ringing_stream(request: Request, agent: AgentParam = None) -> EventSou
 
     async def rings() -> AsyncIterator[dict[str, str]]:
         with switchboard.listen(agent_id) as queue:
+            await switchboard.following.wait()
             yield {"event": "listening", "data": agent_id}
             while not await request.is_disconnected():
                 try:

@@ -26,12 +26,17 @@ class Ring:
 class Switchboard:
     def __init__(self) -> None:
         self._consoles: dict[str, set[asyncio.Queue[Ring]]] = {}
+        # The feed starts following only once a console listens (an API without consoles never
+        # reads the calls topic), and a console hears "listening" only once the feed follows.
+        self.wanted = asyncio.Event()
+        self.following = asyncio.Event()
 
     @contextlib.contextmanager
     def listen(self, agent_id: str) -> Iterator["asyncio.Queue[Ring]"]:
         """A queue of the rings for `agent_id` while the caller holds it."""
         queue: asyncio.Queue[Ring] = asyncio.Queue(PENDING_PER_CONSOLE)
         self._consoles.setdefault(agent_id, set()).add(queue)
+        self.wanted.set()
         try:
             yield queue
         finally:
