@@ -34,7 +34,7 @@ from shared.http.event_schemas import install_event_schemas
 from shared.kafka import check_producer, ensure_topics, make_producer
 from shared.mongo import database, make_client, ping
 from shared.settings import Settings
-from shared.topics import CALLS, DEADLETTER, INGRESS, INTERACTIONS, Topics
+from shared.topics import CALLS, DEADLETTER, INGRESS, INTERACTIONS, MARKETING, Topics
 
 DESCRIPTION = """Touchpoint ingestion for channel adapters (PBX, mail gateway, web shop, ticketing,
 survey tool). Each CloudEvent is validated, its customer resolved, and it is published to
@@ -82,7 +82,7 @@ def build_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await ensure_topics(settings, [INGRESS, INTERACTIONS, DEADLETTER, CALLS])
+        await ensure_topics(settings, [INGRESS, INTERACTIONS, DEADLETTER, MARKETING, CALLS])
         producer = runtime.producer = make_producer(settings)
         await producer.start()
         ledger = MongoLedger(db)
