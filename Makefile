@@ -20,10 +20,11 @@ setup: ## install uv (if missing) and the locked Python dependencies
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet --root-user-action=ignore "uv==$(UV_VERSION)"
 	@$(UV) sync --frozen --quiet
 
-infra: setup ## start the infrastructure: Kafka, the Mongo-protocol store, Keycloak, Mailpit
+infra: setup ## start the infrastructure: Kafka, the Mongo-protocol store, Keycloak, Mailpit, the sink
 	@$(STACK) up
 
 up: infra ## start the infrastructure and every c360 service; print the URLs
+	@deploy/local/ensure_kcat.sh
 	@$(UV) run --frozen c360 topics
 	@$(STACK) up services
 	@echo
@@ -38,6 +39,8 @@ up: infra ## start the infrastructure and every c360 service; print the URLs
 	@echo "  Mongo-protocol     mongodb://127.0.0.1:27017/"
 	@echo "  Keycloak (OIDC)    http://127.0.0.1:8080/realms/c360   (admin console: admin / admin)"
 	@echo "  Mailpit (mail)     http://127.0.0.1:8025   SMTP 127.0.0.1:1025"
+	@echo "  SMS and webhooks   http://127.0.0.1:8026   (the notification sink)"
+	@echo "  AsyncAPI (topics)  http://127.0.0.1:8002/asyncapi.json"
 	@echo "  stop with: make down    health: make status"
 
 down: setup ## stop everything `make up` started (data is kept)

@@ -6,6 +6,7 @@ from shared.settings import Settings
 
 INFINITE = "-1"
 WEEK_MS = str(7 * 24 * 3600 * 1000)
+HOUR_MS = str(3600 * 1000)
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ MARKETING = TopicSpec("c360.marketing", "channel", {"retention.ms": INFINITE})
 NOTIFICATIONS_FAILED = TopicSpec(
     "c360.notifications.failed", "customer id", {"retention.ms": INFINITE}
 )
+# A call ringing for an agent (key = agent id): useful for seconds, so kept for an hour only.
+CALLS = TopicSpec("c360.calls", "agent id", {"retention.ms": HOUR_MS})
 CATALOG = (
     INGRESS,
     INTERACTIONS,
@@ -41,6 +44,7 @@ CATALOG = (
     NOTIFICATIONS_FAILED,
     MARKETING,
     AUDIT,
+    CALLS,
 )
 COMMON_CONFIG = {"cleanup.policy": "delete", "min.insync.replicas": "1"}
 
@@ -93,6 +97,10 @@ class Topics:
     @property
     def marketing(self) -> str:
         return self.name(MARKETING)
+
+    @property
+    def calls(self) -> str:
+        return self.name(CALLS)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Topics":

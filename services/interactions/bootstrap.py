@@ -20,19 +20,22 @@ from services.interactions.adapters.coalescing import CoalescingLedger
 from services.interactions.adapters.contacts_api import ContactsApi
 from services.interactions.adapters.kafka_log import KafkaInteractionLog
 from services.interactions.adapters.ledger import MongoLedger
-from services.interactions.entrypoints import events
+from services.interactions.adapters.ringing import KafkaRingingLog
+from services.interactions.entrypoints import calls, contract, events, examples
 from services.interactions.entrypoints.housekeeping import prune_receipts
 from services.interactions.entrypoints.ingress import ingress_runner, run_until
 from services.interactions.service_layer.ingestion import Ingestion
 from shared.auth import access_from_settings
 from shared.auth.client import ServiceAuth
 from shared.consuming import BatchRunner
+from shared.events.calls import CallRinging
 from shared.http.app import create_app
+from shared.http.event_schemas import install_event_schemas
 from shared.kafka import check_producer, ensure_topics, make_producer
 from shared.mongo import database, make_client, ping
 from shared.privacy.local import keyring
 from shared.settings import Settings
-from shared.topics import DEADLETTER, INGRESS, INTERACTIONS, Topics
+from shared.topics import CALLS, DEADLETTER, INGRESS, INTERACTIONS, MARKETING, Topics
 
 DESCRIPTION = """Touchpoint ingestion for channel adapters (PBX, mail gateway, web shop, ticketing,
 survey tool). Each CloudEvent is validated, its customer resolved, and it is published to
@@ -80,12 +83,13 @@ def build_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await ensure_topics(settings, [INGRESS, INTERACTIONS, DEADLETTER])
+        await ensure_topics(settings, [INGRESS, INTERACTIONS, DEADLETTER, MARKETING, CALLS])
         producer = runtime.producer = make_producer(settings)
         await producer.start()
         ledger = MongoLedger(db)
         grouped = CoalescingLedger(ledger)
         app.state.max_future_skew = max_future_skew
+        app.state.ringing = KafkaRingingLog(producer, topics.calls)
         ingestion = app.state.ingestion = Ingestion(
             contacts,
             KafkaInteractionLog(
@@ -116,13 +120,13 @@ def build_app(
             await contacts_client.aclose()
             await client.close()
 
-    return create_app(
+    app = create_app(
         service="interactions",
         title="c360 interactions",
         description=DESCRIPTION,
         version="1.0.0",
         lifespan=lifespan,
-        routers=[events.router],
+        routers=[events.router, calls.router, contract.router],
         checks={
             "kafka": runtime.kafka_ready,
             "store": lambda: ping(client),
@@ -132,3 +136,5 @@ def build_app(
         max_body_bytes=settings.max_body_bytes,
         access=access_from_settings("interactions", settings),
     )
+    install_event_schemas(app, [*examples.intake_models(), CallRinging])
+    return app

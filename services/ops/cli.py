@@ -102,11 +102,15 @@ def status(
     """Health of every service, Kafka and the store (a consumer with lag that commits nothing
     shows as stalled); consumer-group lag per partition. Exits 1 unless everything is ready."""
     checks, lags = asyncio.run(health.survey(Settings()))
+    failed = asyncio.run(health.failed_notifications(Settings()))
     if as_json:
-        print(orjson.dumps(status_document(checks, lags), option=orjson.OPT_INDENT_2).decode())
+        document = {**status_document(checks, lags), "failed_notifications": failed}
+        print(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode())
     else:
         console.print(health_table(checks))
         console.print(lag_table(lags))
+        count = "unknown" if failed is None else str(failed)
+        console.print(f"notifications failed for good (c360.notifications.failed): {count}")
     if not all(c.ok for c in checks):
         raise typer.Exit(1)
 

@@ -8,8 +8,10 @@ import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
+from shared.kafka import partitions_of
 from shared.mongo import make_client, ping
 from shared.settings import Settings
+from shared.topics import Topics
 
 PROBE_TIMEOUT_S = 2.0
 KAFKA_TIMEOUT_S = 15.0
@@ -141,5 +143,27 @@ async def end_offsets(
     try:
         found: dict[TopicPartition, int] = await consumer.end_offsets(partitions)
         return found
+    finally:
+        await consumer.stop()
+
+
+async def failed_notifications(settings: Settings) -> int | None:
+    """How many notifications failed for good: the records on `c360.notifications.failed` (kept
+    for ever, so counted since the start). None when the broker cannot say."""
+    topic = Topics.from_settings(settings).notifications_failed
+    try:
+        partitions = await asyncio.wait_for(partitions_of(settings, [topic]), KAFKA_TIMEOUT_S)
+    except LookupError:
+        return 0  # no topic yet: nothing ever failed
+    except Exception:  # reported as unknown; the kafka check says why
+        return None
+    consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, group_id=None)
+    try:
+        await asyncio.wait_for(consumer.start(), KAFKA_TIMEOUT_S)
+        first: dict[TopicPartition, int] = await consumer.beginning_offsets(partitions)
+        ends = await end_offsets(settings, partitions)
+        return sum(ends[tp] - first[tp] for tp in partitions)
+    except Exception:  # reported as unknown; the kafka check says why
+        return None
     finally:
         await consumer.stop()

@@ -21,14 +21,16 @@ from services.projections.adapters.segments import (
     KafkaSegmentEvents,
     SegmentDefinitions,
 )
-from services.projections.entrypoints import console, console_contacts
+from services.projections.entrypoints import console, console_contacts, screenpop
 from services.projections.entrypoints.audit_worker import run_audit_projection
 from services.projections.entrypoints.change_feed import ChangeFeed
 from services.projections.entrypoints.http import audit, customers, segments
+from services.projections.entrypoints.ringing_feed import RingingFeed
 from services.projections.entrypoints.runner import run_worker, source_topics, worker_health
 from services.projections.service_layer.queries import Queries
 from services.projections.service_layer.segment_admin import SegmentAdmin
 from services.projections.service_layer.segmenting import SegmentEvents
+from services.projections.service_layer.switchboard import Switchboard
 from services.projections.service_layer.view_cache import ViewCache
 from shared.auth import access_from_settings
 from shared.http.app import create_app
@@ -71,6 +73,8 @@ def build_api(settings: Settings) -> FastAPI:
     interactions = httpx.AsyncClient(base_url=settings.interactions_url, timeout=30.0)
     contacts = httpx.AsyncClient(base_url=settings.contacts_url, timeout=30.0)
     queries = Queries(db, source_topics(topics), cache)
+    switchboard = Switchboard()
+    ringing = RingingFeed(settings, switchboard)
 
     async def started_producer() -> AIOKafkaProducer:
         # The API reads only the store and keeps answering while the broker is down; its
@@ -95,9 +99,13 @@ def build_api(settings: Settings) -> FastAPI:
         following = None
         if settings.projections_cache_size > 0:
             following = asyncio.create_task(feed.run(), name="near-cache-feed")
+        screen_pops = asyncio.create_task(ringing.run(), name="ringing-feed")
         try:
             yield
         finally:
+            screen_pops.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await screen_pops
             if following is not None:
                 following.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -125,12 +133,14 @@ def build_api(settings: Settings) -> FastAPI:
             audit.router,
             console.router,
             console_contacts.router,
+            screenpop.router,
         ],
         checks={"kafka": kafka_ready, "store": lambda: ping(client)},
         max_body_bytes=settings.max_body_bytes,
         access=access_from_settings("projections", settings),
     )
     app.state.queries = queries
+    app.state.switchboard = switchboard
     app.state.segments = admin
     app.state.default_region = settings.default_region
     app.state.audit_store = AuditStore(db)

@@ -66,6 +66,9 @@ POLICY: Mapping[str, Mapping[str, Rule]] = {
         # an adapter publishes only for its own `source` (settings: auth_adapter_sources)
         "POST /v1/events": allow(AGENT, SUPERVISOR, ADAPTER, ADMIN),
         "POST /v1/events/batch": allow(AGENT, SUPERVISOR, ADAPTER, ADMIN),
+        # the phone system (an adapter, for its own `source`) says a call rings for an agent
+        "POST /v1/calls/ringing": allow(ADAPTER, ADMIN),
+        "GET /asyncapi.json": PUBLIC,  # the topics' contract, like /openapi.json
     },
     "projections": {
         "GET /v1/customers/lookup": allow(*PERSON_READERS, audit="customer.lookup"),
@@ -98,6 +101,8 @@ POLICY: Mapping[str, Mapping[str, Rule]] = {
         "GET /console/api/customers/{customer_id}/stream": allow(
             AGENT, SUPERVISOR, ADMIN, audit="customer.view"
         ),
+        # the signed-in agent's own ringing calls (the lookup they trigger is audited)
+        "GET /console/api/ringing/stream": allow(AGENT, SUPERVISOR, ADMIN),
     },
     "projections-worker": {},
     "analytics": {

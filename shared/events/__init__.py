@@ -1,6 +1,7 @@
 """The c360 event contract: CloudEvents 1.0 envelopes with typed, versioned payloads."""
 
 from shared.events.analytics import *  # noqa: F403
+from shared.events.calls import CallRinging, RingingData
 from shared.events.codec import (
     EVENT_CLASSES,
     STRUCTURED_HEADERS,
@@ -38,12 +39,14 @@ __all__ = [
     "NOTIFICATION_TYPES",
     "SEGMENT_TYPES",
     "STRUCTURED_HEADERS",
+    "CallRinging",
     "Envelope",
     "Event",
     "EventType",
     "FieldError",
     "InvalidEvent",
     "Payload",
+    "RingingData",
     "decode_event",
     "decode_kafka_record",
     "encode_event",

@@ -9,6 +9,7 @@ from pydantic import Field, TypeAdapter, ValidationError
 
 from shared.events.analytics import AnalyticsEvent
 from shared.events.audit import AccessAudited
+from shared.events.calls import CallEvent
 from shared.events.contacts import ContactEvent
 from shared.events.envelope import CLOUDEVENTS_CONTENT_TYPE, Envelope, schema_uri, schema_version
 from shared.events.interactions import InteractionEvent
@@ -27,6 +28,7 @@ Event = (
     | SegmentEvent
     | MarketingEvent
     | AccessAudited
+    | CallEvent
 )
 MAX_EVENT_BYTES = 256 * 1024
 

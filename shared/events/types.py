@@ -38,6 +38,8 @@ class EventType(StrEnum):
 
     MARKETING_SPEND = "c360.marketing.spend"
 
+    CALL_RINGING = "c360.call.ringing"
+
     @property
     def family(self) -> str:
         """The family: `interaction`, `contact`, `audit`, `segment`... (the second part)."""

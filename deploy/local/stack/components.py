@@ -5,7 +5,7 @@ import sys
 
 from shared.settings import Settings
 
-from . import keycloak, mailpit, probes
+from . import keycloak, mailpit, probes, sink
 from .component import Component, Launch
 from .kafka import component as kafka
 from .layout import Layout
@@ -26,8 +26,10 @@ SERVICES = (
 
 def service(layout: Layout, name: str, module: str, port_setting: str) -> Component:
     port: int = getattr(Settings(), port_setting)
-    # The notifier mails through the stack's Mailpit unless told otherwise.
+    # The notifier mails through the stack's Mailpit and sends SMS and team webhooks to its sink,
+    # unless told otherwise.
     smtp = {"C360_SMTP_HOST": HOST, "C360_SMTP_PORT": str(layout.settings.mailpit_smtp_port)}
+    smtp |= sink_addresses(layout.settings.sink_port)
 
     def launch() -> Launch:
         env = {"PYTHONUNBUFFERED": "1"} | {k: os.environ.get(k, v) for k, v in smtp.items()}
@@ -47,10 +49,19 @@ def service(layout: Layout, name: str, module: str, port_setting: str) -> Compon
     )
 
 
+def sink_addresses(port: int) -> dict[str, str]:
+    base = f"http://{HOST}:{port}"
+    return {
+        "C360_SMS_URL": f"{base}/sms",
+        "C360_SUPPORT_WEBHOOK": f"{base}/webhooks/support",
+        "C360_ACCOUNT_MANAGERS_WEBHOOK": f"{base}/webhooks/account-managers",
+    }
+
+
 def table(layout: Layout) -> dict[str, Component]:
     """Every component, dependencies before dependants."""
     rows = [postgres(layout), kafka(layout), ferretdb(layout)]
-    rows += [keycloak.component(layout), mailpit.component(layout)]
+    rows += [keycloak.component(layout), mailpit.component(layout), sink.component(layout)]
     for name, module, port_setting in SERVICES:
         rows.append(service(layout, name, module, port_setting))
     return {row.name: row for row in rows}

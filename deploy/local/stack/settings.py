@@ -32,6 +32,7 @@ class StackSettings(BaseSettings):
     keycloak_java_home: Path = Path("/usr/lib/jvm/temurin-25-jdk-amd64")
     mailpit_port: int = 8025
     mailpit_smtp_port: int = 1025
+    sink_port: int = 8026
 
     def absolute(self) -> "StackSettings":
         """Relative directories are taken from the current directory, once."""

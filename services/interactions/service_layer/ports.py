@@ -6,6 +6,7 @@ from typing import Protocol
 
 from services.interactions.domain.acceptance import Stamped
 from services.interactions.domain.claims import Claim, Receipt
+from shared.events.calls import CallRinging
 from shared.events.customer import CustomerRef
 from shared.position import Position
 
@@ -56,4 +57,10 @@ class CustomerResolver(Protocol):
     async def resolve(self, refs: Sequence[CustomerRef]) -> list[str | Unidentified]:
         """Per block, in order: its customer id (a new customer if every identifier is new),
         or why it names none. Raises when the contacts service does not answer."""
+        ...
+
+
+class RingingLog(Protocol):
+    async def publish(self, event: CallRinging) -> Position:
+        """Send a ringing call to `c360.calls` keyed by agent id; where it was written."""
         ...

@@ -357,14 +357,17 @@ clearCustomer();
 bindActions();
 
 function signedOut(message) {
-  clearCustomer();
+  clearCustomer(); screenPop.stop();
   $("signed-in").hidden = true; $("sign-out").hidden = true; $("sign-in").hidden = false;
   say(message, "error");
 }
 document.addEventListener("c360:signed-out", (e) => signedOut(e.detail));
 $("sign-out").addEventListener("click", () => { signedOut(i18n.t("signOut")); session.signOut(); });
 $("sign-in").addEventListener("click", () => session.signIn());
+// Screen pop (screenpop.js): a ringing call or /console?phone=… looks the caller up like a typed number.
+const lookUp = (text) => { $("q").value = text; return search(); };
 session.start().then(({ user }) => {
+  screenPop.start(user, lookUp);
   if (!user) return;
   $("signed-in").replaceChildren(i18n.t("signedInAs", { user: "" }), bdi(user));
   $("signed-in").hidden = false; $("sign-out").hidden = false;

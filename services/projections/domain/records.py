@@ -27,6 +27,7 @@ from services.projections.domain.timeline import (
 )
 from shared.events import Event
 from shared.events.contacts import ContactErased
+from shared.events.notifications import NotificationFailed
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,12 @@ def entry_for(record: SourceRecord, scrubbed: bool) -> Entry:
     )
 
 
+def for_ops_only(event: Event) -> bool:
+    """A delivery that failed is not part of the customer's story (they received nothing): it
+    goes to ops (`c360.notifications.failed`, the notifier's metrics), not to the agent."""
+    return isinstance(event, NotificationFailed)
+
+
 def fold_records(
     state: CustomerState, days: dict[str, Day], records: Sequence[SourceRecord]
 ) -> Folded:
@@ -118,6 +125,8 @@ def fold_records(
     for record in pending(state, records):
         out.state = advance(out.state, record)
         event = record.event
+        if for_ops_only(event):
+            continue
         day = days[day_of(event.time)]
         seen = day.find(event.source, event.id)
         if seen is not None and seen.pos != record.pos:

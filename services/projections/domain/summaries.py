@@ -25,7 +25,7 @@ from shared.events.interactions import (
     SurveyAnswered,
     VisitLogged,
 )
-from shared.events.notifications import NotificationFailed, NotificationSent
+from shared.events.notifications import NotificationSent
 
 # Where a touchpoint happened; purchases and refunds are commercial facts, not channels.
 CHANNEL_OF = {
@@ -36,6 +36,8 @@ CHANNEL_OF = {
     "visit": "in_person",
 }
 MAX_TEXT = 120
+# A delivery as the customer got it: "SMS sent to +98912***67: complaint-ack".
+CHANNEL_NAMES = {"email": "email", "sms": "SMS", "webhook": "message"}
 
 
 def money(amount_minor: int, currency: str) -> str:
@@ -100,9 +102,8 @@ def _contact_or_notification(event: Event) -> str:
         case ContactErased():
             return "personal data erased"
         case NotificationSent(data=d):
-            return f"notification sent by {d.channel} ({d.rule})"
-        case NotificationFailed(data=d):
-            return f"notification failed on {d.channel} ({d.rule})"
+            to = f" to {d.target}" if d.target else ""
+            return f"{CHANNEL_NAMES.get(d.channel, d.channel)} sent{to}: {d.rule}"
         case AnalyticsScored(data=d):
             return scores_summary(d)
     return event.type.short_name.replace(".", " ")

@@ -12,9 +12,10 @@ import uvicorn
 from aiokafka import AIOKafkaProducer
 
 from services.notifier.bootstrap import build_app as build_notifier
-from services.ops.health import service_urls
+from services.ops.health import failed_notifications, service_urls
+from shared.kafka import ensure_topics
 from shared.settings import Settings
-from shared.topics import Topics
+from shared.topics import NOTIFICATIONS_FAILED, Topics
 from tests.integration.interactions.conftest import api  # the interactions app, ingress running
 from tests.integration.interactions.log import eventually, ids_of, read_topic
 from tests.integration.projections.harness import publish
@@ -203,3 +204,15 @@ async def test_a_team_key_is_rotated_shown_and_finished_from_the_command_line(
     finally:
         server.should_exit = True
         await serving
+
+
+async def test_status_counts_the_notifications_that_failed_for_good(
+    settings: Settings, producer: AIOKafkaProducer
+) -> None:
+    topics = Topics.from_settings(settings)
+    nothing_yet = await failed_notifications(settings)
+    await ensure_topics(settings, [NOTIFICATIONS_FAILED])
+    for n in range(2):
+        await producer.send_and_wait(topics.notifications_failed, b"{}", key=f"c{n}".encode())
+    assert nothing_yet == 0
+    assert await failed_notifications(settings) == 2

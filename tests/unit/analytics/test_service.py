@@ -17,6 +17,7 @@ from services.analytics.service_layer.scoring import Scorer, ScoringSettings
 from shared.events import EventType, encode_event, parse_event
 from shared.events.envelope import Envelope
 from shared.events.interactions import PurchaseMade
+from shared.events.samples import SAMPLE_DATA
 from tests import cdnow
 from tests.unit.analytics.fakes import (
     NOW,
@@ -27,7 +28,6 @@ from tests.unit.analytics.fakes import (
     FakeSegments,
     FixedClock,
 )
-from tests.unit.contract.samples import SAMPLE_DATA
 
 PREFIX = "t1."
 

@@ -12,8 +12,8 @@ from shared.events import (
     encode_event,
 )
 from shared.events.codec import MAX_EVENT_BYTES
+from shared.events.samples import SAMPLE_DATA
 from tests.factories import event_dict
-from tests.unit.contract.samples import SAMPLE_DATA
 
 
 def test_every_catalog_type_has_a_model_and_a_sample() -> None:

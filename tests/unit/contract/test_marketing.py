@@ -3,8 +3,8 @@
 import pytest
 
 from shared.events import EventType, InvalidEvent, parse_event
+from shared.events.samples import SAMPLE_DATA
 from tests.factories import event_dict
-from tests.unit.contract.samples import SAMPLE_DATA
 
 
 def test_spend_is_read_with_its_period() -> None:

@@ -3,9 +3,9 @@
 import pytest
 
 from shared.events import EVENT_CLASSES, EventType, parse_event
+from shared.events.samples import SAMPLE_DATA
 from shared.events.upcasting import _UPCASTERS, upcast_data, upcaster
 from tests.factories import event_dict
-from tests.unit.contract.samples import SAMPLE_DATA
 
 
 def test_missing_upcaster_is_a_clear_error() -> None:

@@ -85,6 +85,22 @@ def notification_sent(customer_id: str, minutes: float) -> Event:
             "customer_id": customer_id,
             "rule": "complaint-ack",
             "channel": "sms",
+            "target": "+98912***67",
+        },
+        subject=customer_id,
+        time=at(minutes),
+    )
+
+
+def notification_failed(customer_id: str, minutes: float) -> Event:
+    return make_event(
+        EventType.NOTIFICATION_FAILED,
+        {
+            "notification_id": f"n-{uuid.uuid4().hex[:8]}",
+            "customer_id": customer_id,
+            "rule": "complaint-ack",
+            "channel": "email",
+            "error": "ConnectionRefusedError: [Errno 111]",
         },
         subject=customer_id,
         time=at(minutes),

@@ -61,3 +61,18 @@ def test_times_at_the_calendars_edges_keep_fixed_width_sortable_keys() -> None:
     assert day_of(dawn) == "00010101"
     assert day_of(year_one) == "00010301"
     assert sort_key(dawn, "a") < sort_key(year_one, "a") < sort_key(datetime.now(UTC), "a")
+
+
+def test_the_timeline_tells_deliveries_as_the_customer_saw_them_and_leaves_failures_to_ops() -> (
+    None
+):
+    cid = ev.new_customer_id()
+    sent = ev.notification_sent(cid, 2)
+    failed = ev.notification_failed(cid, 3)
+    projection = Projection()
+    projection.deliver(records("interactions", [ev.call(cid, 1)]))
+    projection.deliver(records("notifications", [sent, failed]))
+    entries = projection.entries(cid)
+    assert [e.id for e in entries] == [sent.id, entries[-1].id]
+    assert entries[0].summary == "SMS sent to +98912***67: complaint-ack"
+    assert "failed" not in projection.states[cid].kpis.notifications

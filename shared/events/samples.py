@@ -1,4 +1,5 @@
-"""One valid `data` payload for every event type in the catalog."""
+"""One valid `data` payload for every event type in the catalog: the examples of the AsyncAPI
+document (`shared/asyncapi.py`) and the contract tests' fixtures."""
 
 from typing import Any
 
@@ -112,6 +113,7 @@ SAMPLE_DATA: dict[EventType, dict[str, Any]] = {
     },
     EventType.SEGMENT_ENTERED: SEGMENT_MEMBERSHIP,
     EventType.SEGMENT_EXITED: SEGMENT_MEMBERSHIP,
+    EventType.CALL_RINGING: {"call_id": "8813", "agent_id": "agent", "phone": "0912 123 4567"},
     EventType.MARKETING_SPEND: {
         "channel": "paid_search",
         "campaign": "spring-sale",
