@@ -13,12 +13,12 @@ from typing import Any
 import orjson
 
 from shared.events import STRUCTURED_HEADERS, EventType, decode_kafka_record
+from shared.events.samples import SAMPLE_DATA
 from shared.mongo import make_client
 from shared.privacy.local import keyring
 from shared.settings import Settings
 from tests.bench.common import console, percentiles
 from tests.factories import event_dict
-from tests.unit.contract.samples import SAMPLE_DATA
 
 EVENTS = 20_000
 CUSTOMERS = 200

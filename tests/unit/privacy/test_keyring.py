@@ -3,9 +3,9 @@ erasure by destroying the key."""
 
 from shared.events import CallLogged, Event, EventType
 from shared.events.codec import STRUCTURED_HEADERS
+from shared.events.samples import SAMPLE_DATA
 from shared.privacy.keyring import Keyring
 from tests.factories import make_event
-from tests.unit.contract.samples import SAMPLE_DATA
 from tests.unit.privacy.fakes import FakeVault
 
 

@@ -5,10 +5,10 @@ import orjson
 import pytest
 
 from shared.events import EventType, decode_event, parse_event
+from shared.events.samples import SAMPLE_DATA
 from shared.privacy.personal import ERASED_TEXT, PERSONAL_FIELDS
 from shared.privacy.sealing import SEALED, new_data_key, open_sealed, seal
 from tests.factories import event_dict
-from tests.unit.contract.samples import SAMPLE_DATA
 
 KEY = new_data_key()
 PERSONAL_TEXTS = ["+989121234567", "Sara@Example.com", "سارا محمدی", "sara@example.com", "کد شما"]
