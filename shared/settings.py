@@ -7,6 +7,17 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET = "change-me"
+# What an agent may say a call came to; a call center sets its own (C360_WRAPUP_CODES).
+WRAPUP_CODES = (
+    "question_answered",
+    "billing_question",
+    "order_status",
+    "complaint_logged",
+    "sale",
+    "callback_promised",
+    "transferred",
+    "no_answer",
+)
 
 
 class Settings(BaseSettings):
@@ -66,6 +77,11 @@ class Settings(BaseSettings):
         default=900.0,
         ge=0,
         description="how far in the future an event's time may lie at the door (adapter clocks)",
+    )
+    wrapup_codes: tuple[str, ...] = Field(
+        default=WRAPUP_CODES,
+        min_length=1,
+        description="wrap-up codes an agent may give a call (JSON list); the door refuses others",
     )
     interactions_claim_takeover_seconds: float = Field(
         default=35.0, gt=0, description="an unfinished ingestion claim is taken over after this"

@@ -85,6 +85,7 @@ def build_app(
         ledger = MongoLedger(db)
         grouped = CoalescingLedger(ledger)
         app.state.max_future_skew = max_future_skew
+        app.state.wrapup_codes = settings.wrapup_codes
         ingestion = app.state.ingestion = Ingestion(
             contacts,
             KafkaInteractionLog(producer, topics.interactions, topics.marketing),

@@ -1,6 +1,7 @@
 """The c360 event contract: CloudEvents 1.0 envelopes with typed, versioned payloads."""
 
 from shared.events.analytics import *  # noqa: F403
+from shared.events.cases import *  # noqa: F403
 from shared.events.codec import (
     EVENT_CLASSES,
     STRUCTURED_HEADERS,
