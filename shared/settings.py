@@ -78,8 +78,8 @@ class Settings(BaseSettings):
         ge=0,
         description="how far in the future an event's time may lie at the door (adapter clocks)",
     )
-    wrapup_codes: tuple[str, ...] = Field(
-        default=WRAPUP_CODES,
+    wrapup_codes: list[str] = Field(
+        default_factory=lambda: list(WRAPUP_CODES),
         min_length=1,
         description="wrap-up codes an agent may give a call (JSON list); the door refuses others",
     )

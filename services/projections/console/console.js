@@ -163,21 +163,7 @@ async function renderSegments(ids) {
 }
 
 function renderComplaints(open) {
-  const list = $("complaints");
-  list.replaceChildren(...open.map((c) => {
-    const item = document.createElement("li");
-    item.dir = "auto";
-    const sla = document.createElement("span");
-    if (c.sla_due_at) {
-      const left = (new Date(c.sla_due_at) - Date.now()) / 60000;
-      const span = Math.abs(left) >= 120 ? `${Math.round(Math.abs(left) / 60)} h` : `${Math.round(Math.abs(left))} min`;
-      sla.className = left < 0 ? "overdue" : "due";
-      sla.textContent = left < 0 ? ` — SLA overdue by ${span}` : ` — ${span} left on the SLA`;
-    }
-    item.append(`${c.subject} (${c.severity}, ${c.status})`, sla);
-    return item;
-  }));
-  if (!open.length) list.replaceChildren(Object.assign(document.createElement("li"), { textContent: "none" }));
+  cases.render(open, state.customer);
   const select = document.querySelector("#resolve-complaint select");
   select.replaceChildren(...open.map((c) => new Option(c.subject, c.complaint_id)));
 }
@@ -313,7 +299,7 @@ async function logEvent(type, data, form) {
 function bindActions() {
   $("log-call").addEventListener("submit", (e) => {
     e.preventDefault(); const f = new FormData(e.target);
-    logEvent("c360.interaction.call", { direction: "inbound", duration_seconds: Number(f.get("minutes") || 0) * 60, outcome: f.get("outcome"), notes: f.get("notes") || null }, e.target);
+    logEvent("c360.interaction.call", { direction: "inbound", ...cases.callFields(f), outcome: f.get("outcome"), notes: f.get("notes") || null }, e.target);
   });
   $("log-note").addEventListener("submit", (e) => {
     e.preventDefault(); logEvent("c360.interaction.note", { text: new FormData(e.target).get("text") }, e.target);
@@ -335,7 +321,7 @@ $("locale").addEventListener("change", () => {
   if (state.view) { renderCard(state.view); renderTimeline(null); }
 });
 new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) loadTimeline(false); }).observe($("more"));
-setInterval(() => state.view && renderComplaints(state.view.kpis.open_complaints || []), 30000);
+document.addEventListener("c360:saved", (e) => refresh(e.detail.position));
 bindActions();
 
 function signedOut(message) {
