@@ -2,9 +2,12 @@
 
 `asyncio.gather` raises the first failure and lets the other awaitables run on. In a consumer that
 retries a failed batch, those leftovers race with the retry: a write computed from an old state
-can land after the retry's newer one and undo it. `together` cancels the rest on the first failure
-and waits for them to finish before it raises, so when it returns or raises, nothing it started is
-still running.
+can land after the retry's newer one and undo it. `together` lets every awaitable finish before it
+raises, so when it returns or raises, nothing it started is still running.
+
+It waits rather than cancels: a PyMongo operation cancelled while it selects a server can leave
+the client's topology lock held for ever (seen with PyMongo 4.20 on Python 3.11), and the others
+of a failed batch end soon anyway, each within the store's own timeouts.
 """
 
 import asyncio
@@ -15,20 +18,10 @@ T = TypeVar("T")
 
 
 async def together(awaitables: Iterable[Awaitable[T]]) -> list[T]:
-    """The results of `awaitables`, run concurrently, in order; on a failure, its error (the
-    first one raised) once every other awaitable has been cancelled and has finished."""
-    try:
-        async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(_awaited(a)) for a in awaitables]
-    except BaseExceptionGroup as failed:
-        raise _first(failed) from None
-    return [task.result() for task in tasks]
-
-
-async def _awaited(awaitable: Awaitable[T]) -> T:
-    return await awaitable
-
-
-def _first(group: BaseExceptionGroup[BaseException]) -> BaseException:
-    error = group.exceptions[0]
-    return _first(error) if isinstance(error, BaseExceptionGroup) else error
+    """The results of `awaitables`, run concurrently, in order; if any failed, the first failure
+    in that order, raised once all of them have finished."""
+    outcomes = await asyncio.gather(*awaitables, return_exceptions=True)
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            raise outcome
+    return outcomes  # type: ignore[return-value]  # none of them is an exception here

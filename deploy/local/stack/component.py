@@ -56,3 +56,6 @@ class Component:
     # Seconds to wait for readiness when longer than C360_START_TIMEOUT (a JVM building itself).
     start_timeout: float = 0.0
     describe: Callable[[], str] = lambda: ""
+    # Why a running instance no longer matches what it was started from (None: it does), e.g.
+    # Keycloak started before its realm file changed; `up` restarts it then.
+    outdated: Callable[[], str | None] = lambda: None

@@ -91,6 +91,10 @@ class Stack:
     def launch(self, row: Component) -> int | None:
         """The pid to wait for; None when the component already answers."""
         pid = self.live_pid(row)
+        if pid is not None and (reason := row.outdated()) is not None:
+            say(f"{row.name} runs an outdated setup ({reason}); restarting it")
+            self.stop(row)
+            pid = None
         if pid is not None:
             if row.probe():
                 say(f"{row.name} already running (pid {pid}, port {row.port})")

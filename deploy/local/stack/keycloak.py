@@ -33,9 +33,14 @@ def component(layout: Layout) -> Component:
     kc_home = home(layout)
     data = layout.data_dir("keycloak", port)
 
+    imported = data / "imported-realm"
+
+    def realm_changed() -> str | None:
+        fresh = imported.exists() and imported.read_text() == provisioning.content_hash(REALM)
+        return None if fresh else f"{REALM.name} changed since it was imported"
+
     def before_start() -> None:
-        imported = data / "imported-realm"
-        if not imported.exists() or imported.read_text() != provisioning.content_hash(REALM):
+        if realm_changed():
             shutil.rmtree(data / "h2", ignore_errors=True)
         data.mkdir(parents=True, exist_ok=True)
         imported.write_text(provisioning.content_hash(REALM))
@@ -87,4 +92,5 @@ def component(layout: Layout) -> Component:
         # The first start rebuilds Keycloak for its options (minutes on a busy 2-core machine).
         start_timeout=900.0,
         describe=lambda: f"issuer={issuer(port)}",
+        outdated=realm_changed,
     )

@@ -5,7 +5,7 @@ while reads stay on the active one (`projection_generations`, `_id` "active").
 """
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
@@ -88,11 +88,17 @@ class ProjectionStore:
             {"$set": {"segments": list(segments), "revision": expected_revision + 1}},
         )
 
-    async def scan_states(self, batch_size: int = 1000) -> AsyncIterator[CustomerState]:
-        """Every customer's state, without its timeline (a back-fill's full scan)."""
+    async def scan_states(self, batch_size: int = 1000) -> AsyncGenerator[CustomerState, None]:
+        """Every customer's state, without its timeline (a back-fill's full scan).
+
+        The cursor is closed however the scan ends: on FerretDB v1 an abandoned cursor keeps its
+        PostgreSQL query open, and that stalls every other request to the store."""
         docs = self.customers.find({}, {"head": 0, "timeline": 0}, batch_size=batch_size)
-        async for doc in docs:
-            yield CustomerState.model_validate(_without_id(doc))
+        try:
+            async for doc in docs:
+                yield CustomerState.model_validate(_without_id(doc))
+        finally:
+            await docs.close()
 
     async def load_days(self, state: CustomerState, parts: dict[str, int]) -> dict[str, Day]:
         """The buckets of each day (`parts[day]` of them); the head part comes from the state."""

@@ -11,7 +11,8 @@ then on the projector keeps each changed view's membership up to date itself.
 """
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, Mapping
+from contextlib import aclosing
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Protocol
@@ -55,7 +56,7 @@ class Progress:
 
 
 class States(StateLoader, Protocol):
-    def scan_states(self, batch_size: int = 1000) -> AsyncIterator[CustomerState]: ...
+    def scan_states(self, batch_size: int = 1000) -> AsyncGenerator[CustomerState, None]: ...
 
     async def save_segments(
         self, customer_id: str, segments: tuple[str, ...], expected_revision: int
@@ -98,11 +99,12 @@ class Backfill:
     async def _scan(self, segment: Segment, progress: Progress) -> None:
         catalog, cause = Catalog.of([segment]), f"backfill:{segment.rule_hash}"
         chunk: list[CustomerState] = []
-        async for state in self.states.scan_states():
-            chunk.append(state)
-            if len(chunk) == CHUNK:
-                await self._chunk(catalog, chunk, cause, progress)
-                chunk = []
+        async with aclosing(self.states.scan_states()) as states:  # closed when a chunk fails
+            async for state in states:
+                chunk.append(state)
+                if len(chunk) == CHUNK:
+                    await self._chunk(catalog, chunk, cause, progress)
+                    chunk = []
         await self._chunk(catalog, chunk, cause, progress)
 
     async def _chunk(

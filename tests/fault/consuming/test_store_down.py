@@ -17,10 +17,10 @@ from shared.consuming import ConsumerHealth
 from shared.mongo import Document, database, make_client
 from shared.settings import Settings
 from shared.topics import Topics
-from tests.fault.consuming.conftest import PrivateStore
 from tests.fault.consuming.poison import committed_lag, good_call, new_customer, send
 from tests.fault.consuming.test_poison_mix import _ends, _timeline_ids
 from tests.integration.interactions.log import read_topic
+from tests.private_stack import PrivateStore
 
 pytestmark = [pytest.mark.fault, pytest.mark.timeout(900)]
 CUSTOMERS = 100
@@ -52,7 +52,7 @@ async def test_store_down_for_30s_pauses_the_worker_and_loses_nothing(
         await produce(BEFORE)
         await _until_caught_up(settings, db, catalog, task)
 
-        private_store.stop()
+        private_store.kill()
         down_at = time.monotonic()
         reasons = await asyncio.gather(produce(DURING, DOWN_S), _watch(health, DOWN_S))
         not_ready_reasons = reasons[1]

@@ -12,8 +12,8 @@ import pytest
 from shared.kafka import ensure_topics
 from shared.settings import Settings
 from shared.topics import Topics
-from tests.fault.interactions.conftest import PrivateKafka
 from tests.integration.interactions.log import ids_of, read_topic
+from tests.private_stack import PrivateKafka
 from tests.processes import ServiceProcess, free_port, running, settings_env
 from tests.unit.interactions.samples import note
 
@@ -101,7 +101,7 @@ async def test_every_acknowledged_event_is_logged_exactly_once_across_a_broker_r
             await sender.warmed_up.wait()
             await asyncio.to_thread(private_kafka.stop)
             stopped_at = time.monotonic()
-            await asyncio.to_thread(private_kafka.stack, "up", "kafka")
+            await asyncio.to_thread(private_kafka.start)
             restarted.set()
             return stopped_at
 

@@ -75,6 +75,18 @@ def test_kill_is_a_crash_the_next_start_recovers_from(stack: Stack) -> None:
     assert stack.live_pid(row) not in (None, first)
 
 
+def test_a_running_component_whose_setup_changed_is_restarted(stack: Stack) -> None:
+    changed: list[str] = []
+    row = dataclasses.replace(stack.table["web"], outdated=lambda: changed[-1] if changed else None)
+    stack.start(row)
+    first = stack.live_pid(row)
+    stack.start(row)
+    assert stack.live_pid(row) == first  # nothing changed: reused
+    changed.append("its realm file changed")
+    stack.start(row)
+    assert stack.live_pid(row) not in (None, first)
+
+
 def test_a_pid_file_naming_someone_elses_process_is_not_ours(stack: Stack) -> None:
     row = stack.table["web"]
     stack.pid_file(row).parent.mkdir(parents=True, exist_ok=True)
