@@ -9,6 +9,17 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEV_SECRET = "change-me"
 # Secrets that may keep the placeholder only in `development` (a local stack).
 PLACEHOLDER_GUARDED = ("webhook_secret", "pseudonym_key", "service_client_secret", "data_kek")
+# What an agent may say a call came to; a call center sets its own (C360_WRAPUP_CODES).
+WRAPUP_CODES = (
+    "question_answered",
+    "billing_question",
+    "order_status",
+    "complaint_logged",
+    "sale",
+    "callback_promised",
+    "transferred",
+    "no_answer",
+)
 
 
 class Settings(BaseSettings):
@@ -76,6 +87,11 @@ class Settings(BaseSettings):
         default=900.0,
         ge=0,
         description="how far in the future an event's time may lie at the door (adapter clocks)",
+    )
+    wrapup_codes: list[str] = Field(
+        default_factory=lambda: list(WRAPUP_CODES),
+        min_length=1,
+        description="wrap-up codes an agent may give a call (JSON list); the door refuses others",
     )
     interactions_claim_takeover_seconds: float = Field(
         default=35.0, gt=0, description="an unfinished ingestion claim is taken over after this"

@@ -90,6 +90,7 @@ def build_app(
         grouped = CoalescingLedger(ledger)
         app.state.max_future_skew = max_future_skew
         app.state.ringing = KafkaRingingLog(producer, topics.calls)
+        app.state.wrapup_codes = settings.wrapup_codes
         ingestion = app.state.ingestion = Ingestion(
             contacts,
             KafkaInteractionLog(

@@ -145,6 +145,7 @@ def build_api(settings: Settings) -> FastAPI:
     app.state.default_region = settings.default_region
     app.state.audit_store = AuditStore(db)
     app.state.kpis_url = settings.kpis_url
+    app.state.wrapup_codes = settings.wrapup_codes
     # one pooled client for the console's actions (connects on first use)
     app.state.interactions = interactions
     app.state.contacts = contacts

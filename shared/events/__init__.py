@@ -2,6 +2,7 @@
 
 from shared.events.analytics import *  # noqa: F403
 from shared.events.calls import CallRinging, RingingData
+from shared.events.cases import *  # noqa: F403
 from shared.events.codec import (
     EVENT_CLASSES,
     STRUCTURED_HEADERS,

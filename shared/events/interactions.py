@@ -5,13 +5,17 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from shared.events.customer import CustomerRef
+from shared.events.cases import (
+    ComplaintAssigned,
+    ComplaintCommented,
+    ComplaintStatusChanged,
+)
 from shared.events.envelope import Envelope, Payload
 from shared.events.money import AmountMinor, CurrencyCode
 from shared.events.text import FreeText, SafeText, WholeNumber, WindowTime
+from shared.events.touchpoint import InteractionData, Text, WrapUpCode
 from shared.events.types import EventType
-
-Text = Field(default=None, max_length=10_000)
+from shared.events.upcasting import RawData, upcaster
 
 
 class Direction(StrEnum):
@@ -33,19 +37,17 @@ class ComplaintStatus(StrEnum):
     ESCALATED = "escalated"
 
 
-class InteractionData(Payload):
-    """Fields every touchpoint carries."""
-
-    customer: CustomerRef
-    agent_id: SafeText | None = Field(default=None, max_length=64)
-
-
 class CallData(InteractionData):
     direction: Direction
     duration_seconds: WholeNumber = Field(ge=0, le=86_400)
     outcome: SafeText | None = Field(default=None, max_length=64, examples=["resolved", "callback"])
     line: SafeText | None = Field(default=None, max_length=64)
     notes: FreeText | None = Text
+    wrapup_code: WrapUpCode | None = Field(
+        default=None,
+        description="the agent's wrap-up code, from the configured list (C360_WRAPUP_CODES)",
+        examples=["billing_question"],
+    )
 
 
 class EmailData(InteractionData):
@@ -139,8 +141,16 @@ class NoteData(InteractionData):
 
 
 class CallLogged(Envelope):
+    """v2 adds the optional `wrapup_code`."""
+
+    schema_version = 2
     type: Literal[EventType.CALL]
     data: CallData
+
+
+@upcaster(EventType.CALL, 1)
+def _call_v1_to_v2(data: RawData) -> RawData:
+    return data  # v1 had no wrap-up code; v2 reads it as absent
 
 
 class EmailLogged(Envelope):
@@ -208,6 +218,9 @@ InteractionEvent = (
     | ComplaintOpened
     | ComplaintUpdated
     | ComplaintResolved
+    | ComplaintAssigned
+    | ComplaintCommented
+    | ComplaintStatusChanged
     | SurveyAnswered
     | VisitLogged
     | NoteAdded

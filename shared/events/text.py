@@ -15,7 +15,7 @@ written once:
 """
 
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
@@ -51,9 +51,17 @@ SafeText = Annotated[str, AfterValidator(single_line)]
 FreeText = Annotated[str, AfterValidator(free_text)]
 
 
-def door_context(max_future_skew: timedelta, now: datetime | None = None) -> dict[str, Any]:
-    """The validation context of the door: times may lie at most `max_future_skew` ahead."""
-    return {"latest_time": (now or datetime.now(UTC)) + max_future_skew}
+def door_context(
+    max_future_skew: timedelta,
+    now: datetime | None = None,
+    wrapup_codes: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """The validation context of the door: times may lie at most `max_future_skew` ahead, and
+    a call's wrap-up code must be one of `wrapup_codes` (when given)."""
+    context: dict[str, Any] = {"latest_time": (now or datetime.now(UTC)) + max_future_skew}
+    if wrapup_codes is not None:
+        context["wrapup_codes"] = tuple(wrapup_codes)
+    return context
 
 
 def within_window(value: datetime) -> datetime:

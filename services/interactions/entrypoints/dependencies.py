@@ -16,9 +16,10 @@ async def get_ingestion(request: Request) -> Ingestion:
 
 
 def get_door(request: Request) -> Mapping[str, Any]:
-    """The validation context of this request: event times up to the allowed skew from now."""
+    """The validation context of this request: event times up to the allowed skew from now,
+    wrap-up codes from the configured list."""
     skew: timedelta = getattr(request.app.state, "max_future_skew", DEFAULT_MAX_FUTURE_SKEW)
-    return door_context(skew)
+    return door_context(skew, wrapup_codes=getattr(request.app.state, "wrapup_codes", None))
 
 
 IngestionDep = Annotated[Ingestion, Depends(get_ingestion)]

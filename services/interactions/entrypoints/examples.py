@@ -24,6 +24,7 @@ CALL = {
         "agent_id": "agent-17",
         "outcome": "resolved",
         "notes": "مشتری درباره سفارش پرسید 👍",
+        "wrapup_code": "order_status",
     },
 }
 PURCHASE = {

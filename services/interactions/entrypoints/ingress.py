@@ -50,8 +50,10 @@ class IngressHandler:
         ingestion: Ingestion,
         dead_letters: DeadLetterSink,
         max_future_skew: timedelta = DEFAULT_MAX_FUTURE_SKEW,
+        wrapup_codes: Sequence[str] | None = None,
     ) -> None:
         self.max_future_skew = max_future_skew
+        self.wrapup_codes = wrapup_codes
         self.ingestion = ingestion
         self.dead_letters = dead_letters
 
@@ -61,7 +63,7 @@ class IngressHandler:
         metrics.INGRESS_CONSUMED.inc(len(records))
         valid: list[tuple[Record, Intake]] = []
         rejected: list[tuple[Record, Rejection]] = []
-        door = door_context(self.max_future_skew)
+        door = door_context(self.max_future_skew, wrapup_codes=self.wrapup_codes)
         for record in records:
             try:
                 valid.append((record, read_record(record.value, record.headers, door)))
@@ -94,9 +96,8 @@ def ingress_runner(
         per_customer=False,  # any key: ordering across ingress partitions is not promised
         stall_after_s=settings.stall_after_s,
     )
-    return BatchRunner(
-        settings, options, IngressHandler(ingestion, dead_letters, max_future_skew), dead_letters
-    )
+    handler = IngressHandler(ingestion, dead_letters, max_future_skew, settings.wrapup_codes)
+    return BatchRunner(settings, options, handler, dead_letters)
 
 
 async def run_until(runner: BatchRunner, stop: asyncio.Event) -> None:

@@ -13,6 +13,7 @@ from services.kpis.domain.facts import (
     is_from,
 )
 from shared.events import EventType
+from shared.events.cases import FINAL_STATUSES, ComplaintStatusChanged
 from shared.events.contacts import ContactCreated
 from shared.events.interactions import (
     ComplaintOpened,
@@ -52,7 +53,20 @@ def apply(facts: CustomerFacts, event: CustomerEvent, churn_below: float) -> Cus
         return _answered(facts, event)
     if isinstance(event, ComplaintOpened | ComplaintUpdated | ComplaintResolved):
         return _complaint(facts, event)
+    if isinstance(event, ComplaintStatusChanged):
+        return _case_ended(facts, event)
     return facts
+
+
+def _case_ended(facts: CustomerFacts, event: ComplaintStatusChanged) -> CustomerFacts:
+    """A case resolved or closed by its status counts as resolved, at the earliest such time."""
+    cid = event.data.complaint_id
+    if event.data.status not in FINAL_STATUSES:
+        return facts
+    held = next((c.resolved_at for c in facts.complaints if c.complaint_id == cid), None)
+    if held is not None and held <= event.time:
+        return facts
+    return facts.with_complaint(cid, resolved_at=event.time)
 
 
 def _created(facts: CustomerFacts, event: ContactCreated) -> CustomerFacts:

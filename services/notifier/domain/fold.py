@@ -18,8 +18,10 @@ from services.notifier.domain.customer import (
     contact_from_profile,
 )
 from shared.events import (
+    FINAL_STATUSES,
     ComplaintOpened,
     ComplaintResolved,
+    ComplaintStatusChanged,
     ComplaintUpdated,
     ConsentChanged,
     ContactCreated,
@@ -133,6 +135,18 @@ def _complaint_updated(state: CustomerState, event: Any) -> CustomerState:
     return state.model_copy(update={"open_complaints": complaints})
 
 
+def _case_status(state: CustomerState, event: Any) -> CustomerState:
+    """A case resolved or closed is no longer open, so its SLA timers find nothing to remind."""
+    if event.data.status in FINAL_STATUSES:
+        return _complaint_resolved(state, event)
+    complaint = state.open_complaint(event.data.complaint_id)
+    if complaint is None:
+        return state
+    changed = complaint.model_copy(update={"status": event.data.status.value})
+    complaints = tuple(changed if c is complaint else c for c in state.open_complaints)
+    return state.model_copy(update={"open_complaints": complaints})
+
+
 def _complaint_resolved(state: CustomerState, event: Any) -> CustomerState:
     remaining = tuple(c for c in state.open_complaints if c.complaint_id != event.data.complaint_id)
     return state.model_copy(update={"open_complaints": remaining})
@@ -152,5 +166,6 @@ _HANDLERS: dict[type, Callable[[CustomerState, Any], CustomerState]] = {
     ComplaintOpened: _complaint_opened,
     ComplaintUpdated: _complaint_updated,
     ComplaintResolved: _complaint_resolved,
+    ComplaintStatusChanged: _case_status,
     SurveyAnswered: _survey,
 }

@@ -137,20 +137,7 @@ async function renderSegments(ids) {
 }
 
 function renderComplaints(open) {
-  const list = $("complaints");
-  list.replaceChildren(...open.map((c) => {
-    const item = document.createElement("li");
-    const sla = document.createElement("span");
-    if (c.sla_due_at) {
-      const left = (new Date(c.sla_due_at) - Date.now()) / 60000;
-      const span = Math.abs(left) >= 120 ? i18n.t("hours", { n: i18n.number(Math.round(Math.abs(left) / 60)) }) : i18n.t("mins", { n: i18n.number(Math.round(Math.abs(left))) });
-      sla.className = left < 0 ? "overdue" : "due";
-      sla.textContent = ` — ${i18n.t(left < 0 ? "slaOverdue" : "slaLeft", { span })}`;
-    }
-    item.append(bdi(c.subject || c.complaint_id), ` (${i18n.code(c.severity)}, ${i18n.code(c.status)})`, sla);
-    return item;
-  }));
-  if (!open.length) list.replaceChildren(Object.assign(document.createElement("li"), { textContent: i18n.t("none") }));
+  cases.render(open, state.customer);
   const select = document.querySelector("#resolve-complaint select");
   select.replaceChildren(...open.map((c) => new Option(c.subject, c.complaint_id)));
 }
@@ -334,7 +321,7 @@ async function send(event) {
 
 function bindActions() {
   const on = (id, handler) => $(id).addEventListener("submit", (e) => { e.preventDefault(); handler(new FormData(e.target), e.target); });
-  on("log-call", (f, form) => logEvent("c360.interaction.call", { direction: "inbound", duration_seconds: Number(f.get("minutes") || 0) * 60, outcome: f.get("outcome"), notes: f.get("notes") || null }, form, f.get("notes") || i18n.code(f.get("outcome"))));
+  on("log-call", (f, form) => logEvent("c360.interaction.call", { direction: "inbound", ...cases.callFields(f), outcome: f.get("outcome"), notes: f.get("notes") || null }, form, f.get("notes") || i18n.code(f.get("outcome"))));
   on("log-note", (f, form) => logEvent("c360.interaction.note", { text: f.get("text") }, form, f.get("text")));
   on("open-complaint", (f, form) => logEvent("c360.interaction.complaint.opened", { complaint_id: `cmp-${crypto.randomUUID().slice(0, 8)}`, subject: f.get("subject"), severity: f.get("severity") }, form, f.get("subject")));
   on("resolve-complaint", (f, form) => logEvent("c360.interaction.complaint.resolved", { complaint_id: f.get("complaint"), resolution: f.get("resolution") }, form, f.get("resolution")));
@@ -348,12 +335,12 @@ document.addEventListener("c360:language", () => {
   if (state.view) { renderCard(state.view); renderComplaints(state.view.kpis.open_complaints || []); renderTimeline(null); }
 });
 new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) loadTimeline(false); }).observe($("more"));
-setInterval(() => state.view && renderComplaints(state.view.kpis.open_complaints || []), 30000);
 // an entry accepted but not yet visible is looked for again until the timeline has it
 setInterval(() => state.customer && saving.waiting(state.customer) && refresh(), 3000);
 tabs.onChoose(open);
 i18n.apply();
 clearCustomer();
+document.addEventListener("c360:saved", (e) => refresh(e.detail.position));
 bindActions();
 
 function signedOut(message) {

@@ -109,9 +109,17 @@ def apply_interaction(state: CustomerState, event: InteractionEvent) -> Customer
 
 
 def forget_subjects(known: tuple[Complaint, ...], until: datetime) -> tuple[Complaint, ...]:
-    """Erasure covers what happened up to it, whatever order the topics arrive in."""
+    """Erasure covers what happened up to it, whatever order the topics arrive in: subjects
+    and the words of comments (who wrote them and when stays)."""
     return tuple(
-        c.model_copy(update={"subject": None}) if c.opened_at is None or c.opened_at <= until else c
+        c.model_copy(
+            update={
+                "subject": None if c.opened_at is None or c.opened_at <= until else c.subject,
+                "comments": tuple(
+                    s.model_copy(update={"text": None}) if s.at <= until else s for s in c.comments
+                ),
+            }
+        )
         for c in known
     )
 

@@ -37,17 +37,40 @@ class Survey(Model):
     nps: int | None = None
 
 
+class Mark(Model):
+    """When a change happened and by which event: the latest mark wins, whatever the order the
+    events are folded in (ties broken by event id)."""
+
+    at: datetime
+    event_id: str
+
+
+class CaseComment(Model):
+    """A comment on a case; its id is the event's. `text` is None once the customer is erased."""
+
+    id: str
+    at: datetime
+    author: str | None = None
+    text: str | None = None
+
+
 class Complaint(Model):
     """One complaint as far as this customer's events tell it (an update may come without the
-    opening when the complaint was opened on a customer since merged)."""
+    opening when the complaint was opened on a customer since merged). Worked as a case, it has
+    an owner, comments and a status; `resolved` and `closed` are final."""
 
     complaint_id: str
     subject: str | None = None
     severity: str | None = None
     status: str = "open"
+    status_mark: Mark | None = Field(default=None, description="of the latest open status")
     opened_at: datetime | None = None
     sla_due_at: datetime | None = None
     resolved_at: datetime | None = None
+    closed_at: datetime | None = None
+    owner: str | None = None
+    owner_mark: Mark | None = None
+    comments: tuple[CaseComment, ...] = ()
     changed_at: datetime
 
 

@@ -2,6 +2,7 @@
 
 from shared.events import Event
 from shared.events.analytics import AnalyticsScored, ScoredData
+from shared.events.cases import ComplaintAssigned, ComplaintCommented, ComplaintStatusChanged
 from shared.events.contacts import (
     ConsentChanged,
     ContactCreated,
@@ -55,7 +56,8 @@ def summary(event: Event) -> str:
     match event:
         case CallLogged(data=d):
             outcome = f", {d.outcome}" if d.outcome else ""
-            return f"{d.direction.value} call, {d.duration_seconds} s{outcome}"
+            wrapup = f", wrap-up {d.wrapup_code}" if d.wrapup_code else ""
+            return f"{d.direction.value} call, {d.duration_seconds} s{outcome}{wrapup}"
         case EmailLogged(data=d):
             return f"{d.direction.value} email: {clip(d.subject)}".rstrip(": ")
         case ChatLogged(data=d):
@@ -72,6 +74,12 @@ def summary(event: Event) -> str:
             return f"complaint {d.complaint_id} now {d.status.value}"
         case ComplaintResolved(data=d):
             return f"complaint {d.complaint_id} resolved: {clip(d.resolution)}"
+        case ComplaintAssigned(data=d):
+            return f"complaint {d.complaint_id} assigned to {clip(d.owner)}"
+        case ComplaintCommented(data=d):
+            return f"comment on complaint {d.complaint_id}: {clip(d.comment)}"
+        case ComplaintStatusChanged(data=d):
+            return f"complaint {d.complaint_id} now {d.status.value}"
         case SurveyAnswered(data=d):
             scores = [f"CSAT {d.csat}"] if d.csat is not None else []
             scores += [f"NPS {d.nps}"] if d.nps is not None else []

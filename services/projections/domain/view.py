@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.projections.domain.classify import Lifecycle, Satisfaction, lifecycle, satisfaction
 from services.projections.domain.complaints import is_open, overdue
-from services.projections.domain.state import CustomerState, Recent
+from services.projections.domain.state import CaseComment, CustomerState, Recent
 from shared.events.analytics import ClvScores, RfmScores
 from shared.events.customer import Profile
 from shared.money import exponents
@@ -18,13 +18,20 @@ class Public(BaseModel):
 
 
 class OpenComplaint(Public):
+    """An open case: a complaint not yet resolved or closed."""
+
     complaint_id: str
     subject: str | None
     severity: str | None
-    status: str
+    status: str = Field(description="open, in_progress, waiting_customer (or escalated)")
     opened_at: datetime
     sla_due_at: datetime | None
     overdue: bool = Field(description="open past its SLA due time")
+    owner: str | None = Field(default=None, description="the agent who owns the case")
+    assigned_at: datetime | None = None
+    comments: list[CaseComment] = Field(
+        default_factory=list, description="oldest first, the newest 50"
+    )
 
 
 class ViewKpis(Public):
@@ -104,6 +111,9 @@ def view_kpis(state: CustomerState, now: datetime) -> ViewKpis:
                 opened_at=c.opened_at,
                 sla_due_at=c.sla_due_at,
                 overdue=overdue(c, now),
+                owner=c.owner,
+                assigned_at=c.owner_mark.at if c.owner_mark else None,
+                comments=list(c.comments),
             )
             for c in sorted(open_ones, key=lambda c: (c.opened_at, c.complaint_id))
             if c.opened_at is not None

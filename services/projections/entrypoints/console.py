@@ -72,9 +72,11 @@ def _field(name: str, value: str) -> dict[str, str]:
 
 @router.get("/config", include_in_schema=False)
 async def config(request: Request) -> dict[str, object]:
-    """What the page needs to sign in: the provider's endpoints and the public client id."""
+    """What the page needs: the provider's endpoints and the public client id to sign in, and
+    the wrap-up codes a call may be given."""
     access: Access = request.app.state.access
     return {
+        "wrapup_codes": list(request.app.state.wrapup_codes),
         "auth_enabled": access.enabled,
         "client_id": access.console_client_id,
         "authorization_url": access.authorization_url,

@@ -25,6 +25,11 @@ def purchase(amount: object) -> dict[str, Any]:
     return {**event, "data": {**event["data"], "amount_minor": amount, "items": []}}
 
 
+def call(wrapup_code: str) -> dict[str, Any]:
+    event = sample(EventType.CALL)
+    return {**event, "data": {**event["data"], "wrapup_code": wrapup_code}}
+
+
 def door_cases() -> list[tuple[str, dict[str, Any]]]:
     """(field named in the refusal, event) for every rule of the door."""
     tomorrow = (datetime.now(UTC) + timedelta(days=1)).isoformat()
@@ -39,6 +44,7 @@ def door_cases() -> list[tuple[str, dict[str, Any]]]:
         ("data.amount_minor", purchase(2**63)),
         ("traceparent", {**note(), "traceparent": 7}),
         ("traceparent", {**note(), "traceparent": "x" * 2_000}),
+        ("data.wrapup_code", call("not_on_the_list")),  # C360_WRAPUP_CODES
     ]
 
 

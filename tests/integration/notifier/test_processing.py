@@ -37,7 +37,11 @@ channels:
   email: {{host: 127.0.0.1, port: {smtp}}}
 templates:
   welcome: {{subject: "Welcome", body: "Order {{event.order_id}}"}}
+  late: {{subject: "Still open: {{event.complaint_id}}", body: "{{event.status}}"}}
 rules:
+  - id: sla-reminder
+    when: {{timer: complaint.sla_due, before_deadline: 15m}}
+    action: {{template: late, target: customer}}
   - id: welcome
     when:
       event: c360.interaction.purchase
@@ -155,3 +159,37 @@ async def test_an_erasure_strips_the_stored_notifications_of_the_person(
     assert stored["target"] == stored["body"] == stored["subject"] == "[erased]"
     assert f"{customer}@example.com" not in str(stored)
     assert "O-77" not in str(stored)
+
+
+async def test_a_resolved_or_closed_case_stops_its_sla_reminder_and_a_waiting_one_keeps_it(
+    wired: tuple[Notifier, TimerRunner, Clock], catalog: Topics, smtp: SmtpReceiver
+) -> None:
+    notifier, timers, clock = wired
+    customer = f"c-{uuid.uuid4().hex[:6]}"
+    due = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=2)
+    opened = [
+        interaction(
+            customer,
+            EventType.COMPLAINT_OPENED,
+            complaint_id=cid,
+            severity="high",
+            subject="late parcel",
+            sla_due_at=due.isoformat(),
+        )
+        for cid in ("K-closed", "K-resolved", "K-waiting")
+    ]
+    worked = [
+        interaction(customer, EventType.COMPLAINT_STATUS_CHANGED, complaint_id=cid, status=status)
+        for cid, status in (
+            ("K-closed", "closed"),
+            ("K-resolved", "resolved"),
+            ("K-waiting", "waiting_customer"),
+        )
+    ]
+    await notifier.handle_events(
+        customer, records(catalog, contact_created(customer), *opened, *worked)
+    )
+    clock.now = due
+    assert await timers.run_due({0}) == 3  # every timer comes due; two find their case ended
+    assert [m["Subject"] for m in smtp.messages] == ["Still open: K-waiting"]
+    assert str(smtp.messages[0].get_payload()).strip() == "waiting_customer"

@@ -182,3 +182,29 @@ def test_an_extension_attribute_is_a_short_single_line_string(value: object, rea
 def test_a_short_extension_string_is_kept() -> None:
     event = read_object({**sample(EventType.NOTE), "partnerid": "p-7"}, DOOR)
     assert event.model_extra == {"partnerid": "p-7"}
+
+
+def test_a_call_s_wrap_up_code_must_be_one_of_the_configured_list_at_the_door() -> None:
+    call = sample(EventType.CALL)
+    call["data"]["wrapup_code"] = "gossip"
+    door = door_context(DEFAULT_MAX_FUTURE_SKEW, now=NOW, wrapup_codes=["sale", "billing"])
+    with pytest.raises(Rejected) as caught:
+        read_object(call, door)
+    assert fields_of(caught.value.rejection) == {"data.wrapup_code"}
+    call["data"]["wrapup_code"] = "billing"
+    assert read_object(call, door).data.wrapup_code == "billing"  # type: ignore[union-attr]
+
+
+def test_a_consumer_rereading_the_log_takes_any_wrap_up_code_the_list_once_had() -> None:
+    call = sample(EventType.CALL)
+    call["data"]["wrapup_code"] = "retired_code"
+    assert read_object(call, DOOR).data.wrapup_code == "retired_code"  # type: ignore[union-attr]
+
+
+def test_a_call_written_against_v1_is_read_as_v2_without_a_wrap_up_code() -> None:
+    call = sample(EventType.CALL)
+    call["data"].pop("wrapup_code", None)
+    call["dataschema"] = "urn:c360:schema:c360.interaction.call:v1"
+    read = read_object(call, DOOR)
+    assert read.dataschema == "urn:c360:schema:c360.interaction.call:v2"
+    assert read.data.wrapup_code is None  # type: ignore[union-attr]

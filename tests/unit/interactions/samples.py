@@ -18,6 +18,7 @@ DATA: dict[EventType, dict[str, Any]] = {
         "outcome": "resolved",
         "line": "support-fa",
         "notes": PERSIAN,
+        "wrapup_code": "billing_question",
     },
     EventType.EMAIL: {
         "customer": {"email": "Sara.Ahmadi@Example.com"},
@@ -78,6 +79,24 @@ DATA: dict[EventType, dict[str, Any]] = {
         "complaint_id": "T-501",
         "resolution": "refund issued and apology sent",
         "comment": EMOJI,
+    },
+    EventType.COMPLAINT_ASSIGNED: {
+        "customer": {"phone": "09121234567"},
+        "complaint_id": "T-501",
+        "owner": "agent-9",
+        "note": "logistics knows the courier",
+    },
+    EventType.COMPLAINT_COMMENTED: {
+        "customer": {"phone": "09121234567"},
+        "complaint_id": "T-501",
+        "comment": PERSIAN,
+        "agent_id": "agent-9",
+    },
+    EventType.COMPLAINT_STATUS_CHANGED: {
+        "customer": {"phone": "09121234567"},
+        "complaint_id": "T-501",
+        "status": "closed",
+        "comment": "customer confirmed",
     },
     EventType.SURVEY_RESPONSE: {
         "customer": {"email": "sara.ahmadi@example.com"},

@@ -23,6 +23,9 @@ KINDS = [
     "opened",
     "updated",
     "resolved",
+    "assigned",
+    "commented",
+    "status",
     "csat",
     "nps",
     "note",
@@ -68,6 +71,16 @@ def build(kind: str, n: int, minute: int, variant: int) -> Event:
         case "resolved":
             event_type = EventType.COMPLAINT_RESOLVED
             data = {**who, "complaint_id": complaint, "resolution": "replaced"}
+        case "assigned":
+            event_type = EventType.COMPLAINT_ASSIGNED
+            data = {**who, "complaint_id": complaint, "owner": f"agent-{variant % 4}"}
+        case "commented":
+            event_type = EventType.COMPLAINT_COMMENTED
+            data = {**who, "complaint_id": complaint, "comment": f"said {variant}"}
+        case "status":
+            event_type = EventType.COMPLAINT_STATUS_CHANGED
+            status = ["open", "in_progress", "waiting_customer", "resolved", "closed"][variant % 5]
+            data = {**who, "complaint_id": complaint, "status": status}
         case "csat" | "nps":
             event_type = EventType.SURVEY_RESPONSE
             data = (

@@ -1,0 +1,197 @@
+// c360 console, cases: the open complaints of the customer worked as cases (owner, status,
+// comments, a live SLA countdown), and the call timer with wrap-up codes for the call form.
+// Plain JS, no build step; console.js calls `cases.render(open, customerId)` with every view.
+"use strict";
+
+const cases = (() => {
+  const STATUSES = {
+    open: "Open", in_progress: "In progress", waiting_customer: "Waiting on customer",
+    resolved: "Resolved", closed: "Closed", escalated: "Escalated",
+  };
+  const CASE_EVENT = "c360.interaction.complaint.";
+  const shown = { customer: null, open: [] };
+  const byId = (id) => document.getElementById(id);
+  const make = (tag, props = {}, ...children) => {
+    const node = Object.assign(document.createElement(tag), props);
+    node.append(...children);
+    return node;
+  };
+  // User text (subjects, comments, agent names) is isolated so mixed scripts keep their order.
+  const isolated = (text) => make("bdi", { textContent: text ?? "" });
+
+  function countdown(dueIso, now = Date.now()) {
+    // whole minutes, never flattering: 2 h 59 min left until the last second of the third hour
+    const left = (new Date(dueIso) - now) / 60000;
+    const minutes = left < 0 ? Math.ceil(-left) : Math.floor(left), hours = Math.floor(minutes / 60);
+    const span = hours >= 48 ? `${Math.floor(hours / 24)} d ${hours % 24} h`
+      : hours >= 1 ? `${hours} h ${minutes % 60} min` : `${minutes} min`;
+    return left < 0
+      ? { text: `SLA overdue by ${span}`, kind: "overdue" }
+      : { text: `SLA: ${span} left`, kind: hours < 2 ? "due" : "ok" };
+  }
+
+  function tick() {
+    for (const clock of document.querySelectorAll("#complaints [data-due]")) {
+      const { text, kind } = countdown(clock.dataset.due);
+      clock.textContent = text;
+      clock.className = `sla ${kind}`;
+    }
+  }
+
+  function render(open, customerId) {
+    shown.customer = customerId; shown.open = open;
+    const list = byId("complaints");
+    const typed = keepTyped(list);
+    list.replaceChildren(...open.map(caseItem));
+    if (!open.length) list.replaceChildren(make("li", { className: "none", textContent: "No open cases" }));
+    restoreTyped(list, typed);
+    tick();
+  }
+
+  function caseItem(c) {
+    const item = make("li", { className: "case" });
+    item.dataset.case = c.complaint_id;
+    const status = make("span", { className: `status ${c.status}`, textContent: STATUSES[c.status] || c.status });
+    const head = make("div", { className: "case-head" },
+      make("strong", {}, isolated(c.subject || c.complaint_id)), ` (${c.severity || "?"}) `, status);
+    const clock = make("span", { className: "sla", textContent: c.sla_due_at ? "" : "no SLA" });
+    if (c.sla_due_at) clock.dataset.due = c.sla_due_at;
+    const owner = make("p", { className: "owner" }, "Owner: ",
+      c.owner ? isolated(c.owner) : make("em", { textContent: "unassigned" }));
+    owner.dataset.owner = c.owner || "";
+    const comments = make("ol", { className: "comments" }, ...(c.comments || []).map((said) =>
+      make("li", {}, make("span", { className: "author" }, isolated(said.author || "—")), ": ",
+        said.text === null ? make("em", { textContent: "(erased)" }) : isolated(said.text))));
+    item.append(head, clock, owner, comments, caseActions(c));
+    return item;
+  }
+
+  function caseActions(c) {
+    const form = make("form", { className: "case-actions" });
+    form.setAttribute("aria-label", `Work case ${c.complaint_id}`);
+    const owner = make("input", { name: "owner", placeholder: "agent", autocomplete: "off", value: "" });
+    const status = make("select", { name: "status" },
+      ...Object.entries(STATUSES).filter(([v]) => v !== "escalated").map(([v, label]) => new Option(label, v, false, v === c.status)));
+    const comment = make("textarea", { name: "comment", rows: 2, dir: "auto" });
+    const label = (text, field) => make("label", {}, text, field);
+    const button = (text, act) => {
+      const b = make("button", { type: "button", textContent: text });
+      b.addEventListener("click", () => act(form, b));
+      return b;
+    };
+    form.append(
+      make("div", { className: "row" }, label("Assign to", owner),
+        button("Assign", () => owner.value.trim() && send(c, "assigned", { owner: owner.value.trim() }, form)),
+        button("Take it", () => send(c, "assigned", { owner: me() }, form))),
+      make("div", { className: "row" }, label("Status", status),
+        button("Set status", () => send(c, "status_changed", { status: status.value }, form))),
+      make("div", { className: "row" }, label("Comment", comment),
+        button("Add comment", () => comment.value.trim() && send(c, "commented", { comment: comment.value }, form))),
+      make("p", { className: "case-note", role: "status" }),
+    );
+    return form;
+  }
+
+  function me() { return session.user() || "console"; }
+
+  async function send(c, kind, data, form) {
+    const note = form.querySelector(".case-note");
+    const buttons = [...form.querySelectorAll("button")];
+    buttons.forEach((b) => { b.disabled = true; });
+    note.textContent = "Saving…"; note.className = "case-note";
+    try {
+      const position = await post(`${CASE_EVENT}${kind}`, { complaint_id: c.complaint_id, ...data });
+      form.reset();
+      note.textContent = "Saved.";
+      document.dispatchEvent(new CustomEvent("c360:saved", { detail: { position } }));
+    } catch (error) {
+      note.textContent = error.message; note.className = "case-note error";
+    } finally { buttons.forEach((b) => { b.disabled = false; }); }
+  }
+
+  async function post(type, data) {
+    const event = {
+      specversion: "1.0", id: crypto.randomUUID(), source: "urn:c360:console", type,
+      time: new Date().toISOString(), subject: shown.customer,
+      data: { customer: { customer_id: shown.customer }, agent_id: me(), ...data },
+    };
+    let answer;
+    try {
+      answer = await fetch("/console/api/events", {
+        method: "POST", headers: { "content-type": "application/json", ...session.headers() }, body: JSON.stringify(event),
+      });
+    } catch { throw new Error("The service is unavailable; nothing was saved."); }
+    const body = await answer.json().catch(() => ({}));
+    if (!answer.ok) {
+      const fields = (body.errors || []).map((e) => `${e.field}: ${e.reason}`).join("; ");
+      throw new Error(`Not saved: ${body.title || answer.statusText}${fields ? ` (${fields})` : ""}`);
+    }
+    return body.position;
+  }
+
+  // A live update redraws the cases; what the agent was typing or choosing survives it.
+  const FIELDS = ".case-actions input, .case-actions textarea, .case-actions select";
+  const fieldKey = (field) => `${field.closest("[data-case]").dataset.case}/${field.name}`;
+  function keepTyped(list) {
+    const typed = new Map();
+    for (const field of list.querySelectorAll(FIELDS)) {
+      if (field.value !== field.dataset.initial) typed.set(fieldKey(field), field.value);
+    }
+    return typed;
+  }
+  function restoreTyped(list, typed) {
+    for (const field of list.querySelectorAll(FIELDS)) {
+      field.dataset.initial = field.value;
+      if (typed.has(fieldKey(field))) field.value = typed.get(fieldKey(field));
+    }
+  }
+
+  // The call timer: started when the agent picks up, its seconds become the call's duration.
+  const call = { started: null, stopped: null, timer: null };
+  function elapsed() {
+    return call.started ? Math.round(((call.stopped ?? Date.now()) - call.started) / 1000) : null;
+  }
+  function showElapsed() {
+    const s = elapsed() ?? 0;
+    byId("call-timer").textContent = `${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
+  }
+  function toggleTimer() {
+    if (call.timer) {
+      clearInterval(call.timer); call.timer = null; call.stopped = Date.now();
+      byId("call-timer-toggle").textContent = "Restart timer";
+    } else {
+      call.started = Date.now(); call.stopped = null; call.timer = setInterval(showElapsed, 1000);
+      byId("call-timer-toggle").textContent = "Stop timer";
+    }
+    showElapsed();
+  }
+  function resetCall() {
+    clearInterval(call.timer);
+    Object.assign(call, { started: null, stopped: null, timer: null });
+    byId("call-timer").textContent = "00:00";
+    byId("call-timer-toggle").textContent = "Start timer";
+  }
+  // What the call form adds to the event: the timed duration (else the minutes typed) and the code.
+  function callFields(form) {
+    const timed = elapsed();
+    const code = form.get("wrapup_code");
+    return {
+      duration_seconds: timed ?? Number(form.get("minutes") || 0) * 60,
+      ...(code ? { wrapup_code: code } : {}),
+    };
+  }
+
+  async function loadWrapUpCodes() {
+    const answer = await fetch("/console/config").catch(() => null);
+    const config = answer && answer.ok ? await answer.json() : {};
+    const select = byId("wrapup-code");
+    const codes = config.wrapup_codes || [];
+    select.replaceChildren(new Option("—", ""), ...codes.map((code) => new Option(code.replaceAll("_", " "), code)));
+  }
+
+  byId("call-timer-toggle").addEventListener("click", toggleTimer);
+  byId("log-call").addEventListener("reset", resetCall);
+  setInterval(tick, 1000);
+  loadWrapUpCodes();
+  return { render, callFields, countdown };
+})();
