@@ -134,6 +134,29 @@ EXAMPLES: dict[EventType, dict[str, Any]] = {
         EventType.COMPLAINT_RESOLVED,
         {"customer": SARA, "complaint_id": "K-501", "resolution": "refunded the shipping"},
     ),
+    EventType.COMPLAINT_ASSIGNED: _event(
+        "tickets-K-501-assigned",
+        "adapters/tickets",
+        EventType.COMPLAINT_ASSIGNED,
+        {"customer": SARA, "complaint_id": "K-501", "owner": "agent-2", "agent_id": "supervisor"},
+    ),
+    EventType.COMPLAINT_COMMENTED: _event(
+        "tickets-K-501-comment-1",
+        "adapters/tickets",
+        EventType.COMPLAINT_COMMENTED,
+        {
+            "customer": SARA,
+            "complaint_id": "K-501",
+            "comment": "Courier says Tuesday",
+            "agent_id": "agent-2",
+        },
+    ),
+    EventType.COMPLAINT_STATUS_CHANGED: _event(
+        "tickets-K-501-waiting",
+        "adapters/tickets",
+        EventType.COMPLAINT_STATUS_CHANGED,
+        {"customer": SARA, "complaint_id": "K-501", "status": "waiting_customer"},
+    ),
     EventType.SURVEY_RESPONSE: _event(
         "survey-9001",
         "adapters/survey",

@@ -137,7 +137,7 @@ def test_the_generated_histories_reach_the_edges() -> None:
 
     # derandomized: the same examples every run, so this check cannot pass or fail by luck
     @settings(
-        max_examples=300, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+        max_examples=600, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
     )
     @given(accepted_interactions())
     def collect(event: Event) -> None:
