@@ -239,25 +239,13 @@ function renderChart() {
   svg.innerHTML = bars.length ? legend + bars.join("") : `<text x="10" y="40">${esc(i18n.t("none"))}</text>`;
 }
 
-// Server-sent events read with fetch, because EventSource cannot send the bearer token.
+// The card's live channel (stream.js): a change to this customer reloads it.
 async function follow(customerId, stop) {
   const url = `/console/api/customers/${encodeURIComponent(customerId)}/stream`;
   const answer = await fetch(url, { headers: session.headers(), signal: stop.signal });
   if (!answer.ok) throw new Error(`stream: ${answer.status}`);
   $("live").classList.remove("off");
-  const reader = answer.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return;
-    buffer = (buffer + value).replace(/\r\n/g, "\n");
-    let cut;
-    while ((cut = buffer.indexOf("\n\n")) >= 0) {
-      const block = buffer.slice(0, cut);
-      buffer = buffer.slice(cut + 2);
-      if (/^event: changed$/m.test(block)) refresh();
-    }
-  }
+  await readEventBlocks(answer, (block) => { if (/^event: changed$/m.test(block)) refresh(); });
 }
 function startLive(customerId) {
   stopLive();

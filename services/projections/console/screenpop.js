@@ -37,23 +37,13 @@ const screenPop = (() => {
     const query = agent ? `?agent=${encodeURIComponent(agent)}` : "";
     const answer = await fetch(`/console/api/ringing/stream${query}`, { headers: session.headers(), signal: stop.signal });
     if (!answer.ok) throw new Error(`ringing stream: ${answer.status}`);
-    const reader = answer.body.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = "";
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      buffer = (buffer + value).replace(/\r\n/g, "\n");
-      let cut;
-      while ((cut = buffer.indexOf("\n\n")) >= 0) {
-        const block = buffer.slice(0, cut);
-        buffer = buffer.slice(cut + 2);
-        if (/^event: listening$/m.test(block)) document.body.dataset.screenPop = "listening";
-        if (!/^event: ringing$/m.test(block)) continue;
-        const call = JSON.parse(dataOf(block));
-        announce(call);
-        open(call.phone);
-      }
-    }
+    await readEventBlocks(answer, (block) => {
+      if (/^event: listening$/m.test(block)) document.body.dataset.screenPop = "listening";
+      if (!/^event: ringing$/m.test(block)) return;
+      const call = JSON.parse(dataOf(block));
+      announce(call);
+      open(call.phone);
+    });
   }
 
   // `user`: the signed-in agent (null with sign-in off: then `?agent=` names them);
