@@ -45,7 +45,7 @@ async def test_a_new_lookup_clears_the_card_at_once_and_not_found_is_unmistakabl
     await page.goto(f"{services['projections']}/console")
     # before any search: no card, no forms, no "live" badge, actions disabled
     await expect(page.locator("#customer")).to_be_hidden()
-    await expect(page.locator("#log-call button")).to_be_disabled()
+    await expect(page.locator("#log-call button[type=submit]")).to_be_disabled()
 
     await lookup(page, "0912 555 0101")
     await expect(page.locator("#name")).to_have_text("Reza Karimi", timeout=SEEN_WITHIN_MS)
@@ -69,7 +69,7 @@ async def test_a_new_lookup_clears_the_card_at_once_and_not_found_is_unmistakabl
     )
     await expect(page.locator("#state")).to_contain_text("No customer found")
     await expect(page.locator("#customer")).to_be_hidden()
-    await expect(page.locator("#log-call button")).to_be_disabled()
+    await expect(page.locator("#log-call button[type=submit]")).to_be_disabled()
     await page.unroute("**/v1/customers/lookup*")
 
     # a refused lookup is an error, not "not found"
