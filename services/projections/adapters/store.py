@@ -90,7 +90,7 @@ class ProjectionStore:
 
     async def scan_states(self, batch_size: int = 500) -> AsyncGenerator[CustomerState, None]:
         """Every customer's state, without its timeline (a back-fill's full scan, which writes
-        as it goes: `shared.mongo.scan` holds no query open meanwhile)."""
+        as it goes: `shared.mongo.scan` closes its cursor however the scan ends)."""
         async for doc in scan(self.customers, {"head": 0, "timeline": 0}, chunk=batch_size):
             yield CustomerState.model_validate(_without_id(doc))
 
