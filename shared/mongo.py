@@ -109,10 +109,7 @@ async def store_dialect(client: AsyncMongoClient[Document]) -> Dialect:
 
 
 async def read_by_ids(
-    collection: AsyncCollection[Document],
-    ids: Sequence[Any],
-    dialect: Dialect | None = None,
-    projection: Mapping[str, int] | None = None,
+    collection: AsyncCollection[Document], ids: Sequence[Any], dialect: Dialect | None = None
 ) -> dict[Any, Document]:
     """The documents with these `_id`s (absent ones left out), by `_id`."""
     wanted = list(dict.fromkeys(ids))
@@ -120,10 +117,9 @@ async def read_by_ids(
         return {}
     dialect = dialect or await store_dialect(collection.database.client)
     if dialect is Dialect.MONGODB:
-        found = collection.find({"_id": {"$in": wanted}}, projection)
-        return {doc["_id"]: doc async for doc in found}
-    one_each = await asyncio.gather(*(collection.find_one({"_id": i}, projection) for i in wanted))
-    return {doc["_id"]: doc for doc in one_each if doc is not None}
+        return {doc["_id"]: doc async for doc in collection.find({"_id": {"$in": wanted}})}
+    found = await asyncio.gather(*(collection.find_one({"_id": i}) for i in wanted))
+    return {doc["_id"]: doc for doc in found if doc is not None}
 
 
 async def scan(
