@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from services.ops import deadletters, health, tail
+from services.ops import deadletters, health, resealing, tail
 from services.ops.erasure import command as erasure
 from services.ops.importing.command import import_history
 from services.ops.keys import keys
@@ -308,6 +308,24 @@ def erase(
 
 
 app.command("verify-erasure")(erasure.verify_erasure)
+
+
+@app.command("reseal")
+def reseal(
+    from_prefix: Annotated[
+        str, typer.Option(help="the topic prefix of the generation to copy ('' for none)")
+    ],
+) -> None:
+    """Upgrade: copy the keyed topics of an older generation into this one (C360_TOPIC_PREFIX),
+    sealing the events written before encryption; erased customers' events come out anonymous."""
+    settings = Settings()
+    if from_prefix == settings.topic_prefix:
+        console.print("[red]--from-prefix must name another generation than C360_TOPIC_PREFIX[/]")
+        raise typer.Exit(2)
+    run(ensure_topics(settings), "creating the new generation's topics")
+    copied = run(resealing.reseal(settings, from_prefix, erasure.progress), "resealing")
+    for topic, counts in copied.items():
+        console.print(f"  {topic}: {counts.records} records copied, {counts.sealed} sealed")
 
 
 @app.command("export")

@@ -71,7 +71,7 @@ def scan_and_report(
 ) -> int:
     databases = list(dict.fromkeys([settings.database, *extra]))
     try:
-        verdict = asyncio.run(verify(settings, subject, databases, _progress, settle))
+        verdict = asyncio.run(verify(settings, subject, databases, progress, settle))
     except Exception as exc:  # the operator gets the reason, not a traceback
         console.print(f"[red]the scan failed: {exc or type(exc).__name__}[/]")
         raise typer.Exit(1) from exc
@@ -79,7 +79,7 @@ def scan_and_report(
     return verdict.exit_code
 
 
-def _progress(line: str) -> None:
+def progress(line: str) -> None:
     console.print(f"[dim]  … {line}[/]", highlight=False)
 
 
@@ -108,11 +108,15 @@ def report(customer: str, verdict: Verdict) -> None:
 
 def capture(settings: Settings, customer: str, full: bool) -> Subject:
     """What to look for, read before the erasure: the whole export, or the contact's part."""
-    read = api_reader(settings)
-    if full:
-        return subject_from_export(gather(read, settings, customer))
-    held = read(settings.contacts_url, f"/v1/contacts/{customer}/export", {})
-    return subject_from_export(held or {})
+    try:
+        read = api_reader(settings)
+        if full:
+            return subject_from_export(gather(read, settings, customer))
+        held = read(settings.contacts_url, f"/v1/contacts/{customer}/export", {})
+        return subject_from_export(held or {})
+    except Exception as exc:  # nothing is erased yet: say why and stop
+        console.print(f"[red]reading what to erase failed, nothing erased: {exc}[/]")
+        raise typer.Exit(1) from exc
 
 
 def withhold_dead_letters(settings: Settings, customer: str, subject: Subject) -> int:
@@ -121,9 +125,13 @@ def withhold_dead_letters(settings: Settings, customer: str, subject: Subject) -
     if not needles.needles:
         return 0
     matcher = Matcher(needles)
-    letters = asyncio.run(deadletters.read_all(settings))
-    holding = [d for d in letters if matcher.find(_raw(d))]
-    asyncio.run(deadletters.withhold(settings, holding, f"holds erased customer {customer}"))
+    try:
+        letters = asyncio.run(deadletters.read_all(settings))
+        holding = [d for d in letters if matcher.find(_raw(d))]
+        asyncio.run(deadletters.withhold(settings, holding, f"holds erased customer {customer}"))
+    except Exception as exc:  # the erasure is done; the operator must know the rest is not
+        console.print(f"[red]erased, but withholding its dead letters failed: {exc}[/]")
+        raise typer.Exit(1) from exc
     return len(holding)
 
 

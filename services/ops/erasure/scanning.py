@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from bson.codec_options import CodecOptions
@@ -15,6 +14,8 @@ from bson.raw_bson import RawBSONDocument
 from pymongo import AsyncMongoClient
 
 from services.ops.erasure.needles import Matcher
+from shared.kafka import partitions_of
+from shared.log_reading import every_record
 from shared.settings import Settings
 
 Progress = Callable[[str], None]
@@ -85,39 +86,21 @@ async def scan_topics(
     coverage: Coverage,
     progress: Progress,
 ) -> list[Finding]:
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap, enable_auto_commit=False, group_id=None
-    )
-    await consumer.start()
+    partitions = await partitions_of(settings, list(topics)) if topics else []
+    coverage.topics += list(topics)
+    coverage.partitions += len(partitions)
     findings: list[Finding] = []
-    try:
-        await consumer._client.force_metadata_update()
-        partitions = [
-            TopicPartition(t, p) for t in topics for p in consumer.partitions_for_topic(t) or ()
-        ]
-        coverage.topics += list(topics)
-        coverage.partitions += len(partitions)
-        if not partitions:
-            return findings
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        ends = await consumer.end_offsets(partitions)
-        for tp in partitions:
-            while await consumer.position(tp) < ends[tp]:
-                for r in (await consumer.getmany(tp, timeout_ms=1_000)).get(tp, []):
-                    if r.offset >= ends[tp]:
-                        continue
-                    coverage.records += 1
-                    raw = b"\n".join([r.key or b"", r.value or b"", *(v for _, v in r.headers)])
-                    labels = matcher.find(raw)
-                    if labels:
-                        expires = topics[tp.topic].expiry(r.timestamp)
-                        at = f"{tp.partition}:{r.offset}"
-                        findings.append(Finding(tp.topic, at, tuple(sorted(labels)), expires))
-                    if coverage.records % 5_000 == 0:
-                        progress(f"{coverage.records} records scanned ({tp.topic})")
-    finally:
-        await consumer.stop()
+    async for r in every_record(settings, partitions):
+        coverage.records += 1
+        labels = matcher.find(
+            b"\n".join([r.key or b"", r.value or b"", *(v for _, v in r.headers)])
+        )
+        if labels:
+            expires = topics[r.topic].expiry(r.timestamp)
+            at = f"{r.partition}:{r.offset}"
+            findings.append(Finding(r.topic, at, tuple(sorted(labels)), expires))
+        if coverage.records % 5_000 == 0:
+            progress(f"{coverage.records} records scanned ({r.topic})")
     return findings
 
 
