@@ -83,6 +83,10 @@ async def test_the_card_in_english_and_persian_with_money_consent_and_a_conflict
         spend = plain(await page.locator("#spend").inner_text())
         for currency, amount in PURCHASES:
             assert f"{currency} {major(amount, exponents[currency])}" in spend, spend
+        await expect(page.locator("#timeline li", has_text="survey")).to_contain_text(
+            "survey: CSAT 4, NPS 9"
+        )
+        await legend_apart(page)
         euro_row = page.locator("#timeline li", has_text="o-EUR")
         await expect(euro_row).to_contain_text("EUR 129.00")
         await expect(euro_row.locator(".lines")).to_contain_text("2 × cd @ EUR 64.50")
@@ -103,6 +107,12 @@ async def test_the_card_in_english_and_persian_with_money_consent_and_a_conflict
         await lookup(page, "۰۹۱۲ ۱۲۳ ۴۵۶۷")
         await expect(page.locator("#name")).to_have_text("سارا احمدی", timeout=SEEN_WITHIN_MS)
         await expect(page.locator("#nps")).to_have_text("۹ / ۱۰")
+        # the story in Persian too: lines built from each event's fields, not the API's English
+        await expect(page.locator("#timeline li", has_text="نظرسنجی")).to_contain_text(
+            "نظرسنجی: رضایت ۴، NPS ۹"
+        )
+        await expect(page.locator("#timeline li", has_text="o-EUR")).to_contain_text("خرید o-EUR")
+        await legend_apart(page)
         await page.screenshot(path=str(ARTIFACTS / "console-fa.png"), full_page=True)
         await page.select_option("#language", "en")
 
@@ -135,6 +145,28 @@ async def test_the_card_in_english_and_persian_with_money_consent_and_a_conflict
         assert twin["customer_id"] == customer_id  # the merged id now answers with its survivor
 
         await keypress_to_card(page, http, services)
+
+
+async def legend_apart(page: Page) -> None:
+    """The chart's legend: each key's swatch and words side by side, no key over another (in a
+    right-to-left page SVG text once ran over its swatch)."""
+    keys = page.locator("#chart-legend .legend-item")
+    await expect(keys).to_have_count(2)
+    boxes = []
+    for key in await keys.all():
+        swatch = await key.locator(".swatch").bounding_box()
+        whole = await key.bounding_box()
+        assert swatch is not None
+        assert whole is not None
+        assert whole["width"] > swatch["width"] + 10  # the words take room of their own
+        boxes.append(whole)
+    first, second = boxes
+    apart = (
+        first["x"] + first["width"] <= second["x"]
+        or second["x"] + second["width"] <= first["x"]
+        or first["y"] + first["height"] <= second["y"]
+    )
+    assert apart, boxes
 
 
 async def keypress_to_card(page: Page, http: httpx.AsyncClient, services: dict[str, str]) -> None:
