@@ -72,12 +72,15 @@ const summaries = (() => {
   }
   const text = (key, values = {}) => fill(words(key), values).map((v) => (v instanceof Node ? v.textContent : v)).join("");
   const said = (value) => bdi(value ?? "");
+  // ids, addresses and phone numbers read left to right in either language: "+98912***67" has no
+  // letter to set its direction, and in a Persian line it would come out as "67***98912+"
+  const code = (value) => Object.assign(bdi(value ?? ""), { dir: "ltr" });
 
   function call(d) {
     return {
       direction: i18n.code(d.direction), duration: text("seconds", { n: i18n.number(d.duration_seconds ?? 0) }),
       outcome: d.outcome ? text("callOutcome", { outcome: i18n.code(d.outcome) }) : "",
-      wrapup: d.wrapup_code ? fill(words("callWrapup"), { code: said(d.wrapup_code) }) : "",
+      wrapup: d.wrapup_code ? fill(words("callWrapup"), { code: code(d.wrapup_code) }) : "",
     };
   }
 
@@ -95,7 +98,7 @@ const summaries = (() => {
 
   function notification(d) {
     const channel = CHANNELS[i18n.language()][d.channel] ?? d.channel;
-    return { channel, target: said(d.target || "—"), rule: said(d.rule), reason: said(d.reason) };
+    return { channel, target: code(d.target || "—"), rule: code(d.rule), reason: said(d.reason) };
   }
 
   // the values each line needs, from the event's payload
@@ -103,20 +106,20 @@ const summaries = (() => {
     call, email: (d) => ({ direction: i18n.code(d.direction), subject: said(d.subject) }),
     chat: (d) => ({ platform: d.platform ? said(d.platform) : words("web") }),
     sms: (d) => ({ direction: i18n.code(d.direction), text: said(d.text) }),
-    purchase: (d, item) => ({ order: said(d.order_id), amount: amountOf(item) }),
-    refund: (d, item) => ({ order: said(d.order_id), amount: amountOf(item) }),
-    "complaint.opened": (d) => ({ complaint: said(d.complaint_id), severity: i18n.code(d.severity), subject: said(d.subject) }),
-    "complaint.updated": (d) => ({ complaint: said(d.complaint_id), status: i18n.code(d.status) }),
-    "complaint.resolved": (d) => ({ complaint: said(d.complaint_id), resolution: said(d.resolution) }),
-    "complaint.assigned": (d) => ({ complaint: said(d.complaint_id), owner: said(d.owner) }),
-    "complaint.commented": (d) => ({ complaint: said(d.complaint_id), comment: said(d.comment) }),
-    "complaint.status_changed": (d) => ({ complaint: said(d.complaint_id), status: i18n.code(d.status) }),
+    purchase: (d, item) => ({ order: code(d.order_id), amount: amountOf(item) }),
+    refund: (d, item) => ({ order: code(d.order_id), amount: amountOf(item) }),
+    "complaint.opened": (d) => ({ complaint: code(d.complaint_id), severity: i18n.code(d.severity), subject: said(d.subject) }),
+    "complaint.updated": (d) => ({ complaint: code(d.complaint_id), status: i18n.code(d.status) }),
+    "complaint.resolved": (d) => ({ complaint: code(d.complaint_id), resolution: said(d.resolution) }),
+    "complaint.assigned": (d) => ({ complaint: code(d.complaint_id), owner: said(d.owner) }),
+    "complaint.commented": (d) => ({ complaint: code(d.complaint_id), comment: said(d.comment) }),
+    "complaint.status_changed": (d) => ({ complaint: code(d.complaint_id), status: i18n.code(d.status) }),
     "survey.response": (d) => ({ scores: scores(d) }), visit: (d) => ({ location: said(d.location) }),
     note: (d) => ({ text: said(d.text) }), created: (d) => ({ origin: i18n.code(d.origin) }),
     updated: (d) => ({ fields: Object.keys(d.changes || {}).filter((k) => d.changes[k] != null).sort().map(i18n.code).join(separator()) }),
     "identity.linked": (d) => ({ kind: i18n.code(d.identity?.kind) }),
-    merged: (d) => ({ merged: said(d.merged_id), survivor: said(d.survivor_id), reason: said(d.reason) }),
-    unmerged: (d) => ({ merged: said(d.merged_id), survivor: said(d.survivor_id), reason: said(d.reason) }),
+    merged: (d) => ({ merged: code(d.merged_id), survivor: code(d.survivor_id), reason: said(d.reason) }),
+    unmerged: (d) => ({ merged: code(d.merged_id), survivor: code(d.survivor_id), reason: said(d.reason) }),
     "consent.changed": (d) => ({ channel: i18n.code(d.channel), state: i18n.t(d.consent?.granted ? "granted" : "withdrawn") }),
     sent: notification, delivered: notification, failed: notification, suppressed: notification,
     scored: (d) => ({ scores: scores(d) }),
