@@ -165,23 +165,33 @@ async def test_the_card_in_english_and_persian_with_money_consent_and_a_conflict
         )
         assert other.status_code == 200, other.text
         await page.get_by_role("button", name="Save").click()
-        await expect(page.locator("#state")).to_contain_text("Changed by someone else")
+        await expect(page.locator("#state")).to_contain_text(
+            "Changed by someone else", timeout=SEEN_WITHIN_MS
+        )
         contact = (await http.get(f"{services['contacts']}/v1/contacts/{customer_id}")).json()
         assert "sms" not in contact["consent"]  # nothing was overwritten
         await page.get_by_role("button", name="Reload").click()
-        await expect(page.locator("#contact-form input[name=name]")).to_have_value("سارا احمدی‌نژاد")
+        await expect(page.locator("#contact-form input[name=name]")).to_have_value(
+            "سارا احمدی‌نژاد", timeout=SEEN_WITHIN_MS
+        )
         await page.get_by_label("Consent: sms").check()
         await page.get_by_role("button", name="Save").click()
-        await expect(page.locator("#state")).to_contain_text("Contact saved")
-        await expect(page.locator("#consent")).to_contain_text("sms: granted")
+        await expect(page.locator("#state")).to_contain_text(
+            "Contact saved", timeout=SEEN_WITHIN_MS
+        )
+        await expect(page.locator("#consent")).to_contain_text(
+            "sms: granted", timeout=SEEN_WITHIN_MS
+        )
         contact = (await http.get(f"{services['contacts']}/v1/contacts/{customer_id}")).json()
         assert contact["consent"]["sms"]["granted"] is True
 
         # without sign-in the page offers what the server allows (everything); with sign-in,
-        # duplicates and merging only to supervisors (tests/unit/auth holds the route matrix)
-        await expect(page.locator("#duplicates")).to_contain_text(twin_id)
+        # duplicates and merging only to supervisors (test_duplicates_signin.py)
+        await expect(page.locator("#duplicates")).to_contain_text(twin_id, timeout=SEEN_WITHIN_MS)
         await page.get_by_role("button", name="Merge into this customer").click()
-        await expect(page.locator("#state")).to_contain_text(f"Merged {twin_id}")
+        await expect(page.locator("#state")).to_contain_text(
+            f"Merged {twin_id}", timeout=SEEN_WITHIN_MS
+        )
         twin = (await http.get(f"{services['contacts']}/v1/contacts/{twin_id}")).json()
         assert twin["customer_id"] == customer_id  # the merged id now answers with its survivor
 

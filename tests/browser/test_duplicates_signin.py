@@ -84,7 +84,9 @@ async def test_a_supervisor_merges_a_possible_duplicate_an_agent_has_no_merge_ac
     as_agent = await browser.new_context()  # separate sign-in sessions
     page = await as_agent.new_page()
     await sign_in_and_look_up(page, "agent")
-    await expect(page.locator("#edit-contact")).to_be_enabled()  # the card is fully shown
+    await expect(page.locator("#edit-contact")).to_be_enabled(
+        timeout=SEEN_WITHIN_MS
+    )  # the card is fully shown
     assert await page.get_by_role("button", name="Merge into this customer").count() == 0
     await expect(page.locator("#duplicates")).to_be_hidden()
     await as_agent.close()
