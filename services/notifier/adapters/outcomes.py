@@ -1,5 +1,7 @@
 """Publishing what happened: `c360.notification.*` events and dead letters, on Kafka."""
 
+from datetime import datetime
+
 import orjson
 from aiokafka import AIOKafkaProducer
 
@@ -9,6 +11,8 @@ from shared.events import (
     STRUCTURED_HEADERS,
     EventType,
     NotificationData,
+    NotificationDelivered,
+    NotificationDeliveredData,
     NotificationFailed,
     NotificationFailedData,
     NotificationSent,
@@ -17,6 +21,7 @@ from shared.events import (
     encode_event,
 )
 from shared.events.envelope import Envelope
+from shared.events.notifications import ConfirmedBy
 from shared.kafka import dead_letter_headers
 from shared.privacy.keyring import Keyring
 from shared.privacy.records import seal_fields
@@ -57,6 +62,30 @@ def outcome_event(notification: Notification) -> Envelope:
     return NotificationSuppressed(type=EventType.NOTIFICATION_SUPPRESSED, data=data_s, **envelope)
 
 
+def delivered_event(
+    notification: Notification, confirmed_by: ConfirmedBy, at: datetime
+) -> Envelope:
+    """`delivered` after `sent`; one id per notification, so a repeated receipt is one event."""
+    data = NotificationDeliveredData(
+        notification_id=notification.id,
+        customer_id=notification.customer_id,
+        rule=notification.rule_id,
+        channel=notification.channel or "none",
+        target=notification.masked_target,
+        trigger_event_id=notification.occurrence_key,
+        attempts=notification.attempts,
+        confirmed_by=confirmed_by,
+    )
+    return NotificationDelivered(
+        type=EventType.NOTIFICATION_DELIVERED,
+        id=f"{notification.id}:delivered",
+        source=SOURCE,
+        time=at,
+        subject=notification.customer_id,
+        data=data,
+    )
+
+
 class Outcomes:
     def __init__(
         self, producer: AIOKafkaProducer, topics: Topics, keys: Keyring | None = None
@@ -66,12 +95,19 @@ class Outcomes:
         self.keys = keys  # seals the recipient with the customer's key
 
     async def publish(self, notification: Notification) -> None:
-        event = outcome_event(notification)
+        await self._send(notification.customer_id, outcome_event(notification))
+
+    async def publish_delivered(
+        self, notification: Notification, confirmed_by: ConfirmedBy, at: datetime
+    ) -> None:
+        await self._send(notification.customer_id, delivered_event(notification, confirmed_by, at))
+
+    async def _send(self, customer_id: str, event: Envelope) -> None:
         value = encode_event(event) if self.keys is None else await self.keys.encode(event)
         await self.producer.send_and_wait(
             self.topics.notifications,
             value,
-            key=notification.customer_id.encode(),
+            key=customer_id.encode(),
             headers=STRUCTURED_HEADERS,
         )
         metrics.EVENTS_PUBLISHED.labels(event.type).inc()

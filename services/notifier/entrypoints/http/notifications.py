@@ -1,13 +1,14 @@
 """`/v1/notifications`: what the notifier decided and delivered, per customer or by id."""
 
-from datetime import datetime
-from typing import Annotated
+from datetime import UTC, datetime
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
-from pydantic import BaseModel
+from pydantic import AwareDatetime, BaseModel, Field
 
 from services.notifier.domain.notification import Notification, Status
-from services.notifier.entrypoints.http.dependencies import StoreDep
+from services.notifier.entrypoints.http.dependencies import OutcomesDep, StoreDep
+from services.notifier.service_layer.receipts import NotSent, Receipt, take_receipt
 from shared.events.text import SafeText
 from shared.http.problems import Problem
 
@@ -92,3 +93,41 @@ async def get_one(
             errors=[{"field": "notification_id", "reason": "not found"}],
         )
     return NotificationPublic.of(notification)
+
+
+class ReceiptIn(BaseModel):
+    """A provider's delivery report for one notification (its `reference`/idempotency key)."""
+
+    status: Literal["delivered", "undelivered"]
+    at: AwareDatetime | None = Field(default=None, description="when; default: on arrival")
+    error: SafeText | None = Field(default=None, max_length=500, examples=["handset off"])
+
+
+class ReceiptTaken(BaseModel):
+    notification_id: str
+    status: Literal["delivered", "undelivered"]
+
+
+@router.post("/{notification_id}/receipts", status_code=202)
+async def receipt(
+    notification_id: Annotated[SafeText, Path(max_length=200)],
+    body: ReceiptIn,
+    store: StoreDep,
+    outcomes: OutcomesDep,
+) -> ReceiptTaken:
+    """Delivered: the customer's timeline shows it after "sent". Undelivered: goes to ops."""
+    taken = Receipt(body.status == "delivered", body.at or datetime.now(UTC), body.error)
+    try:
+        found = await take_receipt(store, outcomes, notification_id, taken)
+    except NotSent as exc:
+        raise Problem(
+            409, "no receipt for a notification that was not sent",
+            errors=[{"field": "notification_id", "reason": str(exc)}],
+        ) from exc  # fmt: skip
+    if found is None:
+        raise Problem(
+            404,
+            f"no notification {notification_id!r}",
+            errors=[{"field": "notification_id", "reason": "not found"}],
+        )
+    return ReceiptTaken(notification_id=notification_id, status=body.status)
