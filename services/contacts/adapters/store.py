@@ -33,7 +33,7 @@ class ContactStore:
         blind = blind_index(settings)
         self.journal = ContactJournal(db, self.outbox, blind)
         self.index = IdentityIndex(db, blind)
-        self.duplicates = PossibleDuplicates(db)
+        self.duplicates = PossibleDuplicates(db, self.outbox.keyring)
         self.recovery = OutboxRecovery(self.journal, self.outbox)
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []

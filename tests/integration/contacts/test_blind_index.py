@@ -81,6 +81,25 @@ async def test_the_index_holds_no_identifier_and_every_spelling_still_finds_the_
     assert await owner(api, "phone", "09124441122") == ali
 
 
+async def test_possible_duplicates_show_their_identifiers_but_keep_them_sealed(
+    api: httpx.AsyncClient, db: AsyncDatabase[Document], resolver: IdentityResolver
+) -> None:
+    sara = (await create(api, **SARA))["customer_id"]
+    ali = (await create(api, name="Ali", phones=["+989124441122"]))["customer_id"]
+    both = CustomerRef(email="sara.mohammadi@example.com", phone="۰۹۱۲ ۴۴۴ ۱۱۲۲")
+
+    resolved = await resolver.resolve(both)
+
+    assert (resolved.customer_id, resolved.conflicts) == (sara, (ali,))
+    listed = (await api.get("/v1/duplicates", params={"customer_id": sara})).json()
+    assert [d["customers"] for d in listed] == [sorted((sara, ali))]
+    assert set(listed[0]["keys"]) == {"email:sara.mohammadi@example.com", "phone:+989124441122"}
+    raw = [doc async for doc in db["possible_duplicates"].find({})]
+    assert len(raw) == 1
+    assert in_clear(raw) == []
+    assert b"9124441122" not in bson_encode(raw[0])
+
+
 async def test_merge_unmerge_and_erasure_move_and_free_blind_entries(
     api: httpx.AsyncClient, db: AsyncDatabase[Document], resolver: IdentityResolver
 ) -> None:

@@ -71,6 +71,23 @@ async def test_merged_identifiers_stay_with_the_survivor_and_erased_ones_are_fre
     assert index.entries == {BLIND.blind_id(PHONE.key): "c_a", BLIND.blind_id(CRM.key): "c_a"}
 
 
+async def test_a_second_external_id_brought_by_a_merge_stays_with_the_survivor() -> None:
+    survivor = contact("c_a", CRM)
+    other_crm = Identity(kind="crm", value="B-1")
+    merged = contact("c_b", other_crm, PHONE)
+    after_merge = merge(survivor, merged, "same person", None).states
+    assert other_crm not in after_merge[0].identities()  # one value per system in a profile
+    index = FakeIndex(list(after_merge), {})
+
+    await reindex(index)
+
+    assert index.entries == {
+        BLIND.blind_id(CRM.key): "c_a",
+        BLIND.blind_id(other_crm.key): "c_a",
+        BLIND.blind_id(PHONE.key): "c_a",
+    }
+
+
 async def test_a_second_run_changes_nothing() -> None:
     index = FakeIndex([contact("c_sara", PHONE, EMAIL)], {PHONE.key: "c_sara"})
     await reindex(index)
