@@ -35,7 +35,7 @@ from services.contacts.service_layer.ports import Conflict
 from shared.events import encode_event
 from shared.mongo import Document
 from shared.position import Position
-from shared.privacy.blind import BlindIndex
+from shared.privacy.blind import BlindIndex, is_blind_id
 
 StepHook = Callable[[str], Awaitable[None]]
 COMMITTED = Counter("c360_contact_changes_total", "Contact changes committed", ["event"])
@@ -148,11 +148,14 @@ class ContactJournal:
     async def apply(self, doc: Document) -> None:
         """Write a commit's snapshots and index entries; safe to repeat."""
         for change in doc["index"]:
+            entry_id = change["key"]
+            if not is_blind_id(entry_id):  # committed before the blind index, rolled forward now
+                entry_id = self.blind.blind_id(entry_id)
             if change["customer_id"] is None:
-                await self.index.delete_one({"_id": change["key"]})
+                await self.index.delete_one({"_id": entry_id})
             else:
                 entry = {"customer_id": change["customer_id"]}
-                await self.index.replace_one({"_id": change["key"]}, entry, upsert=True)
+                await self.index.replace_one({"_id": entry_id}, entry, upsert=True)
         for raw in doc["states"]:
             state = ContactState.model_validate(raw)
             await self._write_snapshot(state)

@@ -82,7 +82,7 @@ async def test_the_lookup_holds_blind_ids_and_survives_a_rebuild_from_plaintext(
     old = ProjectionStore(db, "g1")
     await old.identities.delete_many({})
     await old.identities.insert_one({"_id": "phone:+989125557788", "customer_id": cid})
-    assert in_clear(await lookup_docs(db)) == ["+989125557788"]
+    assert "+989125557788" in in_clear(await lookup_docs(db))
 
     generation = await rebuild(settings, db, producer)
     await drop_generation(db, "g1", lambda _: None)
