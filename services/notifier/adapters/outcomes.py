@@ -1,5 +1,6 @@
 """Publishing what happened: `c360.notification.*` events and dead letters, on Kafka."""
 
+import orjson
 from aiokafka import AIOKafkaProducer
 
 from services.notifier import metrics
@@ -18,9 +19,11 @@ from shared.events import (
 from shared.events.envelope import Envelope
 from shared.kafka import dead_letter_headers
 from shared.privacy.keyring import Keyring
+from shared.privacy.records import seal_fields
 from shared.topics import Topics
 
 SOURCE = "services/notifier"
+PERSONAL_NOTIFICATION_FIELDS = ("target", "subject", "body", "masked_target", "error")
 
 
 def outcome_event(notification: Notification) -> Envelope:
@@ -86,7 +89,17 @@ class Outcomes:
         )
         await self.producer.send_and_wait(
             self.topics.notifications_failed,
-            notification.model_dump_json().encode(),
+            await self._failed_record(notification),
             key=notification.customer_id.encode(),
             headers=[*headers, ("c360-notification-id", notification.id.encode())],
         )
+
+    async def _failed_record(self, notification: Notification) -> bytes:
+        """The notification as JSON, its recipient, subject, body and error sealed with the
+        customer's data key (the topic is kept as long as the log)."""
+        record = notification.model_dump(mode="json")
+        if self.keys is None:
+            return orjson.dumps(record)
+        kid = notification.customer_id
+        key = await self.keys.key(kid, create=True)
+        return orjson.dumps(seal_fields(record, kid, PERSONAL_NOTIFICATION_FIELDS, key))

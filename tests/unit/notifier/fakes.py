@@ -52,6 +52,9 @@ class FakeDocuments:
     async def get(self, notification_id: str) -> Notification | None:
         return self.notifications.get(notification_id)
 
+    async def ids_of_customer(self, customer_id: str) -> list[str]:
+        return [n.id for n in self.notifications.values() if n.customer_id == customer_id]
+
     async def save(self, notification: Notification) -> None:
         self.notifications[notification.id] = notification
 

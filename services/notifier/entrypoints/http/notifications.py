@@ -65,10 +65,16 @@ async def list_for_customer(
     customer_id: Annotated[
         SafeText, Query(min_length=1, max_length=64, description="the c360 customer id")
     ],
+    complete: Annotated[
+        bool, Query(description="every notification, not the newest 200 (a scan: subject access)")
+    ] = False,
 ) -> NotificationList:
     """The customer's most recent notifications (up to 200), newest first."""
-    state = await store.load_state(customer_id)
-    found = await store.get_many(list(reversed(state.notification_ids)))
+    if complete:
+        ids = await store.ids_of_customer(customer_id)
+    else:
+        ids = list((await store.load_state(customer_id)).notification_ids)
+    found = await store.get_many(list(reversed(ids)))
     return NotificationList(
         customer_id=customer_id, items=[NotificationPublic.of(n) for n in found]
     )
