@@ -8,7 +8,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET = "change-me"
 # Secrets that may keep the placeholder only in `development` (a local stack).
-PLACEHOLDER_GUARDED = ("webhook_secret", "pseudonym_key", "service_client_secret", "data_kek")
+PLACEHOLDER_GUARDED = (
+    "webhook_secret",
+    "pseudonym_key",
+    "service_client_secret",
+    "data_kek",
+    "identity_index_key",
+)
 # What an agent may say a call came to; a call center sets its own (C360_WRAPUP_CODES).
 WRAPUP_CODES = (
     "question_answered",
@@ -183,6 +189,11 @@ class Settings(BaseSettings):
     )
     data_key_cache_seconds: float = Field(
         default=300.0, ge=0, description="how long a process trusts a data key it has read"
+    )
+    identity_index_key: SecretStr = Field(
+        default=SecretStr(DEV_SECRET),
+        description="keys the blind index of identifiers (base64, 32 bytes; changing it needs"
+        " `make reindex` and `make rebuild`)",
     )
 
     @property

@@ -29,6 +29,7 @@ TEST_SECRETS: dict[str, Any] = {
     "pseudonym_key": "test-pseudonym-key",
     "service_client_secret": "test-service-secret",
     "data_kek": "test-data-kek",
+    "identity_index_key": "test-identity-index-key",
 }
 # The local stack's command line, run by the same Python as the tests (it has the probes' clients).
 STACK = (sys.executable, "-m", "deploy.local.stack")

@@ -32,6 +32,7 @@ def test_real_secrets_are_accepted_in_production() -> None:
 def test_a_service_with_a_placeholder_stops_with_one_clear_line() -> None:
     env = {"C360_ENVIRONMENT": "production", "C360_PSEUDONYM_KEY": "set", "PATH": ""}
     env |= {"C360_SERVICE_CLIENT_SECRET": "set", "C360_DATA_KEK": "set"}
+    env |= {"C360_IDENTITY_INDEX_KEY": "set"}
     done = subprocess.run(
         [sys.executable, "-m", "services.notifier"],
         env=env,
