@@ -1,9 +1,10 @@
 """Looking for an event in its partition, from a known lower bound of its offset."""
 
 import orjson
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import TopicPartition
 
 from services.contacts.adapters.outbox import Placement
+from shared.kafka import make_reader
 from shared.position import Position
 from shared.settings import Settings
 
@@ -13,7 +14,7 @@ async def find_published(
 ) -> Position | None:
     """The position of `event_id` if it is already in its partition (scanned from the bound)."""
     tp = TopicPartition(topic, placement.partition)
-    reader = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, enable_auto_commit=False)
+    reader = make_reader(settings)
     await reader.start()
     try:
         reader.assign([tp])
