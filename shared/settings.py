@@ -27,6 +27,14 @@ class Settings(BaseSettings):
 
     environment: Literal["development", "test", "production"] = "development"
     kafka_bootstrap: str = "127.0.0.1:9092"
+    kafka_username: str | None = Field(
+        default=None, description="this service's Kafka principal (SASL/SCRAM); unset: no SASL"
+    )
+    kafka_password: SecretStr | None = Field(default=None, description="its SCRAM password")
+    kafka_sasl_mechanism: Literal["SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN"] = "SCRAM-SHA-512"
+    kafka_security_protocol: Literal["SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        default="SASL_PLAINTEXT", description="with a username; SASL_SSL where the broker has TLS"
+    )
     mongodb_uri: str = "mongodb://127.0.0.1:27017/"
     database: str = "c360"
     topic_prefix: str = Field(default="", description="isolates topics, e.g. per test run")

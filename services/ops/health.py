@@ -5,10 +5,13 @@ import asyncio
 from dataclasses import dataclass
 
 import httpx
-from aiokafka import AIOKafkaConsumer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka import TopicPartition
 
+<<<<<<< HEAD
 from shared.kafka import partitions_of
+=======
+from shared.kafka import make_admin, make_reader
+>>>>>>> access-sasl
 from shared.mongo import make_client, ping
 from shared.settings import Settings
 from shared.topics import Topics
@@ -114,9 +117,7 @@ async def survey(settings: Settings) -> tuple[list[Check], list[Lag]]:
 
 async def consumer_lag(settings: Settings) -> list[Lag]:
     """Lag of every consumer group of this installation (named with its topic prefix)."""
-    admin = AIOKafkaAdminClient(
-        bootstrap_servers=settings.kafka_bootstrap, request_timeout_ms=5_000
-    )
+    admin = make_admin(settings, request_timeout_ms=5_000)
     await admin.start()
     try:
         prefix = f"{settings.topic_prefix}c360-"
@@ -138,7 +139,7 @@ async def end_offsets(
 ) -> dict[TopicPartition, int]:
     if not partitions:
         return {}
-    consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, group_id=None)
+    consumer = make_reader(settings)
     await consumer.start()
     try:
         found: dict[TopicPartition, int] = await consumer.end_offsets(partitions)
