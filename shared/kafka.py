@@ -18,12 +18,11 @@ def connection(settings: Settings) -> dict[str, object]:
     """Where the broker is and who we are to it: every Kafka client c360 builds starts here."""
     options: dict[str, object] = {"bootstrap_servers": settings.kafka_bootstrap}
     if settings.kafka_username:
-        password = settings.kafka_password.get_secret_value() if settings.kafka_password else ""
         options |= {
             "security_protocol": settings.kafka_security_protocol,
             "sasl_mechanism": settings.kafka_sasl_mechanism,
             "sasl_plain_username": settings.kafka_username,
-            "sasl_plain_password": password,
+            "sasl_plain_password": settings.kafka_password.get_secret_value(),
         }
     return options
 

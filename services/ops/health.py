@@ -7,11 +7,7 @@ from dataclasses import dataclass
 import httpx
 from aiokafka import TopicPartition
 
-<<<<<<< HEAD
-from shared.kafka import partitions_of
-=======
-from shared.kafka import make_admin, make_reader
->>>>>>> access-sasl
+from shared.kafka import make_admin, make_reader, partitions_of
 from shared.mongo import make_client, ping
 from shared.settings import Settings
 from shared.topics import Topics
@@ -158,7 +154,7 @@ async def failed_notifications(settings: Settings) -> int | None:
         return 0  # no topic yet: nothing ever failed
     except Exception:  # reported as unknown; the kafka check says why
         return None
-    consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, group_id=None)
+    consumer = make_reader(settings)
     try:
         await asyncio.wait_for(consumer.start(), KAFKA_TIMEOUT_S)
         first: dict[TopicPartition, int] = await consumer.beginning_offsets(partitions)

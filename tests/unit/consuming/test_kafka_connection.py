@@ -19,7 +19,7 @@ def test_with_a_username_every_client_authenticates_with_scram() -> None:
     assert connection(settings) == {
         "bootstrap_servers": "k:9092",
         "security_protocol": "SASL_PLAINTEXT",
-        "sasl_mechanism": "SCRAM-SHA-512",
+        "sasl_mechanism": "SCRAM-SHA-256",
         "sasl_plain_username": "c360-notifier",
         "sasl_plain_password": "s3cret",
     }
