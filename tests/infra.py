@@ -14,13 +14,17 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
+
+from deploy.local.stack.settings import StackSettings
+from shared.kafka import make_admin
+from shared.kafka_access import ADMIN, local_password
+from shared.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 # Tests run as `environment=test`, where the development placeholders are refused.
@@ -38,6 +42,15 @@ STACK = (sys.executable, "-m", "deploy.local.stack")
 class Infra:
     kafka_bootstrap: str
     mongodb_uri: str
+    # Who the tests are to the broker: nobody on a PLAINTEXT broker, else its super user.
+    kafka_credentials: dict[str, str] = field(default_factory=dict)
+
+
+def local_admin_credentials() -> dict[str, str]:
+    """The local stack's super user, when its broker requires SASL (C360_KAFKA_SASL)."""
+    if not StackSettings().kafka_sasl:
+        return {}
+    return {"C360_KAFKA_USERNAME": ADMIN, "C360_KAFKA_PASSWORD": local_password(ADMIN)}
 
 
 class InfraUnavailable(RuntimeError):
@@ -66,6 +79,7 @@ def native_or_external(backend: str) -> Infra:
     infra = Infra(
         os.environ.get("C360_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
         os.environ.get("C360_MONGODB_URI", "mongodb://127.0.0.1:27017/"),
+        local_admin_credentials() if backend == "native" else {},
     )
     if _kafka_up(infra.kafka_bootstrap) and _mongo_up(infra.mongodb_uri):
         return infra
@@ -97,14 +111,14 @@ def docker(stack: ExitStack) -> Infra:
     return Infra(kafka.get_bootstrap_server(), mongo.get_connection_url())
 
 
-def delete_topics(bootstrap: str, prefix: str) -> None:
+def delete_topics(settings: Settings, prefix: str) -> None:
     """Delete every topic whose name starts with `prefix` (housekeeping after a test).
 
     A broker that keeps thousands of dead test partitions takes minutes to start after an
     unclean stop, so each test removes what it created."""
 
     async def delete() -> None:
-        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
+        admin = make_admin(settings, request_timeout_ms=10_000)
         await admin.start()
         try:
             doomed = [name for name in await admin.list_topics() if name.startswith(prefix)]

@@ -21,7 +21,7 @@ Headers = list[tuple[str, bytes]]
 
 async def until_on(settings: Settings, topic: str, count: int) -> list[Record]:
     async def check() -> list[Record] | None:
-        found = await read_topic(settings.kafka_bootstrap, topic)
+        found = await read_topic(settings, topic)
         return found if len(found) >= count else None
 
     found: list[Record] = await eventually(check, f"{count} records on {topic}")
@@ -155,9 +155,9 @@ async def test_an_event_seen_before_has_no_second_effect(
     last = note()  # same partition, after the copies: once it is logged, they were handled
     await producer.send_and_wait(topics.ingress, orjson.dumps(last), key=b"adapter-1")
     await until_logged(settings, last["id"])
-    counts = ids_of(await read_topic(settings.kafka_bootstrap, topics.interactions))
+    counts = ids_of(await read_topic(settings, topics.interactions))
     assert (counts[over_http["id"]], counts[twice["id"]], counts[last["id"]]) == (1, 1, 1)
-    assert await read_topic(settings.kafka_bootstrap, topics.deadletter) == []
+    assert await read_topic(settings, topics.deadletter) == []
 
 
 async def test_a_poll_of_nothing_but_poison_is_dead_lettered_and_consuming_goes_on(
