@@ -6,11 +6,15 @@ StandardAuthorizer with `allow.everyone.if.no.acl.found=false`)."""
 from dataclasses import dataclass
 from typing import Literal
 
+from pydantic import SecretStr
+
+from shared.settings import Settings
 from shared.topics import Topics
 
 Operation = Literal["Read", "Write", "Create", "Describe"]
 ADMIN = "admin"
 ADAPTER = "adapter"
+OPS = "c360-ops"
 
 
 @dataclass(frozen=True)
@@ -48,8 +52,7 @@ def grants(topics: Topics) -> dict[str, list[Grant]]:
             _group(t, "c360-interactions"),
         ],
         "c360-projections": [
-            *_reads(t.interactions, t.contacts, t.notifications, t.analytics, t.segments),
-            *_reads(t.audit, t.calls),
+            *_reads(t.interactions, t.contacts, t.notifications, t.analytics, t.audit, t.calls),
             *_writes(t.segments, t.deadletter, t.audit),
             _group(t, "c360-projections-", prefixed=True),
             _group(t, "c360-audit-projection"),
@@ -60,7 +63,7 @@ def grants(topics: Topics) -> dict[str, list[Grant]]:
             _group(t, "c360-notifier"),
         ],
         "c360-analytics": [
-            *_reads(t.interactions, t.contacts, t.segments),
+            *_reads(t.interactions, t.contacts),
             *_writes(t.analytics, t.deadletter, t.audit),
             _group(t, "c360-analytics-", prefixed=True),
         ],
@@ -71,7 +74,7 @@ def grants(topics: Topics) -> dict[str, list[Grant]]:
         ],
         # status, lag, tail and dead-letter replay (back through the ingress), topic creation,
         # and rebuilds, which fold from offset 0 in a group of their own.
-        "c360-ops": [
+        OPS: [
             Grant("topic", f"{t.prefix}c360.", ("Read", "Describe", "Create"), prefixed=True),
             *_writes(t.ingress),
             Grant("group", f"{t.prefix}c360-", ("Read", "Describe"), prefixed=True),
@@ -89,3 +92,12 @@ def local_password(principal: str) -> str:
     """The local stack's development password of a principal (its name with `-local`, as the
     local identity provider's demo users have theirs); a production Settings refuses it."""
     return f"{principal}-local"
+
+
+def as_local_principal(settings: Settings, principal: str) -> Settings:
+    """The principal a process connects as: C360_KAFKA_USERNAME when set (set empty: none, for a
+    PLAINTEXT broker); on a development machine otherwise, its own principal of the local stack."""
+    if "kafka_username" in settings.model_fields_set or settings.environment != "development":
+        return settings
+    password = SecretStr(local_password(principal))
+    return settings.model_copy(update={"kafka_username": principal, "kafka_password": password})

@@ -58,7 +58,7 @@ def infra() -> Iterator[Infra]:
         os.environ["C360_KAFKA_BOOTSTRAP"] = found.kafka_bootstrap
         os.environ["C360_MONGODB_URI"] = found.mongodb_uri
         # Every Settings of the tests, and every service they start, connect as this principal.
-        os.environ.update(found.kafka_credentials)
+        os.environ.update(found.kafka_env)
         yield found
 
 

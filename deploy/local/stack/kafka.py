@@ -8,7 +8,7 @@ import subprocess
 import uuid
 from pathlib import Path
 
-from . import kafka_sasl, probes, provisioning
+from . import kafka_sasl, provisioning
 from .component import Component, Launch, Prerequisite, Provision
 from .console import fail, say
 from .layout import Layout
@@ -135,7 +135,7 @@ def component(layout: Layout) -> Component:
         port_setting="C360_KAFKA_PORT",
         group="infra",
         launch=launch,
-        probe=lambda: probes.kafka(port, kafka_sasl.admin_settings(port) if sasl else None),
+        probe=lambda: kafka_sasl.answers(port, sasl),
         data_dir=data,
         log_file=log,
         marker=str(properties),

@@ -13,6 +13,7 @@ from shared.kafka_acls import apply_grants
 from shared.settings import Settings
 from shared.topics import Topics
 
+from . import probes
 from .console import say
 from .settings import HOST
 
@@ -30,6 +31,11 @@ listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
 """
     login = "org.apache.kafka.common.security.scram.ScramLoginModule required"
     jaas = f'{login} username="{ADMIN}" password="{local_password(ADMIN)}";'
+    plain = "org.apache.kafka.common.security.plain.PlainLoginModule required"
+    plain_users = " ".join(f'user_{name}="{local_password(name)}"' for name in principals())
+    plain_jaas = f'{plain} username="{ADMIN}" password="{local_password(ADMIN)}" {plain_users};'
+    # PLAIN too, with the same principals and passwords, for clients on librdkafka before 2.6.1
+    # (Debian's kcat): their SCRAM proof is refused by Kafka 4 (librdkafka issue 4895).
     # The controller listener stays PLAINTEXT (KRaft controllers cannot check SCRAM, whose users
     # live in the metadata they serve); it listens on loopback only and its ANONYMOUS principal
     # is the broker itself registering, hence a super user.
@@ -37,9 +43,10 @@ listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
 advertised.listeners=SASL_PLAINTEXT://{HOST}:{port}
 inter.broker.listener.name=SASL_PLAINTEXT
 listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT
-sasl.enabled.mechanisms={MECHANISM}
+sasl.enabled.mechanisms={MECHANISM},PLAIN
 sasl.mechanism.inter.broker.protocol={MECHANISM}
 listener.name.sasl_plaintext.{MECHANISM.lower()}.sasl.jaas.config={jaas}
+listener.name.sasl_plaintext.plain.sasl.jaas.config={plain_jaas}
 authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
 super.users=User:{ADMIN};User:ANONYMOUS
 allow.everyone.if.no.acl.found=false
@@ -72,6 +79,18 @@ def admin_settings(port: int) -> Settings:
         kafka_password=SecretStr(local_password(ADMIN)),
         kafka_sasl_mechanism=MECHANISM,
     )
+
+
+def requires_sasl(port: int) -> bool:
+    """Whether the broker on `port` answers its super user over SASL (else: PLAINTEXT, an
+    earlier install or one started elsewhere, whose clients connect without a principal)."""
+    return probes.kafka(port, admin_settings(port))
+
+
+def answers(port: int, sasl: bool) -> bool:
+    """Ready: the broker answers, asked the way it was started (SASL first when it should be);
+    one already running without SASL is still used, as any component found on its port is."""
+    return (sasl and requires_sasl(port)) or probes.kafka(port)
 
 
 def grant_table(port: int) -> None:

@@ -46,7 +46,7 @@ async def test_structured_mode_from_the_console_producer(
     events = [note(text=PERSIAN), note(text=f"{ARABIC} {EMOJI}", phone="09127654321")]
     ingress = Topics.from_settings(settings).ingress
     lines = [orjson.dumps(e).decode() for e in events]
-    await console_produce(settings.kafka_bootstrap, ingress, lines, headers=False)
+    await console_produce(settings, ingress, lines, headers=False)
     logged = await until_logged(settings, *(e["id"] for e in events))
     for sent in events:
         record = logged[sent["id"]]
@@ -64,7 +64,7 @@ async def test_binary_mode_from_the_console_producer(
     data = orjson.dumps(event["data"]).decode()
     line = f"{attributes};content-type=application/json\tpbx-1\t{data}"
     ingress = Topics.from_settings(settings).ingress
-    await console_produce(settings.kafka_bootstrap, ingress, [line], headers=True)
+    await console_produce(settings, ingress, [line], headers=True)
     written = (await until_logged(settings, event["id"]))[event["id"]].event()
     assert (written["type"], written["source"]) == (event["type"], event["source"])
     assert written["data"]["text"] == "تماس ورودی 📞"

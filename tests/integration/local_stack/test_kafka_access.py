@@ -107,3 +107,19 @@ async def test_a_wrong_password_is_refused(upgraded_kafka: PrivateKafka) -> None
     with pytest.raises(KafkaConnectionError):
         await producer.start()
     await producer.stop()
+
+
+async def test_clients_without_a_working_scram_may_sign_in_with_plain_as_the_same_principal(
+    upgraded_kafka: PrivateKafka, catalog_on: Topics
+) -> None:
+    plain = as_principal(upgraded_kafka, ADAPTER).model_copy(
+        update={"kafka_sasl_mechanism": "PLAIN"}
+    )
+    producer = make_producer(plain, request_timeout_ms=15_000)
+    await producer.start()
+    try:
+        assert (await producer.send_and_wait(catalog_on.ingress, b"{}", key=b"k")).offset >= 0
+        with pytest.raises(TopicAuthorizationFailedError):
+            await producer.send_and_wait(catalog_on.interactions, b"{}", key=b"k")
+    finally:
+        await producer.stop()
