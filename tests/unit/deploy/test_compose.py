@@ -26,9 +26,10 @@ SERVICES: dict[str, dict[str, Any]] = COMPOSE["services"]
 
 
 def command_module(service: dict[str, Any]) -> str:
-    """The module a `python -m` service runs; "" for anything else."""
+    """The c360 service module a `python -m` service runs; "" for anything else (the sink)."""
     command = service.get("command", [])
-    return str(command[2]) if command[:2] == ["python", "-m"] else ""
+    runs_module = command[:2] == ["python", "-m"] and str(command[2]).startswith("services.")
+    return str(command[2]) if runs_module else ""
 
 
 C360 = {name: command_module(s) for name, s in SERVICES.items() if command_module(s)}
@@ -59,9 +60,17 @@ def test_services_wait_for_a_healthy_broker_and_store_and_for_the_topics(name: s
     assert SERVICES["topics"]["depends_on"]["kafka"]["condition"] == "service_healthy"
 
 
+def rules_variables() -> set[str]:
+    """The `${NAME}` variables the shipped rules file reads (channel and team addresses)."""
+    rules = (REPO / "services" / "notifier" / "rules.yaml").read_text()
+    return set(re.findall(r"\$\{(C360_\w+)", rules))
+
+
 def test_every_c360_variable_is_a_settings_field_and_points_at_compose_services() -> None:
     for name, service in SERVICES.items():
         for variable, value in (service.get("environment") or {}).items():
+            if variable in rules_variables():
+                continue  # test_the_notifier_delivers_to_mailpit_and_the_sink
             if variable.startswith("C360_"):
                 assert field_of(variable), f"{name}: {variable} is not a Settings field"
             if variable.endswith("_URL"):
@@ -165,3 +174,22 @@ def test_grafana_is_provisioned_with_the_prometheus_datasource_and_the_dashboard
     sources = yaml.safe_load((provisioning / "datasources" / "prometheus.yml").read_text())
     assert sources["datasources"][0]["url"] == "http://prometheus:9090"
     assert grafana["depends_on"]["prometheus"]["condition"] == "service_healthy"
+
+
+def test_the_notifier_delivers_to_mailpit_and_the_sink() -> None:
+    env = SERVICES["notifier"]["environment"]
+    channels = {v: env[v] for v in env if v in rules_variables()}
+    assert channels["C360_SMTP_HOST"] == "mailpit"
+    assert channels["C360_SMTP_PORT"] == "1025"
+    assert "127.0.0.1:1025:1025" in SERVICES["mailpit"]["ports"]
+    sink = SERVICES["sink"]
+    assert sink["image"] == "c360:local"
+    assert sink["command"] == ["python", "-m", "deploy.local.sink", "8026", "0.0.0.0"]
+    assert sink["ports"] == ["127.0.0.1:8026:8026"]
+    assert "127.0.0.1:8026/healthz" in " ".join(sink["healthcheck"]["test"])
+    for variable in ("C360_SMS_URL", "C360_SUPPORT_WEBHOOK", "C360_ACCOUNT_MANAGERS_WEBHOOK"):
+        assert channels[variable].startswith("http://sink:8026/"), variable
+    # every team of the rules file has its address set here
+    assert len(channels) == 5
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    assert "COPY deploy/local/sink ./deploy/local/sink" in dockerfile
