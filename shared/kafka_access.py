@@ -11,7 +11,7 @@ from pydantic import SecretStr
 from shared.settings import Settings
 from shared.topics import Topics
 
-Operation = Literal["Read", "Write", "Create", "Describe"]
+Operation = Literal["Read", "Write", "Create", "Describe", "DescribeConfigs"]
 ADMIN = "admin"
 ADAPTER = "adapter"
 OPS = "c360-ops"
@@ -75,7 +75,12 @@ def grants(topics: Topics) -> dict[str, list[Grant]]:
         # status, lag, tail and dead-letter replay (back through the ingress), topic creation,
         # and rebuilds, which fold from offset 0 in a group of their own.
         OPS: [
-            Grant("topic", f"{t.prefix}c360.", ("Read", "Describe", "Create"), prefixed=True),
+            Grant(
+                "topic",
+                f"{t.prefix}c360.",
+                ("Read", "Describe", "Create", "DescribeConfigs"),  # retention, for erase --verify
+                prefixed=True,
+            ),
             *_writes(t.ingress),
             Grant("group", f"{t.prefix}c360-", ("Read", "Describe"), prefixed=True),
         ],

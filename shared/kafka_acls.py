@@ -15,7 +15,7 @@ from shared.topics import Topics
 
 # Kafka's wire codes (org.apache.kafka.common.acl / resource).
 RESOURCE_TYPE = {"topic": 2, "group": 3}
-OPERATION = {"Read": 3, "Write": 4, "Create": 5, "Describe": 8}
+OPERATION = {"Read": 3, "Write": 4, "Create": 5, "Describe": 8, "DescribeConfigs": 10}
 LITERAL, PREFIXED, ALLOW, ANY_HOST = 3, 4, 3, "*"
 # resource type, name, pattern type, principal, host, operation, permission
 Binding = tuple[int, str, int, str, str, int, int]
