@@ -35,7 +35,7 @@ up: infra ## start the infrastructure and every c360 service; print the URLs
 	@echo "  projections API    http://127.0.0.1:8003/docs"
 	@echo "  notifier admin     http://127.0.0.1:8004/docs"
 	@echo "  KPI dashboard      http://127.0.0.1:8006/dashboard"
-	@echo "  Kafka              127.0.0.1:9092"
+	@echo "  Kafka              127.0.0.1:9092   (SASL: adapter / adapter-local, admin / admin-local; README)"
 	@echo "  Mongo-protocol     mongodb://127.0.0.1:27017/"
 	@echo "  Keycloak (OIDC)    http://127.0.0.1:8080/realms/c360   (admin console: admin / admin)"
 	@echo "  Mailpit (mail)     http://127.0.0.1:8025   SMTP 127.0.0.1:1025"

@@ -3,9 +3,10 @@ and inspection (never for processing, which belongs to the batch runner)."""
 
 from collections.abc import AsyncIterator
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import TopicPartition
 from aiokafka.structs import ConsumerRecord
 
+from shared.kafka import make_reader
 from shared.settings import Settings
 
 BATCH = 500
@@ -18,9 +19,7 @@ async def every_record(
     beginning to the end offsets seen at the start (records written meanwhile are not read)."""
     if not partitions:
         return
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap, enable_auto_commit=False, group_id=None
-    )
+    consumer = make_reader(settings)
     await consumer.start()
     try:
         consumer.assign(partitions)

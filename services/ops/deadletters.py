@@ -11,10 +11,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from aiokafka import AIOKafkaConsumer
 from pymongo.errors import DuplicateKeyError
 
-from shared.kafka import make_producer, partitions_of
+from shared.kafka import make_producer, make_reader, partitions_of
 from shared.mongo import database, make_client
 from shared.settings import Settings
 from shared.topics import Topics
@@ -60,9 +59,7 @@ def parse_ref(ref: str) -> tuple[int, int]:
 async def read_all(settings: Settings) -> list[DeadLetter]:
     """Every record on the dead-letter topic, oldest first per partition."""
     topic = Topics.from_settings(settings).deadletter
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap, group_id=None, enable_auto_commit=False
-    )
+    consumer = make_reader(settings)
     await consumer.start()
     try:
         partitions = await partitions_of(settings, [topic])

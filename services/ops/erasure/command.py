@@ -19,6 +19,7 @@ from services.ops.erasure.needles import Matcher, Subject, needles_of
 from services.ops.erasure.scanning import Retention
 from services.ops.erasure.subject import subject_from_export
 from services.ops.erasure.verification import Verdict, verify
+from services.ops.settings import ops_settings
 from services.ops.subject_access import api_reader, gather
 from shared.settings import Settings
 from shared.topics import DEADLETTER, INGRESS, Topics, topic_config
@@ -55,7 +56,7 @@ def verify_erasure(
     if subject.empty:
         console.print("[red]nothing to look for: give --from-export or identifiers/texts[/]")
         raise typer.Exit(2)
-    raise typer.Exit(scan_and_report(Settings(), customer, subject, database or [], settle))
+    raise typer.Exit(scan_and_report(ops_settings(), customer, subject, database or [], settle))
 
 
 def _external(pair: str) -> tuple[str, str]:

@@ -7,14 +7,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from bson.codec_options import CodecOptions
 from bson.raw_bson import RawBSONDocument
 from pymongo import AsyncMongoClient
 
 from services.ops.erasure.needles import Matcher
-from shared.kafka import partitions_of
+from shared.kafka import make_admin, partitions_of
 from shared.log_reading import every_record
 from shared.settings import Settings
 
@@ -56,7 +55,7 @@ class Retention:
 
 async def c360_topics(settings: Settings) -> dict[str, Retention]:
     """Every topic of this deployment (`<prefix>c360.*`) with its retention, from the broker."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
+    admin = make_admin(settings)
     await admin.start()
     try:
         names = sorted(

@@ -11,12 +11,12 @@ from typing import Any
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import TopicPartition
 from bson import encode as bson_encode
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.projections.service_layer.generations import rebuild
-from shared.kafka import make_producer
+from shared.kafka import make_producer, make_reader
 from shared.mongo import Document
 from shared.settings import Settings
 from shared.topics import CATALOG, Topics
@@ -64,7 +64,7 @@ def touchpoint(kind: str, phone: str, data: dict[str, Any]) -> dict[str, Any]:
 
 async def topic_bytes(settings: Settings, topics: list[str]) -> tuple[bytes, int]:
     """Every record's key, value and headers of `topics`, as raw bytes; and the record count."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap)
+    consumer = make_reader(settings)
     await consumer.start()
     chunks: list[bytes] = []
     try:

@@ -81,8 +81,11 @@ def test_every_c360_variable_is_a_settings_field_and_points_at_compose_services(
                 assert int(port) == default(port_field(module)), variable
     env = SERVICES["contacts"]["environment"]
     assert env["C360_KAFKA_BOOTSTRAP"] == "kafka:9092"
-    assert env["C360_MONGODB_URI"].startswith("mongodb://mongo:27017/")
+    # The store requires the root user, whose password compose refuses to start without.
+    password = "${C360_MONGO_ROOT_PASSWORD:?set C360_MONGO_ROOT_PASSWORD}"
+    assert env["C360_MONGODB_URI"].startswith(f"mongodb://root:{password}@mongo:27017/")
     assert "replicaSet=rs0" in env["C360_MONGODB_URI"]
+    assert "authSource=admin" in env["C360_MONGODB_URI"]
     assert {field_of(v) for v in env} >= SECRET_FIELDS
     # The secret is never checked in: compose refuses to start without it.
     assert env["C360_WEBHOOK_SECRET"].startswith("${C360_WEBHOOK_SECRET:?")
@@ -106,6 +109,17 @@ def test_mongo_7_runs_as_a_single_node_replica_set_initiated_by_its_healthcheck(
     probe = " ".join(mongo["healthcheck"]["test"])
     assert "rs.initiate" in probe
     assert "mongo:27017" in probe
+    assert "--keyFile" in mongo["command"]  # a replica set with authentication
+
+
+def test_mongo_requires_its_root_user_whose_password_is_a_secret() -> None:
+    mongo = SERVICES["mongo"]
+    env = mongo["environment"]
+    assert env["MONGO_INITDB_ROOT_USERNAME"] == "root"
+    assert env["MONGO_INITDB_ROOT_PASSWORD_FILE"] == "/run/secrets/mongo_root_password"
+    assert mongo["secrets"] == ["mongo_root_password"]
+    assert COMPOSE["secrets"]["mongo_root_password"] == {"environment": "C360_MONGO_ROOT_PASSWORD"}
+    assert "/run/secrets/mongo_root_password" in " ".join(mongo["healthcheck"]["test"])
 
 
 def test_the_topics_job_runs_the_installed_ops_command() -> None:
