@@ -16,7 +16,7 @@ from services.kpis.entrypoints import worker as kpis
 from services.notifier.entrypoints import worker as notifier_worker
 from services.projections.adapters.store import FIRST_GENERATION
 from services.projections.entrypoints import runner as projection_worker
-from shared.settings import Settings
+from shared.settings import PLACEHOLDER_GUARDED, Settings
 from shared.topics import Topics
 
 REPO = Path(__file__).resolve().parents[3]
@@ -24,7 +24,7 @@ DEPLOY = REPO / "deploy"
 K8S_BASE = DEPLOY / "k8s" / "base"
 K8S_OVERLAY = DEPLOY / "k8s" / "overlays" / "example"
 FIELDS = Settings.model_fields
-SECRET_FIELDS = {"mongodb_uri", "webhook_secret"}
+SECRET_FIELDS = {"mongodb_uri", *PLACEHOLDER_GUARDED}
 
 
 def default(field: str) -> Any:

@@ -9,6 +9,7 @@ import typer
 import yaml
 
 from services.ops.cli import app as ops_cli
+from shared.settings import PLACEHOLDER_GUARDED
 from tests.unit.deploy.manifests import (
     DEPLOY,
     REPO,
@@ -87,8 +88,11 @@ def test_every_c360_variable_is_a_settings_field_and_points_at_compose_services(
     assert "replicaSet=rs0" in env["C360_MONGODB_URI"]
     assert "authSource=admin" in env["C360_MONGODB_URI"]
     assert {field_of(v) for v in env} >= SECRET_FIELDS
-    # The secret is never checked in: compose refuses to start without it.
-    assert env["C360_WEBHOOK_SECRET"].startswith("${C360_WEBHOOK_SECRET:?")
+    # Secrets are never checked in: compose refuses to start without each one a production
+    # service would refuse as a placeholder.
+    for field in PLACEHOLDER_GUARDED:
+        name = f"C360_{field.upper()}"
+        assert env[name].startswith(f"${{{name}:?"), name
 
 
 def test_kafka_is_the_official_image_in_kraft_mode_on_the_bootstrap_listener() -> None:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
+from shared.settings import PLACEHOLDER_GUARDED
 from tests.unit.deploy.manifests import (
     K8S_BASE,
     K8S_OVERLAY,
@@ -207,3 +208,11 @@ def test_the_services_reach_the_store_with_a_user_and_password() -> None:
     assert re.match(r"mongodb://[^:@/]+:[^@/]+@", uri), uri
     example = (K8S_OVERLAY / "secrets.env.example").read_text()
     assert re.search(r"^C360_MONGODB_URI=mongodb://[^:@/]+:[^@/]+@", example, re.MULTILINE)
+
+
+def test_every_secret_a_production_service_demands_is_in_the_secret_and_its_example() -> None:
+    example = (K8S_OVERLAY / "secrets.env.example").read_text()
+    for field in PLACEHOLDER_GUARDED:
+        name = f"C360_{field.upper()}"
+        assert name in SECRET, name
+        assert re.search(rf"^{name}=\S+", example, re.MULTILINE), name
