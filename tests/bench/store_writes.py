@@ -127,10 +127,16 @@ async def write_methods(settings: Settings) -> dict[str, dict[str, int]]:
     return figures
 
 
-def fastest(figures: dict[str, dict[str, int]]) -> tuple[str, int]:
-    """The best method and its rate: the raw limit a projection's writes are compared with."""
+def fastest(figures: dict[str, dict[str, int]], overwrites: bool = False) -> tuple[str, int]:
+    """The best method (`name@batch`) and its rate; with `overwrites`, of those that replace
+    existing documents by `_id`, as a projection does (an insert only creates)."""
     return max(
-        ((f"{name}@{size}", rate) for name, by in figures.items() for size, rate in by.items()),
+        (
+            (f"{name}@{size}", rate)
+            for name, by in figures.items()
+            if not (overwrites and name == "insert_many")
+            for size, rate in by.items()
+        ),
         key=lambda item: item[1],
     )
 
