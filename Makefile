@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 # machine: a failed test gets one more run, and the summary lists every rerun, so flakiness shows.
 RERUNS ?= --reruns 1 --reruns-delay 5
 
-.PHONY: help setup infra up down status test test-unit lint format bench docs rebuild rebuild-analytics
+.PHONY: help setup infra up down status test test-unit lint format bench docs rebuild rebuild-analytics reindex
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,7 +35,7 @@ up: infra ## start the infrastructure and every c360 service; print the URLs
 	@echo "  projections API    http://127.0.0.1:8003/docs"
 	@echo "  notifier admin     http://127.0.0.1:8004/docs"
 	@echo "  KPI dashboard      http://127.0.0.1:8006/dashboard"
-	@echo "  Kafka              127.0.0.1:9092"
+	@echo "  Kafka              127.0.0.1:9092   (SASL: adapter / adapter-local, admin / admin-local; README)"
 	@echo "  Mongo-protocol     mongodb://127.0.0.1:27017/"
 	@echo "  Keycloak (OIDC)    http://127.0.0.1:8080/realms/c360   (admin console: admin / admin)"
 	@echo "  Mailpit (mail)     http://127.0.0.1:8025   SMTP 127.0.0.1:1025"
@@ -64,6 +64,9 @@ lint: setup ## ruff (lint + format check) and mypy
 
 rebuild: setup ## fold the log into a new projection generation and switch reads when caught up
 	@$(UV) run python -m services.projections.rebuild $(ARGS)
+
+reindex: setup ## rebuild the contacts' identity index under C360_IDENTITY_INDEX_KEY (contacts stopped)
+	@$(UV) run python -m services.contacts.reindex
 
 rebuild-analytics: setup ## fold the log into a new generation of analytics purchase histories
 	@$(UV) run python -m services.analytics.rebuild $(ARGS)

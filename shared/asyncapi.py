@@ -218,7 +218,11 @@ def _messages(classes: list[tuple[EventType, type[Any]]]) -> dict[str, Any]:
         "title": "A notification whose delivery failed for good",
         "contentType": "application/json",
         "headers": FAILED_NOTIFICATION_HEADERS,
-        "payload": {"type": "object", "description": "the notification record (JSON)"},
+        "payload": {
+            "type": "object",
+            "description": "the notification record (JSON); its target, subject, body and error"
+            " are sealed in `c360sealed` with the customer's data key",
+        },
     }
     return messages
 

@@ -14,10 +14,33 @@ log = logging.getLogger(__name__)
 MAX_RECORD_BYTES = 1024 * 1024
 
 
+def connection(settings: Settings) -> dict[str, object]:
+    """Where the broker is and who we are to it: every Kafka client c360 builds starts here."""
+    options: dict[str, object] = {"bootstrap_servers": settings.kafka_bootstrap}
+    if settings.kafka_username:
+        options |= {
+            "security_protocol": settings.kafka_security_protocol,
+            "sasl_mechanism": settings.kafka_sasl_mechanism,
+            "sasl_plain_username": settings.kafka_username,
+            "sasl_plain_password": settings.kafka_password.get_secret_value(),
+        }
+    return options
+
+
+def make_admin(settings: Settings, **overrides: object) -> AIOKafkaAdminClient:
+    return AIOKafkaAdminClient(**(connection(settings) | overrides))
+
+
+def make_reader(settings: Settings, **overrides: object) -> AIOKafkaConsumer:
+    """A consumer outside any group, for assigned partitions (scans, tails, probes)."""
+    options = connection(settings) | {"group_id": None, "enable_auto_commit": False}
+    return AIOKafkaConsumer(**(options | overrides))
+
+
 def make_producer(settings: Settings, **overrides: object) -> AIOKafkaProducer:
     """acks=all and idempotence: an acknowledged record is on every in-sync replica, once."""
     options: dict[str, object] = {
-        "bootstrap_servers": settings.kafka_bootstrap,
+        **connection(settings),
         "acks": "all",
         "enable_idempotence": True,
         "linger_ms": 2,
@@ -40,7 +63,7 @@ def make_consumer(
 ) -> AIOKafkaConsumer:
     """A consumer-group member that commits only what it has durably processed."""
     options: dict[str, object] = {
-        "bootstrap_servers": settings.kafka_bootstrap,
+        **connection(settings),
         "group_id": group_id,
         "enable_auto_commit": False,
         "auto_offset_reset": "earliest",
@@ -57,7 +80,7 @@ async def ensure_topics(
 ) -> list[str]:
     """Create the catalog's topics that are missing; returns the names created."""
     topics = Topics.from_settings(settings)
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
+    admin = make_admin(settings)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
@@ -83,7 +106,7 @@ async def ensure_topics(
 
 async def partitions_of(settings: Settings, topics: list[str]) -> list[TopicPartition]:
     """Every partition of `topics`, from the broker's metadata; LookupError names missing ones."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
+    admin = make_admin(settings)
     await admin.start()
     try:
         described = await admin.describe_topics(topics)

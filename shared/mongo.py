@@ -139,10 +139,10 @@ async def scan(
     """Every document of `collection`, streamed by one cursor (`chunk` per round trip) that is
     closed however the scan ends: an abandoned cursor keeps its PostgreSQL query open on FerretDB.
 
-    One cursor, not the ids first and the documents by `_id`: FerretDB v1 on PostgreSQL filters
-    `_id` with `@>`, which its `_id` index cannot serve, so every lookup by `_id` is a sequential
-    scan of the collection (seen with EXPLAIN on 100,000 views) and reading by ids would cost a
-    scan per document.
+    One cursor, not the ids first and the documents by `_id`: upstream FerretDB v1 on PostgreSQL
+    filters `_id` with `@>`, which its `_id` index cannot serve, so there every lookup by `_id` is
+    a sequential scan of the collection (the local stack's build is patched; see
+    deploy/local/stack/ferretdb_patch.py) and reading by ids would cost a scan per document.
     """
     cursor = collection.find({}, projection, batch_size=chunk)
     try:

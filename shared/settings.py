@@ -8,7 +8,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET = "change-me"
 # Secrets that may keep the placeholder only in `development` (a local stack).
-PLACEHOLDER_GUARDED = ("webhook_secret", "pseudonym_key", "service_client_secret", "data_kek")
+PLACEHOLDER_GUARDED = (
+    "webhook_secret",
+    "pseudonym_key",
+    "service_client_secret",
+    "data_kek",
+    "identity_index_key",
+)
 # What an agent may say a call came to; a call center sets its own (C360_WRAPUP_CODES).
 WRAPUP_CODES = (
     "question_answered",
@@ -27,6 +33,16 @@ class Settings(BaseSettings):
 
     environment: Literal["development", "test", "production"] = "development"
     kafka_bootstrap: str = "127.0.0.1:9092"
+    kafka_username: str | None = Field(
+        default=None, description="this service's Kafka principal (SASL/SCRAM); unset: no SASL"
+    )
+    kafka_password: SecretStr = Field(
+        default=SecretStr(DEV_SECRET), description="its SCRAM password (set outside development)"
+    )
+    kafka_sasl_mechanism: Literal["SCRAM-SHA-256", "SCRAM-SHA-512", "PLAIN"] = "SCRAM-SHA-256"
+    kafka_security_protocol: Literal["SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        default="SASL_PLAINTEXT", description="with a username; SASL_SSL where the broker has TLS"
+    )
     mongodb_uri: str = "mongodb://127.0.0.1:27017/"
     database: str = "c360"
     topic_prefix: str = Field(default="", description="isolates topics, e.g. per test run")
@@ -190,6 +206,11 @@ class Settings(BaseSettings):
     data_key_cache_seconds: float = Field(
         default=300.0, ge=0, description="how long a process trusts a data key it has read"
     )
+    identity_index_key: SecretStr = Field(
+        default=SecretStr(DEV_SECRET),
+        description="keys the blind index of identifiers (base64, 32 bytes; changing it needs"
+        " `make reindex` and `make rebuild`)",
+    )
 
     @property
     def jwks_url(self) -> str:
@@ -212,12 +233,20 @@ class Settings(BaseSettings):
             for name in PLACEHOLDER_GUARDED
             if getattr(self, name).get_secret_value() == DEV_SECRET
         ]
+        if self.kafka_username and self._kafka_password_is_a_placeholder():
+            placeholders.append("C360_KAFKA_PASSWORD")
         if placeholders:
             raise ValueError(
                 f"the development placeholder is still set in {', '.join(placeholders)}; "
                 f"set real secrets (C360_ENVIRONMENT={self.environment} is not development)"
             )
         return self
+
+    def _kafka_password_is_a_placeholder(self) -> bool:
+        password = self.kafka_password.get_secret_value()
+        # The local stack's passwords (`<principal>-local`) serve tests too, never production.
+        local = self.environment == "production" and password == f"{self.kafka_username}-local"
+        return password == DEV_SECRET or local
 
 
 @lru_cache

@@ -7,6 +7,11 @@ from shared.settings import Settings
 INFINITE = "-1"
 WEEK_MS = str(7 * 24 * 3600 * 1000)
 HOUR_MS = str(3600 * 1000)
+DAY_MS = str(24 * 3600 * 1000)
+MONTH_MS = str(30 * 24 * 3600 * 1000)
+# Adapters' bytes in clear (ingress, and ingress records that were refused) are kept for a bounded
+# time; a segment rolls daily, so a record is gone within retention + a day (docs/operations.md).
+BOUNDED_PLAINTEXT = {"segment.ms": DAY_MS}
 
 
 @dataclass(frozen=True)
@@ -16,13 +21,17 @@ class TopicSpec:
     config: dict[str, str] = field(default_factory=dict)
 
 
-INGRESS = TopicSpec("c360.ingress", "any (adapter's choice)", {"retention.ms": WEEK_MS})
+INGRESS = TopicSpec(
+    "c360.ingress", "any (adapter's choice)", {"retention.ms": WEEK_MS, **BOUNDED_PLAINTEXT}
+)
 INTERACTIONS = TopicSpec("c360.interactions", "customer id", {"retention.ms": INFINITE})
 CONTACTS = TopicSpec("c360.contacts", "customer id", {"retention.ms": INFINITE})
 NOTIFICATIONS = TopicSpec("c360.notifications", "customer id", {"retention.ms": INFINITE})
 ANALYTICS = TopicSpec("c360.analytics", "customer id", {"retention.ms": INFINITE})
 SEGMENTS = TopicSpec("c360.segments", "customer id", {"retention.ms": INFINITE})
-DEADLETTER = TopicSpec("c360.deadletter", "original key", {"retention.ms": INFINITE})
+DEADLETTER = TopicSpec(
+    "c360.deadletter", "original key", {"retention.ms": MONTH_MS, **BOUNDED_PLAINTEXT}
+)
 # who read or did what to whose data (key = actor); kept as long as the log itself
 AUDIT = TopicSpec("c360.audit", "actor", {"retention.ms": INFINITE})
 MARKETING = TopicSpec("c360.marketing", "channel", {"retention.ms": INFINITE})

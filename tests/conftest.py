@@ -57,6 +57,8 @@ def infra() -> Iterator[Infra]:
             pytest.skip(f"infrastructure unavailable ({backend}): {exc}")
         os.environ["C360_KAFKA_BOOTSTRAP"] = found.kafka_bootstrap
         os.environ["C360_MONGODB_URI"] = found.mongodb_uri
+        # Every Settings of the tests, and every service they start, connect as this principal.
+        os.environ.update(found.kafka_env)
         yield found
 
 
@@ -85,7 +87,7 @@ def settings(infra: Infra) -> Iterator[Settings]:
         topic_partitions=TEST_PARTITIONS,
     )
     yield test_settings
-    delete_topics(infra.kafka_bootstrap, test_settings.topic_prefix)
+    delete_topics(test_settings, test_settings.topic_prefix)
     client: MongoClient[Document] = MongoClient(infra.mongodb_uri, serverSelectionTimeoutMS=5_000)
     try:
         client.drop_database(test_settings.database)

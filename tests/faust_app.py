@@ -9,10 +9,22 @@ import faust
 from shared.settings import Settings
 
 
+def credentials(settings: Settings) -> faust.SASLCredentials | None:
+    """The principal of shared.kafka.connection, as Faust takes it."""
+    if not settings.kafka_username:
+        return None
+    return faust.SASLCredentials(
+        username=settings.kafka_username,
+        password=settings.kafka_password.get_secret_value(),
+        mechanism=settings.kafka_sasl_mechanism,
+    )
+
+
 def make_faust_app(app_id: str, settings: Settings, *, web_port: int) -> faust.App:
     return faust.App(
         f"{settings.topic_prefix}{app_id}",
         broker=f"kafka://{settings.kafka_bootstrap}",
+        broker_credentials=credentials(settings),
         store="memory://",
         autodiscover=False,
         topic_partitions=settings.topic_partitions,

@@ -123,7 +123,7 @@ def build_app(settings: Settings) -> FastAPI:
             )
             producer = runtime.producer = make_producer(settings)
             await producer.start()
-            outcomes = Outcomes(producer, topics, keys)
+            outcomes = app.state.outcomes = Outcomes(producer, topics, keys)
 
             contacts = ContactDirectory(store, projections)
             deliverer = Deliverer(

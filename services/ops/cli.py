@@ -20,15 +20,17 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from services.ops import deadletters, health, tail
+from services.ops import deadletters, health, resealing, tail
+from services.ops.erasure import command as erasure
 from services.ops.importing.command import import_history
 from services.ops.keys import keys
 from services.ops.service_calls import call_service
+from services.ops.settings import ops_settings
+from services.ops.subject_access import api_reader, gather
 from services.ops.webhook_keys import webhook_key
 from shared.auth.client import TokenRefused, demo_user_token
 from shared.auth.roles import Role
 from shared.kafka import ensure_topics
-from shared.settings import Settings
 from shared.topics import CATALOG, Topics
 
 app = typer.Typer(
@@ -87,7 +89,7 @@ def main() -> None:
 @app.command()
 def topics() -> None:
     """Create the catalog's topics that are missing, then list the catalog."""
-    settings = Settings()
+    settings = ops_settings()
     created = run(ensure_topics(settings), f"reaching Kafka at {settings.kafka_bootstrap}")
     names = Topics.from_settings(settings)
     for spec in CATALOG:
@@ -101,8 +103,8 @@ def status(
 ) -> None:
     """Health of every service, Kafka and the store (a consumer with lag that commits nothing
     shows as stalled); consumer-group lag per partition. Exits 1 unless everything is ready."""
-    checks, lags = asyncio.run(health.survey(Settings()))
-    failed = asyncio.run(health.failed_notifications(Settings()))
+    checks, lags = asyncio.run(health.survey(ops_settings()))
+    failed = asyncio.run(health.failed_notifications(ops_settings()))
     if as_json:
         document = {**status_document(checks, lags), "failed_notifications": failed}
         print(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode())
@@ -163,7 +165,7 @@ def lag_table(lags: list[health.Lag]) -> Table:
 @dlq.command("list")
 def dlq_list(kind: Annotated[str | None, typer.Option(help="only this error kind")] = None) -> None:
     """Every dead letter: where it came from and why it was rejected."""
-    settings = Settings()
+    settings = ops_settings()
     letters = run(deadletters.read_all(settings), "reading the dead-letter topic")
     table = Table(title=f"dead letters ({Topics.from_settings(settings).deadletter})")
     for column in ("ref", "at", "from", "kind", "reason"):
@@ -188,7 +190,7 @@ def dlq_show(
     ref: Annotated[str, typer.Argument(help="partition:offset, as `dlq list` shows")],
 ) -> None:
     """One dead letter: its headers and original bytes."""
-    settings = Settings()
+    settings = ops_settings()
     letters = run(deadletters.read_all(settings), "reading the dead-letter topic")
     found = run(_pick_one(letters, ref), "finding the dead letter")
     for name, value in found.headers:
@@ -221,7 +223,7 @@ def dlq_replay(
     if fixed is not None and len(refs or []) != 1:
         console.print("[red]--fixed replaces exactly one dead letter: give one ref[/]")
         raise typer.Exit(2)
-    settings = Settings()
+    settings = ops_settings()
     letters = run(deadletters.read_all(settings), "reading the dead-letter topic")
     chosen = list(deadletters.pick(letters, refs or [], kind))
     if not chosen:
@@ -246,7 +248,7 @@ def tail_customer(
     ] = None,
 ) -> None:
     """Follow one customer's events live (contacts, interactions, notifications)."""
-    settings = Settings()
+    settings = ops_settings()
 
     async def show() -> None:
         async for seen in tail.follow(settings, customer, since, tail.deadline(seconds)):
@@ -267,7 +269,7 @@ def token(
     """Print a bearer token of the local demo user named after ROLE, for curl:
     `-H "Authorization: Bearer $(uv run c360 token agent)"`."""
     try:
-        print(demo_user_token(Settings(), role))
+        print(demo_user_token(ops_settings(), role))
     except TokenRefused as exc:
         Console(stderr=True).print(f"[red]no token: {exc}[/]")
         raise typer.Exit(1) from exc
@@ -277,9 +279,15 @@ def token(
 def erase(
     customer: Annotated[str, typer.Option(help="the customer id")],
     reason: Annotated[str, typer.Option(help="why (recorded in contact.erased)")],
+    verify: Annotated[
+        bool, typer.Option(help="then scan every topic and collection for what was erased")
+    ] = False,
+    settle: Annotated[float, typer.Option(help=erasure.SETTLE_HELP)] = 120.0,
 ) -> None:
-    """Erase a customer's personal data through the contacts service (right to erasure)."""
-    settings = Settings()
+    """Erase a customer's personal data through the contacts service (right to erasure); dead
+    letters holding it are withheld from replay."""
+    settings = ops_settings()
+    subject = erasure.capture(settings, customer, full=verify)  # before the key is gone
     path = f"/v1/contacts/{customer}"
     call_service(
         settings, settings.contacts_url, Role.PRIVACY_OFFICER, "DELETE", path, reason=reason
@@ -288,17 +296,48 @@ def erase(
         f"erased {customer}: contact.erased is published; the views drop the personal data"
         " as the projector folds it in"
     )
+    withheld = erasure.withhold_dead_letters(settings, customer, subject)
+    console.print(f"dead letters holding the customer's data, withheld from replay: {withheld}")
+    topics, expiry = erasure.plaintext_expiry(settings)
+    console.print(
+        f"adapters' plaintext copies ({', '.join(topics)}) expire by {expiry:%Y-%m-%d %H:%M} UTC"
+        " at the latest"
+    )
+    if verify:
+        raise typer.Exit(erasure.scan_and_report(settings, customer, subject, [], settle))
+
+
+app.command("verify-erasure")(erasure.verify_erasure)
+
+
+@app.command("reseal")
+def reseal(
+    from_prefix: Annotated[
+        str, typer.Option(help="the topic prefix of the generation to copy ('' for none)")
+    ],
+) -> None:
+    """Upgrade: copy the keyed topics of an older generation into this one (C360_TOPIC_PREFIX),
+    sealing the events written before encryption; erased customers' events come out anonymous."""
+    settings = ops_settings()
+    if from_prefix == settings.topic_prefix:
+        console.print("[red]--from-prefix must name another generation than C360_TOPIC_PREFIX[/]")
+        raise typer.Exit(2)
+    run(ensure_topics(settings), "creating the new generation's topics")
+    copied = run(resealing.reseal(settings, from_prefix, erasure.progress), "resealing")
+    for topic, counts in copied.items():
+        console.print(f"  {topic}: {counts.records} records copied, {counts.sealed} sealed")
 
 
 @app.command("export")
 def export(
     customer: Annotated[str, typer.Argument(help="the customer id")],
 ) -> None:
-    """Print everything the contacts service holds on CUSTOMER as JSON (subject access, GDPR
-    articles 15 and 20); signs in as the privacy officer, and the read is audited."""
-    settings = Settings()
-    path = f"/v1/contacts/{customer}/export"
-    held = call_service(settings, settings.contacts_url, Role.PRIVACY_OFFICER, "GET", path)
+    """Print everything c360 holds on CUSTOMER as JSON (subject access, GDPR articles 15 and
+    20): profile, identifiers, consent history, contact events, view, whole timeline,
+    notifications, segment memberships and who accessed the data. Signs in as the privacy
+    officer; every read is audited."""
+    settings = ops_settings()
+    held = run(asyncio.to_thread(gather, api_reader(settings), settings, customer), "exporting")
     print(orjson.dumps(held, option=orjson.OPT_INDENT_2).decode())
 
 

@@ -4,17 +4,16 @@ A replay is recorded in the store by the dead letter's offset before it is sent,
 `replay` of the same record is refused unless forced (the check names the dead letter, not the
 event, so two adapters' events that share an id are never taken for one). A forced or repeated
 send is still safe: ingress treats an event (`source` + `id`) it has accepted before as a retry,
-with no second effect.
+with no second effect. A dead letter withheld by an erasure is never sent again, forced or not.
 """
 
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from aiokafka import AIOKafkaConsumer
 from pymongo.errors import DuplicateKeyError
 
-from shared.kafka import make_producer, partitions_of
+from shared.kafka import make_producer, make_reader, partitions_of
 from shared.mongo import database, make_client
 from shared.settings import Settings
 from shared.topics import Topics
@@ -60,9 +59,7 @@ def parse_ref(ref: str) -> tuple[int, int]:
 async def read_all(settings: Settings) -> list[DeadLetter]:
     """Every record on the dead-letter topic, oldest first per partition."""
     topic = Topics.from_settings(settings).deadletter
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap, group_id=None, enable_auto_commit=False
-    )
+    consumer = make_reader(settings)
     await consumer.start()
     try:
         partitions = await partitions_of(settings, [topic])
@@ -99,6 +96,20 @@ def pick(letters: list[DeadLetter], refs: list[str], kind: str | None) -> Iterat
             yield letter
 
 
+async def withhold(settings: Settings, letters: list[DeadLetter], why: str) -> None:
+    """Mark dead letters never to be replayed, forced or not (they hold an erased customer's
+    data: sent back through ingress they would create the person again)."""
+    client = make_client(settings)
+    try:
+        ledger = database(client, settings)[REPLAYS]
+        for letter in letters:
+            entry = {"_id": f"{Topics.from_settings(settings).deadletter}|{letter.ref}"}
+            update = {"$set": {"withheld": why, "withheld_at": datetime.now(UTC)}}
+            await ledger.update_one(entry, update, upsert=True)
+    finally:
+        await client.close()
+
+
 async def replay(
     settings: Settings, letters: list[DeadLetter], fixed: bytes | None = None, force: bool = False
 ) -> list[tuple[DeadLetter, str]]:
@@ -117,6 +128,10 @@ async def replay(
                     {**entry, "at": datetime.now(UTC), "fixed": fixed is not None}
                 )
             except DuplicateKeyError:
+                withheld = (await ledger.find_one(entry) or {}).get("withheld")
+                if withheld:
+                    outcomes.append((letter, f"refused: {withheld}"))
+                    continue
                 if not force:
                     outcomes.append((letter, "skipped: replayed before (--force sends it again)"))
                     continue

@@ -5,10 +5,9 @@ import asyncio
 from dataclasses import dataclass
 
 import httpx
-from aiokafka import AIOKafkaConsumer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka import TopicPartition
 
-from shared.kafka import partitions_of
+from shared.kafka import make_admin, make_reader, partitions_of
 from shared.mongo import make_client, ping
 from shared.settings import Settings
 from shared.topics import Topics
@@ -114,9 +113,7 @@ async def survey(settings: Settings) -> tuple[list[Check], list[Lag]]:
 
 async def consumer_lag(settings: Settings) -> list[Lag]:
     """Lag of every consumer group of this installation (named with its topic prefix)."""
-    admin = AIOKafkaAdminClient(
-        bootstrap_servers=settings.kafka_bootstrap, request_timeout_ms=5_000
-    )
+    admin = make_admin(settings, request_timeout_ms=5_000)
     await admin.start()
     try:
         prefix = f"{settings.topic_prefix}c360-"
@@ -138,7 +135,7 @@ async def end_offsets(
 ) -> dict[TopicPartition, int]:
     if not partitions:
         return {}
-    consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, group_id=None)
+    consumer = make_reader(settings)
     await consumer.start()
     try:
         found: dict[TopicPartition, int] = await consumer.end_offsets(partitions)
@@ -157,7 +154,7 @@ async def failed_notifications(settings: Settings) -> int | None:
         return 0  # no topic yet: nothing ever failed
     except Exception:  # reported as unknown; the kafka check says why
         return None
-    consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, group_id=None)
+    consumer = make_reader(settings)
     try:
         await asyncio.wait_for(consumer.start(), KAFKA_TIMEOUT_S)
         first: dict[TopicPartition, int] = await consumer.beginning_offsets(partitions)

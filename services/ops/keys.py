@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from services.ops.settings import ops_settings
 from shared.mongo import make_client
 from shared.privacy.local import key_vault
 from shared.settings import Settings
@@ -36,7 +37,7 @@ def rotate_kek(
 ) -> None:
     """Re-wrap every live data key under C360_DATA_KEK (the old KEK must be in
     C360_DATA_KEK_RETIRED)."""
-    settings = Settings()
+    settings = ops_settings()
     if database:
         settings = settings.model_copy(update={"database": database})
     try:

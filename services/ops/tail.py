@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import orjson
-from aiokafka import AIOKafkaConsumer
 
-from shared.kafka import partitions_of
+from shared.kafka import make_reader, partitions_of
 from shared.settings import Settings
 from shared.topics import Topics
 
@@ -53,9 +52,7 @@ async def follow(
     stop: Callable[[], bool] = lambda: False,
 ) -> AsyncIterator[Seen]:
     """Yield the customer's events from `since` (default: now) on, until `stop()` says so."""
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap, group_id=None, enable_auto_commit=False
-    )
+    consumer = make_reader(settings)
     await consumer.start()
     try:
         partitions = await partitions_of(settings, customer_topics(settings))

@@ -7,8 +7,8 @@ import typer
 from rich.console import Console
 
 from services.ops.service_calls import call_service
+from services.ops.settings import ops_settings
 from shared.auth.roles import Role
-from shared.settings import Settings
 
 webhook_key = typer.Typer(help="A team's webhook signing key: show, rotate, finish a rotation.")
 console = Console()
@@ -16,7 +16,7 @@ TeamArg = Annotated[str, typer.Argument(help="a team of the notifier's rules fil
 
 
 def call(method: str, path: str, **params: Any) -> dict[str, Any]:
-    settings = Settings()
+    settings = ops_settings()
     return call_service(settings, settings.notifier_url, Role.OPS, method, path, **params)
 
 

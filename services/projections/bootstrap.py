@@ -37,6 +37,7 @@ from shared.http.app import create_app
 from shared.kafka import check_producer, make_producer
 from shared.logging import get_logger
 from shared.mongo import database, make_client, ping
+from shared.privacy.blind import blind_index
 from shared.settings import Settings
 from shared.topics import Topics
 
@@ -72,7 +73,7 @@ def build_api(settings: Settings) -> FastAPI:
     feed = ChangeFeed(settings, db, source_topics(topics), topics.contacts, cache)
     interactions = httpx.AsyncClient(base_url=settings.interactions_url, timeout=30.0)
     contacts = httpx.AsyncClient(base_url=settings.contacts_url, timeout=30.0)
-    queries = Queries(db, source_topics(topics), cache)
+    queries = Queries(db, source_topics(topics), cache, blind_index(settings))
     switchboard = Switchboard()
     ringing = RingingFeed(settings, switchboard)
 

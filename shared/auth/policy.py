@@ -138,6 +138,10 @@ POLICY: Mapping[str, Mapping[str, Rule]] = {
         "GET /v1/notifications/{notification_id}": allow(
             SUPERVISOR, PRIVACY, OPS, ADMIN, audit="notification.read"
         ),
+        # an SMS provider's delivery reports (its own client, role adapter)
+        "POST /v1/notifications/{notification_id}/receipts": allow(
+            ADAPTER, OPS, ADMIN, audit="notification.receipt"
+        ),
         "GET /v1/rules": allow(SUPERVISOR, ANALYST, OPS, ADMIN),
         "POST /v1/rules/validate": allow(SUPERVISOR, OPS, ADMIN),
         "GET /v1/teams/{team}/webhook-keys": allow(OPS, ADMIN),

@@ -18,6 +18,17 @@ class NotificationData(Payload):
     attempts: int = Field(default=1, ge=0)
 
 
+# who said a notification arrived
+ConfirmedBy = Literal["recipient", "provider_receipt"]
+
+
+class NotificationDeliveredData(NotificationData):
+    confirmed_by: ConfirmedBy = Field(
+        description="who said it arrived: the receiving system itself answering the delivery "
+        "(a team's webhook; the local sink), or the provider's delivery receipt (SMS)"
+    )
+
+
 class NotificationFailedData(NotificationData):
     error: str = Field(max_length=2_000)
 
@@ -31,6 +42,14 @@ class NotificationSent(Envelope):
     data: NotificationData
 
 
+class NotificationDelivered(Envelope):
+    """After `sent`: the notification reached the recipient, as far as anyone can know (an
+    email stops at `sent`: an SMTP server's acceptance says nothing about the mailbox)."""
+
+    type: Literal[EventType.NOTIFICATION_DELIVERED]
+    data: NotificationDeliveredData
+
+
 class NotificationFailed(Envelope):
     type: Literal[EventType.NOTIFICATION_FAILED]
     data: NotificationFailedData
@@ -41,4 +60,6 @@ class NotificationSuppressed(Envelope):
     data: NotificationSuppressedData
 
 
-NotificationEvent = NotificationSent | NotificationFailed | NotificationSuppressed
+NotificationEvent = (
+    NotificationSent | NotificationDelivered | NotificationFailed | NotificationSuppressed
+)

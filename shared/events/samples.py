@@ -115,6 +115,7 @@ SAMPLE_DATA: dict[EventType, dict[str, Any]] = {
     },
     EventType.CONTACT_ERASED: {"customer_id": "c_1", "reason": "GDPR article 17 request"},
     EventType.NOTIFICATION_SENT: NOTIFICATION,
+    EventType.NOTIFICATION_DELIVERED: {**NOTIFICATION, "confirmed_by": "provider_receipt"},
     EventType.NOTIFICATION_FAILED: {**NOTIFICATION, "attempts": 5, "error": "HTTP 500"},
     EventType.NOTIFICATION_SUPPRESSED: {**NOTIFICATION, "reason": "no consent for sms"},
     EventType.ANALYTICS_SCORED: {

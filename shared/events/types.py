@@ -29,6 +29,7 @@ class EventType(StrEnum):
     CONTACT_ERASED = "c360.contact.erased"
 
     NOTIFICATION_SENT = "c360.notification.sent"
+    NOTIFICATION_DELIVERED = "c360.notification.delivered"
     NOTIFICATION_FAILED = "c360.notification.failed"
     NOTIFICATION_SUPPRESSED = "c360.notification.suppressed"
 

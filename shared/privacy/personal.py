@@ -58,6 +58,7 @@ PERSONAL_FIELDS: dict[EventType, tuple[PersonalField, ...]] = {
     EventType.CONTACT_MERGED: (PersonalField(("moved_identities",), []),),
     EventType.CONTACT_UNMERGED: (PersonalField(("restored_identities",), []),),
     EventType.NOTIFICATION_SENT: _optional("target"),
+    EventType.NOTIFICATION_DELIVERED: _optional("target"),
     EventType.NOTIFICATION_FAILED: _optional("target") + _required("error"),
     EventType.NOTIFICATION_SUPPRESSED: _optional("target"),
 }

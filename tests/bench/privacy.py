@@ -3,7 +3,8 @@
 Ingestion pays `Keyring.seal_document` (the producer's path); projection pays
 `Keyring.decode_record` (the consumer's path). Both are measured against the plain codec on the
 same events in the same process, keys cached (the hot path), plus the cold cost of one key read
-from the real store's vault (paid once per customer per cache lifetime).
+from the real store's vault (paid once per customer per cache lifetime). Lookups pay the blind
+index's HMAC (`blind_lookup`).
 """
 
 import time
@@ -17,6 +18,7 @@ from shared.events.samples import SAMPLE_DATA
 from shared.mongo import make_client
 from shared.privacy.local import keyring
 from shared.settings import Settings
+from tests.bench import blind_lookup
 from tests.bench.common import console, percentiles
 from tests.factories import event_dict
 
@@ -63,6 +65,7 @@ async def run(settings: Settings) -> dict[str, Any]:
             started = time.perf_counter()
             await keys.key(f"cold_{i}", create=True)
             cold.append(time.perf_counter() - started)
+        blind = await blind_lookup.run(settings, client[settings.database])
     finally:
         await client.close()
     result = {
@@ -74,6 +77,7 @@ async def run(settings: Settings) -> dict[str, Any]:
         "decode_sealed_us": round(sealed_decode, 2),
         "decode_ratio": round(sealed_decode / plain_decode, 2),
         "cold_key_ms": percentiles(cold),
+        "blind_index": blind,
     }
     cold_p50 = percentiles(cold)["p50_ms"]
     console.print(

@@ -102,7 +102,7 @@ async def test_an_agent_reassigns_and_comments_a_case_and_sees_its_sla_countdown
             "Waiting on customer", timeout=SEEN_WITHIN_MS
         )
         await expect(page.locator("#timeline li").first).to_contain_text(
-            f"complaint {complaint_id} now waiting_customer"
+            f"complaint {complaint_id} now waiting on customer"
         )
 
         ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -6,15 +6,19 @@ over a scripted run (FIGURES, not asserted)."""
 
 import statistics
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from aiokafka import AIOKafkaProducer
 from playwright.async_api import Browser, Page, expect
 
+from shared.events import STRUCTURED_HEADERS, EventType, encode_event
 from shared.settings import Settings
 from shared.topics import Topics
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.console_world import SEEN_WITHIN_MS, create_customer, plain, publish, visible
+from tests.factories import make_event
 from tests.processes import running
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -42,8 +46,33 @@ async def lookup(page: Page, text: str) -> None:
     await page.keyboard.press("Enter")
 
 
+async def notified(producer: AIOKafkaProducer, topic: str, customer_id: str) -> None:
+    """What the notifier publishes for an acknowledgement by SMS that reached the phone (sent,
+    then delivered), after an email whose delivery failed (for ops: never on the timeline)."""
+    now = datetime.now(UTC)
+    sms = {
+        "notification_id": f"n-sms-{customer_id}",
+        "customer_id": customer_id,
+        "rule": "complaint-ack",
+        "channel": "sms",
+        "target": "+98912***67",
+    }
+    mail = {**sms, "notification_id": f"n-mail-{customer_id}", "channel": "email"}
+    outcomes = [
+        (EventType.NOTIFICATION_FAILED, {**mail, "target": "s***@example.com", "error": "550"}),
+        (EventType.NOTIFICATION_SENT, sms),
+        (EventType.NOTIFICATION_DELIVERED, {**sms, "confirmed_by": "recipient"}),
+    ]
+    for n, (kind, data) in enumerate(outcomes):  # one key: folded in this order
+        at = (now + timedelta(seconds=n)).isoformat()
+        event = make_event(kind, data, subject=customer_id, time=at, source="services/notifier")
+        await producer.send_and_wait(
+            topic, encode_event(event), key=customer_id.encode(), headers=STRUCTURED_HEADERS
+        )
+
+
 async def test_the_card_in_english_and_persian_with_money_consent_and_a_conflict(
-    services: dict[str, str], browser: Browser
+    services: dict[str, str], browser: Browser, producer: AIOKafkaProducer, catalog: Topics
 ) -> None:
     async with httpx.AsyncClient(timeout=30) as http:
         customer_id, _ = await create_customer(
@@ -70,6 +99,7 @@ async def test_the_card_in_english_and_persian_with_money_consent_and_a_conflict
                 order_id=f"o-{currency}", amount_minor=amount, currency=currency, items=lines,
             )  # fmt: skip
         await publish(http, services["interactions"], customer_id, "survey.response", csat=4, nps=9)
+        await notified(producer, catalog.notifications, customer_id)
         view = await visible(http, services["projections"], customer_id, position)
         exponents = view["currency_exponents"]
         assert exponents == {"IRR": 2, "USD": 2, "EUR": 2}  # ISO 4217, as the API states it
@@ -83,6 +113,17 @@ async def test_the_card_in_english_and_persian_with_money_consent_and_a_conflict
         spend = plain(await page.locator("#spend").inner_text())
         for currency, amount in PURCHASES:
             assert f"{currency} {major(amount, exponents[currency])}" in spend, spend
+        await expect(page.locator("#timeline li", has_text="survey")).to_contain_text(
+            "survey: CSAT 4, NPS 9"
+        )
+        await legend_apart(page)
+        # a notification as the customer got it: sent, then delivered; the failed email is not
+        # the customer's story (it went to ops)
+        delivered = page.locator("#timeline li", has_text="SMS delivered to")
+        await expect(delivered).to_contain_text("notification delivered", timeout=SEEN_WITHIN_MS)
+        await expect(delivered).to_contain_text("SMS delivered to +98912***67: complaint-ack")
+        await expect(page.locator("#timeline li", has_text="SMS sent to")).to_have_count(1)
+        await expect(page.locator("#timeline li", has_text="s***@example.com")).to_have_count(0)
         euro_row = page.locator("#timeline li", has_text="o-EUR")
         await expect(euro_row).to_contain_text("EUR 129.00")
         await expect(euro_row.locator(".lines")).to_contain_text("2 × cd @ EUR 64.50")
@@ -103,6 +144,16 @@ async def test_the_card_in_english_and_persian_with_money_consent_and_a_conflict
         await lookup(page, "۰۹۱۲ ۱۲۳ ۴۵۶۷")
         await expect(page.locator("#name")).to_have_text("سارا احمدی", timeout=SEEN_WITHIN_MS)
         await expect(page.locator("#nps")).to_have_text("۹ / ۱۰")
+        # the story in Persian too: lines built from each event's fields, not the API's English
+        await expect(page.locator("#timeline li", has_text="نظرسنجی")).to_contain_text(
+            "نظرسنجی: رضایت ۴، NPS ۹"
+        )
+        await expect(page.locator("#timeline li", has_text="o-EUR")).to_contain_text("خرید o-EUR")
+        delivered_fa = page.locator("#timeline li", has_text="اعلان رسید")
+        await expect(delivered_fa).to_contain_text("پیامک به +98912***67 رسید")
+        # a number has no letter to give it a direction: isolated left to right, not "67***98912+"
+        await expect(delivered_fa.locator("bdi[dir=ltr]", has_text="+98912***67")).to_have_count(1)
+        await legend_apart(page)
         await page.screenshot(path=str(ARTIFACTS / "console-fa.png"), full_page=True)
         await page.select_option("#language", "en")
 
@@ -114,27 +165,59 @@ async def test_the_card_in_english_and_persian_with_money_consent_and_a_conflict
         )
         assert other.status_code == 200, other.text
         await page.get_by_role("button", name="Save").click()
-        await expect(page.locator("#state")).to_contain_text("Changed by someone else")
+        await expect(page.locator("#state")).to_contain_text(
+            "Changed by someone else", timeout=SEEN_WITHIN_MS
+        )
         contact = (await http.get(f"{services['contacts']}/v1/contacts/{customer_id}")).json()
         assert "sms" not in contact["consent"]  # nothing was overwritten
         await page.get_by_role("button", name="Reload").click()
-        await expect(page.locator("#contact-form input[name=name]")).to_have_value("سارا احمدی‌نژاد")
+        await expect(page.locator("#contact-form input[name=name]")).to_have_value(
+            "سارا احمدی‌نژاد", timeout=SEEN_WITHIN_MS
+        )
         await page.get_by_label("Consent: sms").check()
         await page.get_by_role("button", name="Save").click()
-        await expect(page.locator("#state")).to_contain_text("Contact saved")
-        await expect(page.locator("#consent")).to_contain_text("sms: granted")
+        await expect(page.locator("#state")).to_contain_text(
+            "Contact saved", timeout=SEEN_WITHIN_MS
+        )
+        await expect(page.locator("#consent")).to_contain_text(
+            "sms: granted", timeout=SEEN_WITHIN_MS
+        )
         contact = (await http.get(f"{services['contacts']}/v1/contacts/{customer_id}")).json()
         assert contact["consent"]["sms"]["granted"] is True
 
         # without sign-in the page offers what the server allows (everything); with sign-in,
-        # duplicates and merging only to supervisors (tests/unit/auth holds the route matrix)
-        await expect(page.locator("#duplicates")).to_contain_text(twin_id)
+        # duplicates and merging only to supervisors (test_duplicates_signin.py)
+        await expect(page.locator("#duplicates")).to_contain_text(twin_id, timeout=SEEN_WITHIN_MS)
         await page.get_by_role("button", name="Merge into this customer").click()
-        await expect(page.locator("#state")).to_contain_text(f"Merged {twin_id}")
+        await expect(page.locator("#state")).to_contain_text(
+            f"Merged {twin_id}", timeout=SEEN_WITHIN_MS
+        )
         twin = (await http.get(f"{services['contacts']}/v1/contacts/{twin_id}")).json()
         assert twin["customer_id"] == customer_id  # the merged id now answers with its survivor
 
         await keypress_to_card(page, http, services)
+
+
+async def legend_apart(page: Page) -> None:
+    """The chart's legend: each key's swatch and words side by side, no key over another (in a
+    right-to-left page SVG text once ran over its swatch)."""
+    keys = page.locator("#chart-legend .legend-item")
+    await expect(keys).to_have_count(2)
+    boxes = []
+    for key in await keys.all():
+        swatch = await key.locator(".swatch").bounding_box()
+        whole = await key.bounding_box()
+        assert swatch is not None
+        assert whole is not None
+        assert whole["width"] > swatch["width"] + 10  # the words take room of their own
+        boxes.append(whole)
+    first, second = boxes
+    apart = (
+        first["x"] + first["width"] <= second["x"]
+        or second["x"] + second["width"] <= first["x"]
+        or first["y"] + first["height"] <= second["y"]
+    )
+    assert apart, boxes
 
 
 async def keypress_to_card(page: Page, http: httpx.AsyncClient, services: dict[str, str]) -> None:

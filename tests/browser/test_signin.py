@@ -41,15 +41,20 @@ def issuer_url() -> str:
     return url
 
 
-@pytest.fixture
-def secured_services(
-    settings: Settings, catalog: Topics, issuer_url: str
-) -> Iterator[tuple[Settings, dict[str, str]]]:
+def port_8003_free() -> None:
+    """Skips (fails in CI) when something else holds the port the realm expects the console on."""
     with socket.socket() as probe:
         if probe.connect_ex(("127.0.0.1", 8003)) == 0:
             if IN_CI:
                 pytest.fail("port 8003, where the realm expects the console, is taken")
             pytest.skip("port 8003, where the realm expects the console, is taken")
+
+
+@pytest.fixture
+def secured_services(
+    settings: Settings, catalog: Topics, issuer_url: str
+) -> Iterator[tuple[Settings, dict[str, str]]]:
+    port_8003_free()
     secured = settings.model_copy(update={"auth_enabled": True, "auth_issuer": issuer_url})
     with running(secured, "worker") as urls:
         env = settings_env(secured, C360_PROJECTIONS_PORT="8003")

@@ -10,6 +10,8 @@ from typing import Annotated
 
 import typer
 
+from shared.kafka_access import OPS, local_password
+
 from . import idle, kafka, keycloak
 from .components import table
 from .console import PREREQUISITES, USAGE, StackError, fail, say, warn
@@ -119,6 +121,9 @@ def env() -> None:
     """The settings the services need to find this stack, as NAME=value lines."""
     settings = StackSettings()
     print(f"C360_KAFKA_BOOTSTRAP={HOST}:{settings.kafka_port}")
+    if settings.kafka_sasl:  # the ops principal: what a person at this stack works as
+        print(f"C360_KAFKA_USERNAME={OPS}")
+        print(f"C360_KAFKA_PASSWORD={local_password(OPS)}")
     print(f"C360_MONGODB_URI=mongodb://{HOST}:{settings.mongo_port}/")
     print(f"C360_OIDC_ISSUER={keycloak.issuer(settings.keycloak_port)}")
     print(f"C360_SMTP_HOST={HOST}")

@@ -3,6 +3,7 @@
 import os
 import sys
 
+from shared.kafka_access import local_password
 from shared.settings import Settings
 
 from . import keycloak, mailpit, probes, sink
@@ -12,27 +13,32 @@ from .layout import Layout
 from .settings import HOST, REPO
 from .store import ferretdb, postgres
 
-# name, python module, port setting of shared/settings.py
+# name, python module, port setting of shared/settings.py, Kafka principal (shared/kafka_access)
 SERVICES = (
-    ("contacts", "services.contacts", "contacts_port"),
-    ("interactions", "services.interactions", "interactions_port"),
-    ("projections", "services.projections", "projections_port"),
-    ("projector", "services.projections.worker", "projections_worker_port"),
-    ("notifier", "services.notifier", "notifier_port"),
-    ("analytics", "services.analytics", "analytics_port"),
-    ("kpis", "services.kpis", "kpis_port"),
+    ("contacts", "services.contacts", "contacts_port", "c360-contacts"),
+    ("interactions", "services.interactions", "interactions_port", "c360-interactions"),
+    ("projections", "services.projections", "projections_port", "c360-projections"),
+    ("projector", "services.projections.worker", "projections_worker_port", "c360-projections"),
+    ("notifier", "services.notifier", "notifier_port", "c360-notifier"),
+    ("analytics", "services.analytics", "analytics_port", "c360-analytics"),
+    ("kpis", "services.kpis", "kpis_port", "c360-kpis"),
 )
 
 
-def service(layout: Layout, name: str, module: str, port_setting: str) -> Component:
+def service(layout: Layout, name: str, module: str, port_setting: str, principal: str) -> Component:
     port: int = getattr(Settings(), port_setting)
     # The notifier mails through the stack's Mailpit and sends SMS and team webhooks to its sink,
     # unless told otherwise.
-    smtp = {"C360_SMTP_HOST": HOST, "C360_SMTP_PORT": str(layout.settings.mailpit_smtp_port)}
-    smtp |= sink_addresses(layout.settings.sink_port)
+    local_env = {
+        "C360_SMTP_HOST": HOST,
+        "C360_SMTP_PORT": str(layout.settings.mailpit_smtp_port),
+    }
+    local_env |= sink_addresses(layout.settings.sink_port)
+    if layout.settings.kafka_sasl:
+        local_env |= kafka_credentials(principal)
 
     def launch() -> Launch:
-        env = {"PYTHONUNBUFFERED": "1"} | {k: os.environ.get(k, v) for k, v in smtp.items()}
+        env = {"PYTHONUNBUFFERED": "1"} | {k: os.environ.get(k, v) for k, v in local_env.items()}
         return Launch([sys.executable, "-m", module], env=env, cwd=REPO)
 
     return Component(
@@ -49,6 +55,11 @@ def service(layout: Layout, name: str, module: str, port_setting: str) -> Compon
     )
 
 
+def kafka_credentials(principal: str) -> dict[str, str]:
+    """Who a process is to the local broker (its development password; shared/kafka_access)."""
+    return {"C360_KAFKA_USERNAME": principal, "C360_KAFKA_PASSWORD": local_password(principal)}
+
+
 def sink_addresses(port: int) -> dict[str, str]:
     base = f"http://{HOST}:{port}"
     return {
@@ -62,6 +73,6 @@ def table(layout: Layout) -> dict[str, Component]:
     """Every component, dependencies before dependants."""
     rows = [postgres(layout), kafka(layout), ferretdb(layout)]
     rows += [keycloak.component(layout), mailpit.component(layout), sink.component(layout)]
-    for name, module, port_setting in SERVICES:
-        rows.append(service(layout, name, module, port_setting))
+    for name, module, port_setting, principal in SERVICES:
+        rows.append(service(layout, name, module, port_setting, principal))
     return {row.name: row for row in rows}

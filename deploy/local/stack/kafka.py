@@ -8,7 +8,7 @@ import subprocess
 import uuid
 from pathlib import Path
 
-from . import probes, provisioning
+from . import kafka_sasl, provisioning
 from .component import Component, Launch, Prerequisite, Provision
 from .console import fail, say
 from .layout import Layout
@@ -59,17 +59,13 @@ def provision(layout: Layout) -> Provision:
     return Provision(f"kafka {version()} jars in {home(layout)}", done, run)
 
 
-def server_properties(data: Path, port: int, controller_port: int) -> str:
+def server_properties(data: Path, port: int, controller_port: int, sasl: bool) -> str:
     return f"""# Written by deploy/local/stack on every start; change deploy/local/stack/kafka.py.
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@{HOST}:{controller_port}
-listeners=PLAINTEXT://{HOST}:{port},CONTROLLER://{HOST}:{controller_port}
-advertised.listeners=PLAINTEXT://{HOST}:{port}
 controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-log.dirs={data}/data
+{kafka_sasl.listener_properties(port, controller_port, sasl)}log.dirs={data}/data
 num.partitions=12
 auto.create.topics.enable=false
 offsets.topic.replication.factor=1
@@ -96,10 +92,13 @@ def component(layout: Layout) -> Component:
     data = layout.data_dir("kafka", port)
     properties = data / "server.properties"
     log = layout.log_file("kafka", port)
+    sasl = settings.kafka_sasl
 
     def before_start() -> None:
+        if sasl:
+            kafka_sasl.set_aside_unsecured(data)
         (data / "data").mkdir(parents=True, exist_ok=True)
-        properties.write_text(server_properties(data, port, settings.kafka_controller_port))
+        properties.write_text(server_properties(data, port, settings.kafka_controller_port, sasl))
         if (data / "data" / "meta.properties").exists():
             return
         id_file = data / "cluster-id"
@@ -108,9 +107,22 @@ def component(layout: Layout) -> Component:
         say(f"kafka: formatting storage in {data}/data (cluster id {id_file.read_text()})")
         command = tool(layout, "kafka.tools.StorageTool", "format", "--ignore-formatted")
         command += ["-t", id_file.read_text(), "-c", str(properties)]
+        command += kafka_sasl.format_arguments() if sasl else []
         with log.open("ab") as out:
             if subprocess.run(command, stdout=out, stderr=subprocess.STDOUT).returncode:
                 fail(f"kafka storage format failed (log {log})")
+        if sasl:
+            (data / kafka_sasl.MARKER).write_text(kafka_sasl.MECHANISM)
+
+    def outdated() -> str | None:
+        started_with_sasl = properties.exists() and "SASL_PLAINTEXT" in properties.read_text()
+        if started_with_sasl == sasl:
+            return None
+        return (
+            f"C360_KAFKA_SASL={str(sasl).lower()}, started without it"
+            if sasl
+            else ("C360_KAFKA_SASL=false, started with SASL")
+        )
 
     def launch() -> Launch:
         return Launch(
@@ -123,7 +135,7 @@ def component(layout: Layout) -> Component:
         port_setting="C360_KAFKA_PORT",
         group="infra",
         launch=launch,
-        probe=lambda: probes.kafka(port),
+        probe=lambda: kafka_sasl.answers(port, sasl),
         data_dir=data,
         log_file=log,
         marker=str(properties),
@@ -133,5 +145,7 @@ def component(layout: Layout) -> Component:
         ),
         provision=provision(layout),
         before_start=before_start,
+        after_start=(lambda: kafka_sasl.grant_table(port)) if sasl else None,
+        outdated=outdated,
         compose_service="kafka",
     )

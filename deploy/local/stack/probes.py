@@ -6,10 +6,12 @@ import subprocess
 from pathlib import Path
 
 import httpx
-from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 from pymongo import MongoClient
 from pymongo.errors import PyMongoError
+
+from shared.kafka import make_admin
+from shared.settings import Settings
 
 from .settings import HOST
 
@@ -24,13 +26,13 @@ def port_open(port: int) -> bool:
         return False
 
 
-def kafka(port: int) -> bool:
-    """The broker answers a metadata request and lists itself."""
+def kafka(port: int, principal: Settings | None = None) -> bool:
+    """The broker answers a metadata request and lists itself (asked as `principal` where it
+    requires SASL)."""
 
     async def describe() -> bool:
-        admin = AIOKafkaAdminClient(
-            bootstrap_servers=f"{HOST}:{port}", request_timeout_ms=int(PROBE_TIMEOUT_S * 1000)
-        )
+        settings = principal or Settings(kafka_bootstrap=f"{HOST}:{port}", kafka_username=None)
+        admin = make_admin(settings, request_timeout_ms=int(PROBE_TIMEOUT_S * 1000))
         try:
             await admin.start()
             cluster = await admin.describe_cluster()

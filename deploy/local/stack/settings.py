@@ -20,6 +20,9 @@ class StackSettings(BaseSettings):
     kafka_port: int = 9092
     kafka_controller_port: int = 9093
     kafka_heap: str = "-Xms256m -Xmx1g"
+    # SASL/SCRAM-SHA-256 with one principal per service and ACLs (shared/kafka_access.py);
+    # false: the PLAINTEXT broker of earlier versions, open to anyone on this machine.
+    kafka_sasl: bool = True
     mongo_port: int = 27017
     store_handler: str = Field(default="postgresql", pattern="^(postgresql|sqlite)$")
     ferretdb_log_level: str = "warn"

@@ -8,7 +8,7 @@ import signal
 import subprocess
 from pathlib import Path
 
-from . import probes, provisioning
+from . import ferretdb_patch, probes, processes, provisioning
 from .component import Component, Launch, Prerequisite, Provision
 from .console import fail, say, warn
 from .layout import Layout
@@ -29,6 +29,11 @@ def pg_bin(layout: Layout) -> Path:
 
 def _major(initdb: Path) -> int:
     return int(initdb.parts[-3]) if initdb.parts[-3].isdigit() else 0
+
+
+# Each FerretDB keeps up to 50 connections; the shared store, a fault test's private store on the
+# same server and a benchmark's raw client would pass PostgreSQL's default of 100.
+CONNECTIONS = "max_connections=300"
 
 
 def postgres(layout: Layout) -> Component:
@@ -71,7 +76,12 @@ def postgres(layout: Layout) -> Component:
     def launch() -> Launch:
         command = [str(pg_bin(layout) / "postgres"), "-D", str(data / "data"), "-p", str(port)]
         command += ["-c", f"listen_addresses={HOST}", "-c", f"unix_socket_directories={data}/run"]
-        return Launch(command, user=user)
+        return Launch([*command, "-c", CONNECTIONS], user=user)
+
+    def outdated() -> str | None:
+        pid = processes.live_pid(layout.pid_file("postgres", port), f"{data}/data")
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes() if pid else b""
+        return None if CONNECTIONS.encode() in cmdline else f"started without {CONNECTIONS}"
 
     return Component(
         name="postgres",
@@ -88,6 +98,7 @@ def postgres(layout: Layout) -> Component:
         after_start=after_start,
         # SIGINT is PostgreSQL's fast shutdown: clients are disconnected, not waited for.
         stop_signal=signal.SIGINT,
+        outdated=outdated,
     )
 
 
@@ -117,8 +128,14 @@ def ferretdb_version() -> str:
 
 def ferretdb_binary(layout: Layout) -> Path:
     sources = [FERRETDB_SOURCE / name for name in ("go.mod", "go.sum", "main.go")]
+    sources.append(Path(ferretdb_patch.__file__))
     folder = f"ferretdb-{ferretdb_version()}-{provisioning.content_hash(*sources)}"
     return layout.cache / folder / "c360-ferretdb"
+
+
+def build_ferretdb(layout: Layout, binary: Path) -> None:
+    source = ferretdb_patch.patched_source(layout.cache, FERRETDB_SOURCE, binary.parent / "source")
+    provisioning.go_build(layout.cache, source, binary)
 
 
 def ferretdb(layout: Layout) -> Component:
@@ -148,10 +165,19 @@ def ferretdb(layout: Layout) -> Component:
         command = [str(binary), f"--listen-addr={HOST}:{port}", f"--handler={handler}", backend]
         return Launch([*command, f"--log-level={settings.ferretdb_log_level}"])
 
+    marker = f"--listen-addr={HOST}:{port}"
+
+    def outdated() -> str | None:
+        # A store started from an earlier build (before the _id patch, say) is not reused.
+        pid_file = layout.pid_file("ferretdb", port)
+        if processes.live_pid(pid_file, f"{binary} {marker}") is None:
+            return f"not the current build {binary.parent.name}"
+        return None
+
     provision = Provision(
         f"ferretdb {ferretdb_version()} built at {binary}",
         binary.exists,
-        lambda: provisioning.go_build(layout.cache, FERRETDB_SOURCE, binary),
+        lambda: build_ferretdb(layout, binary),
     )
     return Component(
         name="ferretdb",
@@ -162,11 +188,12 @@ def ferretdb(layout: Layout) -> Component:
         probe=lambda: probes.mongo(port),
         data_dir=data,
         log_file=layout.log_file("ferretdb", port),
-        marker=f"--listen-addr={HOST}:{port}",
+        marker=marker,
         requires=("postgres",) if handler == "postgresql" else (),
         prerequisites=(Prerequisite(lambda: shutil.which("go") is not None, "golang-go", True),),
         provision=provision,
         before_start=before_start,
         compose_service="mongo",
         describe=lambda: f"handler={handler}",
+        outdated=outdated,
     )

@@ -6,8 +6,9 @@ N to N+1 of customer C is claimed by inserting `C:N+1`, in this order:
 
 1. an outbox marker `outbox/C:N+1` (the claim, and the note that something is pending);
 2. for other customers the change touches (a merge's merged customer), a pointer `M:v` -> commit;
-3. the commit `contact_events/C:N+1`: the event, every resulting state, index changes — from here
-   on the change has happened and recovery rolls it forward;
+3. the commit `contact_events/C:N+1`: the event, every resulting state, index changes (by blind
+   id, as the index holds them) — from here on the change has happened and recovery rolls it
+   forward;
 4. publish the event (keyed by C), 5. write the snapshots and index entries, 6. drop the markers.
 
 A concurrent writer loses at step 1-3 with `Conflict` and retries from a fresh read. Snapshots
@@ -26,6 +27,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from services.contacts.adapters.history import contact_history
+from services.contacts.adapters.index import COLLECTION as INDEX
 from services.contacts.adapters.outbox import Outbox, Placement
 from services.contacts.domain.commands import Commit
 from services.contacts.domain.contact import ContactState
@@ -33,6 +35,7 @@ from services.contacts.service_layer.ports import Conflict
 from shared.events import encode_event
 from shared.mongo import Document
 from shared.position import Position
+from shared.privacy.blind import BlindIndex, is_blind_id
 
 StepHook = Callable[[str], Awaitable[None]]
 COMMITTED = Counter("c360_contact_changes_total", "Contact changes committed", ["event"])
@@ -55,12 +58,13 @@ def snapshot_doc(state: ContactState) -> Document:
 class ContactJournal:
     """Snapshots in `contacts`, commits in `contact_events`, pending markers in `outbox`."""
 
-    def __init__(self, db: AsyncDatabase[Document], outbox: Outbox) -> None:
+    def __init__(self, db: AsyncDatabase[Document], outbox: Outbox, blind: BlindIndex) -> None:
         self.contacts = db["contacts"]
         self.events = db["contact_events"]
         self.markers = db["outbox"]
-        self.index = db["identity_index"]
+        self.index = db[INDEX]
         self.outbox = outbox
+        self.blind = blind
         # Told "committed" and "published" as a change passes those points; fault tests install
         # a hook that pauses there so the process can be killed at exactly that step.
         self.step_hook: StepHook | None = None
@@ -106,7 +110,7 @@ class ContactJournal:
                     commit.key, value, placement.partition, run=run
                 )
                 await self._step("published")
-            await self.apply(commit_doc(commit, placement))
+            await self.apply(commit_doc(commit, placement, self.blind))
         finally:
             self.in_flight.discard(commit_id)
         COMMITTED.labels(commit.event.type.short_name).inc()
@@ -134,7 +138,7 @@ class ContactJournal:
                 await self.events.insert_one({"_id": sid, "commit": commit_id})
                 done.append(("contact_events", sid))
             self.outbox.check_lease(run)
-            await self.events.insert_one(commit_doc(commit, placement))
+            await self.events.insert_one(commit_doc(commit, placement, self.blind))
         except DuplicateKeyError:
             for collection, doc_id in reversed(done):
                 await self.events.database[collection].delete_one({"_id": doc_id})
@@ -144,11 +148,14 @@ class ContactJournal:
     async def apply(self, doc: Document) -> None:
         """Write a commit's snapshots and index entries; safe to repeat."""
         for change in doc["index"]:
+            entry_id = change["key"]
+            if not is_blind_id(entry_id):  # committed before the blind index, rolled forward now
+                entry_id = self.blind.blind_id(entry_id)
             if change["customer_id"] is None:
-                await self.index.delete_one({"_id": change["key"]})
+                await self.index.delete_one({"_id": entry_id})
             else:
                 entry = {"customer_id": change["customer_id"]}
-                await self.index.replace_one({"_id": change["key"]}, entry, upsert=True)
+                await self.index.replace_one({"_id": entry_id}, entry, upsert=True)
         for raw in doc["states"]:
             state = ContactState.model_validate(raw)
             await self._write_snapshot(state)
@@ -164,13 +171,14 @@ class ContactJournal:
         )
 
 
-def commit_doc(commit: Commit, placement: Placement) -> Document:
+def commit_doc(commit: Commit, placement: Placement, blind: BlindIndex) -> Document:
+    index = [{"key": blind.blind_id(k), "customer_id": c} for k, c in commit.index]
     return {
         "_id": stream_id(commit.states[0]),
         "event": commit.event.to_json_dict(),
         "publish": commit.publish,
         "states": [s.model_dump(mode="json") for s in commit.states],
-        "index": [{"key": k, "customer_id": c} for k, c in commit.index],
+        "index": index,
         "placement": asdict(placement),
         "at": datetime.now(UTC),
     }

@@ -9,9 +9,10 @@ for, so no record can stop it.
 from collections.abc import Mapping
 
 import orjson
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import TopicPartition
 
 from services.contacts.adapters.outbox import Placement
+from shared.kafka import make_reader
 from shared.position import Position
 from shared.settings import Settings
 
@@ -22,7 +23,7 @@ async def find_published(
     """The position of `event` (its `source` + `id`) if it is already in its partition, scanned
     from the bound."""
     tp = TopicPartition(topic, placement.partition)
-    reader = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, enable_auto_commit=False)
+    reader = make_reader(settings)
     await reader.start()
     try:
         reader.assign([tp])

@@ -25,6 +25,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from services.contacts.domain.ids import new_event_id
 from shared.events import STRUCTURED_HEADERS
+from shared.kafka import make_reader
 from shared.logging import get_logger
 from shared.mongo import Document
 from shared.position import Position
@@ -74,9 +75,7 @@ class Outbox:
         self._offsets_reader: AIOKafkaConsumer | None = None
 
     async def start(self) -> None:
-        self._offsets_reader = AIOKafkaConsumer(
-            bootstrap_servers=self.settings.kafka_bootstrap, enable_auto_commit=False
-        )
+        self._offsets_reader = make_reader(self.settings)
         await self._offsets_reader.start()
         await self.refresh_offsets()
         await self.renew_lease()

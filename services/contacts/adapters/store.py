@@ -17,6 +17,7 @@ from services.contacts.adapters.journal import ContactJournal
 from services.contacts.adapters.outbox import Outbox
 from services.contacts.adapters.recovery import OutboxRecovery
 from shared.mongo import Document
+from shared.privacy.blind import blind_index
 from shared.settings import Settings
 
 
@@ -29,9 +30,10 @@ class ContactStore:
     ) -> None:
         self.settings = settings
         self.outbox = Outbox(db, producer, settings, lease_s=settings.outbox_lease_seconds)
-        self.journal = ContactJournal(db, self.outbox)
-        self.index = IdentityIndex(db)
-        self.duplicates = PossibleDuplicates(db)
+        blind = blind_index(settings)
+        self.journal = ContactJournal(db, self.outbox, blind)
+        self.index = IdentityIndex(db, blind)
+        self.duplicates = PossibleDuplicates(db, self.outbox.keyring)
         self.recovery = OutboxRecovery(self.journal, self.outbox)
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []

@@ -58,6 +58,8 @@ class SigningKeys(Protocol):
 class WebhookChannel:
     """Team webhooks, each signed with its team's key(s) (the header: domain/signature.py)."""
 
+    confirms_delivery = True  # the team's own endpoint answered
+
     def __init__(self, client: httpx.AsyncClient, keys: SigningKeys) -> None:
         self.client = client
         self.keys = keys
@@ -77,6 +79,9 @@ class SmsChannel:
     def __init__(self, client: httpx.AsyncClient, settings: SmsSettings) -> None:
         self.client = client
         self.settings = settings
+        # a provider's 2xx only accepts the message (its receipt says delivered); the local
+        # sink is the phone itself
+        self.confirms_delivery = settings.delivered_on_accept
 
     async def send(self, route: Route, notification: Notification) -> None:
         text = (
@@ -94,6 +99,8 @@ class SmsChannel:
 
 
 class EmailChannel:
+    confirms_delivery = False  # an SMTP server's acceptance says nothing about the mailbox
+
     def __init__(self, settings: EmailSettings) -> None:
         self.settings = settings
 

@@ -1,5 +1,8 @@
 """Publishing what happened: `c360.notification.*` events and dead letters, on Kafka."""
 
+from datetime import datetime
+
+import orjson
 from aiokafka import AIOKafkaProducer
 
 from services.notifier import metrics
@@ -8,6 +11,8 @@ from shared.events import (
     STRUCTURED_HEADERS,
     EventType,
     NotificationData,
+    NotificationDelivered,
+    NotificationDeliveredData,
     NotificationFailed,
     NotificationFailedData,
     NotificationSent,
@@ -16,11 +21,14 @@ from shared.events import (
     encode_event,
 )
 from shared.events.envelope import Envelope
+from shared.events.notifications import ConfirmedBy
 from shared.kafka import dead_letter_headers
 from shared.privacy.keyring import Keyring
+from shared.privacy.records import seal_fields
 from shared.topics import Topics
 
 SOURCE = "services/notifier"
+PERSONAL_NOTIFICATION_FIELDS = ("target", "subject", "body", "masked_target", "error")
 
 
 def outcome_event(notification: Notification) -> Envelope:
@@ -54,6 +62,30 @@ def outcome_event(notification: Notification) -> Envelope:
     return NotificationSuppressed(type=EventType.NOTIFICATION_SUPPRESSED, data=data_s, **envelope)
 
 
+def delivered_event(
+    notification: Notification, confirmed_by: ConfirmedBy, at: datetime
+) -> Envelope:
+    """`delivered` after `sent`; one id per notification, so a repeated receipt is one event."""
+    data = NotificationDeliveredData(
+        notification_id=notification.id,
+        customer_id=notification.customer_id,
+        rule=notification.rule_id,
+        channel=notification.channel or "none",
+        target=notification.masked_target,
+        trigger_event_id=notification.occurrence_key,
+        attempts=notification.attempts,
+        confirmed_by=confirmed_by,
+    )
+    return NotificationDelivered(
+        type=EventType.NOTIFICATION_DELIVERED,
+        id=f"{notification.id}:delivered",
+        source=SOURCE,
+        time=at,
+        subject=notification.customer_id,
+        data=data,
+    )
+
+
 class Outcomes:
     def __init__(
         self, producer: AIOKafkaProducer, topics: Topics, keys: Keyring | None = None
@@ -63,12 +95,19 @@ class Outcomes:
         self.keys = keys  # seals the recipient with the customer's key
 
     async def publish(self, notification: Notification) -> None:
-        event = outcome_event(notification)
+        await self._send(notification.customer_id, outcome_event(notification))
+
+    async def publish_delivered(
+        self, notification: Notification, confirmed_by: ConfirmedBy, at: datetime
+    ) -> None:
+        await self._send(notification.customer_id, delivered_event(notification, confirmed_by, at))
+
+    async def _send(self, customer_id: str, event: Envelope) -> None:
         value = encode_event(event) if self.keys is None else await self.keys.encode(event)
         await self.producer.send_and_wait(
             self.topics.notifications,
             value,
-            key=notification.customer_id.encode(),
+            key=customer_id.encode(),
             headers=STRUCTURED_HEADERS,
         )
         metrics.EVENTS_PUBLISHED.labels(event.type).inc()
@@ -86,7 +125,17 @@ class Outcomes:
         )
         await self.producer.send_and_wait(
             self.topics.notifications_failed,
-            notification.model_dump_json().encode(),
+            await self._failed_record(notification),
             key=notification.customer_id.encode(),
             headers=[*headers, ("c360-notification-id", notification.id.encode())],
         )
+
+    async def _failed_record(self, notification: Notification) -> bytes:
+        """The notification as JSON, its recipient, subject, body and error sealed with the
+        customer's data key (the topic is kept as long as the log)."""
+        record = notification.model_dump(mode="json")
+        if self.keys is None:
+            return orjson.dumps(record)
+        kid = notification.customer_id
+        key = await self.keys.key(kid, create=True)
+        return orjson.dumps(seal_fields(record, kid, PERSONAL_NOTIFICATION_FIELDS, key))

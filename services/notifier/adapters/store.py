@@ -57,6 +57,13 @@ class NotifierStore:
         found = await asyncio.gather(*(self.get(i) for i in ids))
         return [n for n in found if n is not None]
 
+    async def ids_of_customer(self, customer_id: str) -> list[str]:
+        """Every notification id of the customer, oldest first: a scan of the collection (the
+        state remembers only the newest), for erasure and subject access, never a hot path."""
+        cursor = self.notifications.find({"customer_id": customer_id}, {"triggered_at": 1})
+        found = [(doc.get("triggered_at"), str(doc["_id"])) async for doc in cursor]
+        return [doc_id for _, doc_id in sorted(found, key=lambda f: (str(f[0]), f[1]))]
+
     async def save(self, notification: Notification) -> None:
         await self.notifications.replace_one({"_id": notification.id}, _doc(notification))
 

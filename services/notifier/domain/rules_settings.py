@@ -55,6 +55,9 @@ class SmsSettings(Strict):
     url: str = Field(pattern=r"^https?://")
     token: str | None = None
     sender: str | None = None
+    # true only where the receiver is the phone (the local sink); a provider's answer means
+    # accepted, and its delivery receipt (POST /v1/notifications/{id}/receipts) means delivered
+    delivered_on_accept: bool = False
 
 
 class WebhookSettings(Strict):

@@ -133,19 +133,23 @@ class Deliverer:
             metrics.DELIVERY_SECONDS.labels(route.channel).observe(time.perf_counter() - started)
             latency = (self.clock() - notification.triggered_at) / timedelta(seconds=1)
             metrics.TRIGGER_TO_DELIVERY.labels(notification.rule_id).observe(max(latency, 0.0))
-            return await self._finish(notification, Status.SENT)
+            return await self._finish(notification, Status.SENT, channel.confirms_delivery)
         # dead-letter first: a crash before `failed` is saved repeats the letter, never loses it
         await self.outcomes.dead_letter_failed(notification.model_copy(update={"error": error}))
         metrics.DEAD_LETTERED.labels("notification_failed").inc()
         return await self._finish(notification, Status.FAILED, error=error)
 
-    async def _finish(self, notification: Notification, status: Status, **why: str) -> Notification:
+    async def _finish(
+        self, notification: Notification, status: Status, delivered: bool = False, **why: str
+    ) -> Notification:
         finished = notification.model_copy(
             update={"status": status, "finished_at": self.clock(), "published": True, **why}
         )
         # publish first: the outcome and the terminal status then take one write, and a crash in
-        # between only repeats the (same-id) event along with the send
+        # between only repeats the (same-id) events along with the send
         await self.outcomes.publish(finished)
+        if delivered and finished.finished_at is not None:
+            await self.outcomes.publish_delivered(finished, "recipient", finished.finished_at)
         await self.store.save(finished)
         metrics.NOTIFICATIONS.labels(
             finished.rule_id, finished.channel or "none", status.value

@@ -8,6 +8,7 @@ from services.notifier.domain.customer import CustomerState
 from services.notifier.domain.notification import Notification
 from services.notifier.domain.routing import Route
 from services.notifier.domain.schedule import Timer
+from shared.events.notifications import ConfirmedBy
 
 
 class DeliveryError(Exception):
@@ -19,6 +20,10 @@ class DeliveryError(Exception):
 
 
 class Channel(Protocol):
+    # True when a successful send is itself the recipient's answer (a team's webhook), so the
+    # notification is delivered, not only sent; see docs/notifier.md, "Sent and delivered"
+    confirms_delivery: bool
+
     async def send(self, route: Route, notification: Notification) -> None:
         """Deliver once; raise DeliveryError on failure."""
         ...
@@ -56,6 +61,10 @@ class NotifierDocuments(Protocol):
 
     async def get(self, notification_id: str) -> Notification | None: ...
 
+    async def ids_of_customer(self, customer_id: str) -> list[str]:
+        """Every notification id of the customer (a scan: erasure and subject access only)."""
+        ...
+
     async def save(self, notification: Notification) -> None: ...
 
     async def file_birthday(self, partition: int, customer_id: str, bucket: str) -> None: ...
@@ -66,6 +75,12 @@ class NotifierDocuments(Protocol):
 class OutcomePublisher(Protocol):
     async def publish(self, notification: Notification) -> None:
         """The `sent`, `failed` or `suppressed` event, keyed by customer."""
+        ...
+
+    async def publish_delivered(
+        self, notification: Notification, confirmed_by: ConfirmedBy, at: datetime
+    ) -> None:
+        """The `delivered` event of a sent notification (`recipient` or `provider_receipt`)."""
         ...
 
     async def dead_letter_failed(self, notification: Notification) -> None: ...

@@ -95,14 +95,14 @@ class Notifier:
             self._schedule(state, after, event, record.partition, work)
             state = after
         if _erased(state) and not _erased(loaded):  # before the state is saved: a crash redoes it
-            await self.forget_notifications((*loaded.notification_ids, *state.notification_ids))
+            await self.forget_notifications(customer_id)
         if state != loaded:
             await self.apply(state, work)
 
-    async def forget_notifications(self, notification_ids: tuple[str, ...]) -> None:
-        """After an erasure the stored notifications keep no recipient, subject or body (the
-        erased state remembers none, so the ids come from the state before)."""
-        for notification_id in dict.fromkeys(notification_ids):
+    async def forget_notifications(self, customer_id: str) -> None:
+        """After an erasure the stored notifications keep no recipient, subject or body: every
+        one of the customer's, not only the newest the state remembers."""
+        for notification_id in await self.store.ids_of_customer(customer_id):
             stored = await self.store.get(notification_id)
             if stored is not None:
                 await self.store.save(forget_person(stored))

@@ -1,6 +1,9 @@
 """Merge links, the identity lookup and the name directory: small documents that resolve an id,
 phone, email, external id or name to a customer.
 
+The identity lookup's `_id` is the identifier's blind id (`ProjectionStore.identity_id`), so it
+resolves an identifier for whoever holds one and holds no readable identifier itself.
+
 They are written from contact events of different partitions, so every write carries the event's
 stamp (time, id) and only a newer stamp replaces an older one: any processing order (live or
 rebuild) ends in the same documents.
@@ -52,8 +55,8 @@ async def _write_if_newer(
 
 
 async def _release(coll: AsyncCollection[Document], doc_id: str, stamp: Stamp, owner: str) -> None:
-    """Erasure: the entry goes (its `_id` is the identifier itself, so none may stay at rest),
-    while it still belongs to `owner` and nothing newer was written."""
+    """Erasure: the entry goes (so a later sighting finds the identifier free), while it still
+    belongs to `owner` and nothing newer was written."""
     current = await coll.find_one({"_id": doc_id})
     if current is None or current.get("customer_id") != owner:
         return
@@ -69,17 +72,18 @@ async def apply_effects(store: "ProjectionStore", effects: Sequence[Effect]) -> 
             case LinkChanged(merged_id=m, survivor_id=s, stamp=st):
                 await _write_if_newer(store.links, m, st, {"survivor_id": s})
             case IdentityClaimed(key=k, customer_id=c, stamp=st):
-                await _write_if_newer(store.identities, k, st, {"customer_id": c})
+                owner = {"customer_id": c}
+                await _write_if_newer(store.identities, store.identity_id(k), st, owner)
             case IdentityReleased(key=k, customer_id=c, stamp=st):
-                await _release(store.identities, k, st, owner=c)
+                await _release(store.identities, store.identity_id(k), st, owner=c)
             case NameChanged(customer_id=c, name=n, stamp=st):
-                fields = {"name": n, "name_key": (n or "").casefold()}
-                await _write_if_newer(store.names, c, st, fields)
+                name = {"name": n, "name_key": (n or "").casefold()}
+                await _write_if_newer(store.names, c, st, name)
 
 
 async def owner_of(store: "ProjectionStore", key: str) -> str | None:
     """The customer an identifier (`kind:value`) belongs to, before merges are followed."""
-    doc = await store.identities.find_one({"_id": key})
+    doc = await store.identities.find_one({"_id": store.identity_id(key)})
     return None if doc is None or doc.get("customer_id") is None else str(doc["customer_id"])
 
 

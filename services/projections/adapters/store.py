@@ -1,7 +1,9 @@
 """The projection's documents in the Mongo-protocol store, all read and written by `_id`.
 
 One generation of collections per fold of the log (`g1`, `g2`...): a rebuild fills a new one
-while reads stay on the active one (`projection_generations`, `_id` "active").
+while reads stay on the active one (`projection_generations`, `_id` "active"). The identity
+lookup is keyed by blind ids (`shared.privacy.blind`): a store that reads or writes it is opened
+with the deployment's `BlindIndex`.
 """
 
 import asyncio
@@ -16,15 +18,19 @@ from services.projections.domain.state import CustomerState
 from services.projections.domain.timeline import Day, Entry, bucket_id
 from shared.concurrency import together
 from shared.mongo import Document, VersionConflict, replace_guarded, scan
+from shared.privacy.blind import BlindIndex
 
 GENERATIONS = "projection_generations"
 FIRST_GENERATION = "g1"
 
 
 class ProjectionStore:
-    def __init__(self, db: AsyncDatabase[Document], generation: str) -> None:
+    def __init__(
+        self, db: AsyncDatabase[Document], generation: str, blind: BlindIndex | None = None
+    ) -> None:
         self.db = db
         self.generation = generation
+        self._blind = blind
         self.customers = db[f"customer_360_{generation}"]
         self.timeline = db[f"timeline_{generation}"]
         self.links = db[f"merge_links_{generation}"]
@@ -33,6 +39,12 @@ class ProjectionStore:
         self.checkpoints = db[f"checkpoints_{generation}"]
         self.segment_members = db[f"segment_members_{generation}"]
         self._written: dict[tuple[str, int], int] = {}  # checkpoints this process wrote
+
+    def identity_id(self, key: str) -> str:
+        """The identity lookup's `_id` of an identifier `kind:value`: its blind id."""
+        if self._blind is None:
+            raise RuntimeError("this projection store was opened without the blind index")
+        return self._blind.blind_id(key)
 
     def collections(self) -> list[str]:
         return [

@@ -98,7 +98,7 @@ function clearCustomer() {
   Object.assign(state, { customer: null, view: null, cursor: null, items: [] });
   $("customer").hidden = true; $("matches").hidden = true; $("contact-form").hidden = true; $("duplicates").hidden = true;
   for (const id of ["name", "ids", "mood", "stage", "satisfaction", "spend", "orders", "last", "channel", "csat", "nps", "local-time", "tags", "consent", "segments", "complaints", "timeline"]) $(id).replaceChildren();
-  $("chart").replaceChildren();
+  $("chart").replaceChildren(); $("chart-legend").replaceChildren();
   for (const form of document.querySelectorAll("#actions form")) form.reset();
   enableActions(false);
   tabs.none();
@@ -169,14 +169,6 @@ async function loadTimeline(reset) {
   }
 }
 
-function describe(item) {
-  if (item.money && (item.type === "purchase" || item.type === "refund")) {
-    const amount = formatMoney(item.money.amount_minor, item.money.currency, item.money.exponent);
-    return `${item.data?.order_id || ""}: ${amount}`;
-  }
-  return item.summary;
-}
-
 function renderTimeline(previous) {
   const pending = saving.of(state.customer).map(saving.row);
   $("timeline").replaceChildren(...pending, ...state.items.map((item) => {
@@ -189,7 +181,7 @@ function renderTimeline(previous) {
     body.append(what, at);
     if (saving.wasSaved(item.id)) body.append(" ", Object.assign(document.createElement("span"), { className: "badge saved", textContent: i18n.t("savedBadge") }));
     const summary = Object.assign(document.createElement("p"), { className: "summary" });
-    summary.append(bdi(describe(item)));
+    summary.append(...summaries.of(item));
     body.append(summary);
     const said = item.data && (item.data.notes || item.data.text || item.data.comment);
     if (said) {
@@ -234,9 +226,22 @@ function renderChart() {
       `<rect class="contacts" x="${x + 22}" y="${80 - hc}" width="20" height="${hc}"><title>${esc(i18n.number(m.contacts))} ${esc(i18n.t("contacts"))}</title></rect>` +
       `<text x="${x}" y="92">${esc(monthName(key))}</text>`;
   });
-  const legend = `<rect class="spend" x="10" y="4" width="8" height="8"></rect><text x="21" y="11">${esc(currency ? i18n.t("legendSpend", { currency }) : "")}</text>` +
-    `<rect class="contacts" x="150" y="4" width="8" height="8"></rect><text x="161" y="11">${esc(i18n.t("contacts"))}</text>`;
-  svg.innerHTML = bars.length ? legend + bars.join("") : `<text x="10" y="40">${esc(i18n.t("none"))}</text>`;
+  svg.innerHTML = bars.length ? bars.join("") : `<text x="10" y="40">${esc(i18n.t("none"))}</text>`;
+  renderLegend(bars.length ? currency : undefined, bars.length > 0);
+}
+
+// The legend is HTML beside the chart, not SVG text: it then flows with the page's direction
+// (SVG text placed by x runs off its swatch in a right-to-left page).
+function renderLegend(currency, shown) {
+  const key = (className, text) => {
+    const item = Object.assign(document.createElement("span"), { className: "legend-item" });
+    item.append(Object.assign(document.createElement("span"), { className: `swatch ${className}` }), text);
+    return item;
+  };
+  const items = [];
+  if (currency) items.push(key("spend", i18n.t("legendSpend", { currency })));
+  if (shown) items.push(key("contacts", i18n.t("contacts")));
+  $("chart-legend").replaceChildren(...items);
 }
 
 // The card's live channel (stream.js): a change to this customer reloads it.

@@ -64,6 +64,10 @@ const i18n = (() => {
   };
   // values the API sends as codes, shown in the agent's language
   const CODES = {
+    en: {
+      sent: "notification sent", delivered: "notification delivered", suppressed: "notification not sent",
+      waiting_customer: "waiting on customer", preferred_channel: "preferred channel",
+    },
     fa: {
       phone: "تلفن", email: "ایمیل", name: "نام", sms: "پیامک", whatsapp: "واتس‌اپ", post: "پست", chat: "گفتگو",
       new: "جدید", active: "فعال", at_risk: "در خطر", lapsed: "از دست رفته", loyal: "وفادار", prospect: "بالقوه",
@@ -72,7 +76,16 @@ const i18n = (() => {
       low: "کم", medium: "متوسط", high: "زیاد", critical: "بحرانی", open: "باز",
       purchase: "خرید", refund: "بازپرداخت", call: "تماس", note: "یادداشت", visit: "مراجعه",
       "complaint.opened": "شکایت ثبت شد", "complaint.updated": "شکایت به‌روز شد", "complaint.resolved": "شکایت حل شد",
-      "survey.response": "پاسخ نظرسنجی", sent: "اعلان فرستاده شد", everything: "همه",
+      "survey.response": "پاسخ نظرسنجی", sent: "اعلان فرستاده شد", delivered: "اعلان رسید", everything: "همه",
+      inbound: "ورودی", outbound: "خروجی", in_progress: "در حال رسیدگی", waiting_customer: "در انتظار مشتری", closed: "بسته",
+      api: "از طریق API", auto: "خودکار", birthday: "تاریخ تولد", language: "زبان", timezone: "منطقهٔ زمانی",
+      address: "نشانی", tags: "برچسب‌ها", preferred_channel: "کانال ترجیحی", web: "وب",
+      champions: "قهرمانان", potential_loyalist: "وفادار بالقوه", promising: "امیدوارکننده", need_attention: "نیازمند توجه",
+      about_to_sleep: "در آستانهٔ خواب", cannot_lose: "نباید از دست برود", hibernating: "خفته", lost: "از دست رفته",
+      "complaint.assigned": "شکایت سپرده شد", "complaint.commented": "نظر روی شکایت", "complaint.status_changed": "وضعیت شکایت",
+      created: "مشتری ثبت شد", updated: "مشخصات به‌روز شد", "identity.linked": "شناسه افزوده شد",
+      merged: "ادغام", unmerged: "برگشت ادغام", "consent.changed": "رضایت‌نامه", erased: "پاک‌سازی", suppressed: "اعلان فرستاده نشد",
+      scored: "امتیازدهی", entered: "ورود به بخش", exited: "خروج از بخش",
     },
   };
 

@@ -15,6 +15,7 @@ const icons = (() => {
     visit: "M4 10h16v10H4z M3 10l2-6h14l2 6 M10 20v-5h4v5",
     note: "M4 20l1-5L16 4l4 4L9 19z M14 6l4 4",
     sent: "M6 16V11a6 6 0 0 1 12 0v5l2 2H4z M10 20a2 2 0 0 0 4 0",
+    delivered: "M2 13l4 4 8-9 M10 16l1 1 9-10",
     failed: "M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18 M12 7v6 M12 16v.5",
     contact: "M12 4a4 4 0 1 0 0 8 4 4 0 0 0 0-8 M4 21a8 8 0 0 1 16 0",
     scored: "M5 20V10 M12 20V4 M19 20v-7",
@@ -27,7 +28,7 @@ const icons = (() => {
   const BY_TYPE = {
     call: "call", email: "email", chat: "chat", sms: "sms", purchase: "purchase", refund: "refund",
     "complaint.opened": "complaint", "complaint.updated": "complaint", "complaint.resolved": "resolved",
-    "survey.response": "survey", visit: "visit", note: "note", sent: "sent", failed: "failed",
+    "survey.response": "survey", visit: "visit", note: "note", sent: "sent", delivered: "delivered", failed: "failed",
     suppressed: "sent", scored: "scored",
   };
   // a mouth for each mood, from frown to smile

@@ -26,7 +26,7 @@ from shared.events.interactions import (
     SurveyAnswered,
     VisitLogged,
 )
-from shared.events.notifications import NotificationSent
+from shared.events.notifications import NotificationDelivered, NotificationSent
 
 # Where a touchpoint happened; purchases and refunds are commercial facts, not channels.
 CHANNEL_OF = {
@@ -112,6 +112,9 @@ def _contact_or_notification(event: Event) -> str:
         case NotificationSent(data=d):
             to = f" to {d.target}" if d.target else ""
             return f"{CHANNEL_NAMES.get(d.channel, d.channel)} sent{to}: {d.rule}"
+        case NotificationDelivered(data=d):
+            to = f" to {d.target}" if d.target else ""
+            return f"{CHANNEL_NAMES.get(d.channel, d.channel)} delivered{to}: {d.rule}"
         case AnalyticsScored(data=d):
             return scores_summary(d)
     return event.type.short_name.replace(".", " ")

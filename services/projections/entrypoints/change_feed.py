@@ -22,7 +22,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from services.projections.adapters.store import ProjectionStore, active_generation
 from services.projections.service_layer.view_cache import Snapshot, ViewCache
-from shared.kafka import IDLE_FETCH_WAIT_MS, partitions_of
+from shared.kafka import IDLE_FETCH_WAIT_MS, make_reader, partitions_of
 from shared.logging import get_logger
 from shared.mongo import Document
 from shared.settings import Settings
@@ -85,10 +85,8 @@ class ChangeFeed:
                 await asyncio.sleep(RETRY_S)
 
     async def _follow(self) -> None:
-        consumer = AIOKafkaConsumer(
-            bootstrap_servers=self.settings.kafka_bootstrap,
-            group_id=None,
-            enable_auto_commit=False,
+        consumer = make_reader(
+            self.settings,
             isolation_level="read_committed",
             max_partition_fetch_bytes=256 * 1024,
             fetch_max_wait_ms=IDLE_FETCH_WAIT_MS,

@@ -8,12 +8,10 @@ unreadable one is logged and passed)."""
 import asyncio
 import contextlib
 
-from aiokafka import AIOKafkaConsumer
-
 from services.projections.service_layer.switchboard import Ring, Switchboard
 from shared.events import InvalidEvent, decode_event
 from shared.events.calls import CallRinging
-from shared.kafka import ensure_topics, partitions_of
+from shared.kafka import ensure_topics, make_reader, partitions_of
 from shared.logging import get_logger
 from shared.settings import Settings
 from shared.topics import CALLS, Topics
@@ -58,12 +56,7 @@ class RingingFeed:
 
     async def _follow(self) -> None:
         await ensure_topics(self.settings, [CALLS])
-        consumer = AIOKafkaConsumer(
-            bootstrap_servers=self.settings.kafka_bootstrap,
-            group_id=None,
-            enable_auto_commit=False,
-            fetch_max_wait_ms=POLL_MS,
-        )
+        consumer = make_reader(self.settings, fetch_max_wait_ms=POLL_MS)
         await consumer.start()
         try:
             partitions = await partitions_of(self.settings, [self.topic])

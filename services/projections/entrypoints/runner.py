@@ -27,6 +27,7 @@ from shared.consuming.errors import error_text, is_dependency_down
 from shared.kafka import MAX_RECORD_BYTES
 from shared.logging import get_logger
 from shared.mongo import Document
+from shared.privacy.blind import blind_index
 from shared.privacy.local import keyring
 from shared.settings import Settings
 from shared.topics import Topics
@@ -67,7 +68,7 @@ def make_runner(
     """The projection of one generation, as a handler in the shared batch runner."""
     topics = Topics.from_settings(settings)
     dead_letters = KafkaDeadLetters(producer, topics.deadletter, CONSUMER, MAX_RECORD_BYTES)
-    store = ProjectionStore(db, generation)
+    store = ProjectionStore(db, generation, blind_index(settings))
     events: SegmentEvents = (
         KafkaSegmentEvents(producer, topics.segments) if announce_segments else Unannounced()
     )

@@ -16,6 +16,7 @@ from services.projections.metrics import CACHE_READS
 from services.projections.service_layer.view_cache import ViewCache
 from shared.mongo import Document
 from shared.position import Position
+from shared.privacy.blind import BlindIndex
 
 GENERATION_TTL_S = 1.0
 MAX_BUCKET_READS = 60  # per timeline page: a rare type filter returns a short page and a cursor
@@ -45,11 +46,16 @@ class NameMatch:
 
 class Queries:
     def __init__(
-        self, db: AsyncDatabase[Document], source_topics: list[str], cache: ViewCache | None = None
+        self,
+        db: AsyncDatabase[Document],
+        source_topics: list[str],
+        cache: ViewCache | None = None,
+        blind: BlindIndex | None = None,
     ) -> None:
         self.db = db
         self.source_topics = source_topics
         self.cache = ViewCache(capacity=0) if cache is None else cache
+        self.blind = blind  # lookups by identifier need it
         self._generation: tuple[float, str] | None = None
 
     async def store(self) -> ProjectionStore:
@@ -57,7 +63,7 @@ class Queries:
         now = time.monotonic()
         if self._generation is None or now - self._generation[0] > GENERATION_TTL_S:
             self._generation = (now, await active_generation(self.db))
-        return ProjectionStore(self.db, self._generation[1])
+        return ProjectionStore(self.db, self._generation[1], self.blind)
 
     async def view(self, customer_id: str) -> Customer360 | None:
         resolved = await self._resolved(customer_id)

@@ -8,11 +8,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiokafka import AIOKafkaProducer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
 
 from services.notifier.adapters.rules_file import DEFAULT_RULES
 from shared.events import STRUCTURED_HEADERS, Event, EventType, encode_event
-from shared.kafka import make_consumer
+from shared.kafka import make_admin, make_consumer
 from shared.settings import Settings
 from shared.topics import Topics
 from tests.factories import make_event
@@ -117,7 +116,7 @@ async def caught_up(settings: Settings) -> bool:
     """Whether the notifier's group has committed everything on contacts and interactions."""
     topics = Topics.from_settings(settings)
     group = f"{settings.topic_prefix}c360-notifier"
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
+    admin = make_admin(settings)
     probe = make_consumer(settings, f"{group}-probe")
     await admin.start()
     await probe.start()

@@ -2,7 +2,8 @@
 Latin personal data flows through contacts, interactions and the projection; after the erasure
 and a rebuild of the projection from the log, no topic record (raw bytes) and no document of any
 collection holds that customer's name, email, phone or notes, while the amounts survive and
-another customer's data is intact."""
+another customer's data is intact. The identity lookups (the contacts' index, the projection's
+lookup) never hold an identifier in clear, before the erasure or after it, yet answer lookups."""
 
 import uuid
 from collections.abc import Iterator
@@ -10,12 +11,12 @@ from typing import Any
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import TopicPartition
 from bson import encode as bson_encode
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.projections.service_layer.generations import rebuild
-from shared.kafka import make_producer
+from shared.kafka import make_producer, make_reader
 from shared.mongo import Document
 from shared.settings import Settings
 from shared.topics import CATALOG, Topics
@@ -32,6 +33,16 @@ SARA = {
 SARA_SECRETS = ["سارا محمدی", "+989125557788", "9125557788", "sara.mohammadi@example.com"]
 SARA_NOTES = "مشتری از تاخیر ارسال ناراضی است"
 ALI = {"name": "Ali Rezaei", "phones": ["0912 444 1122"], "emails": ["ali.rezaei@example.com"]}
+# Identifiers as stored, as typed, and in Persian and Arabic-Indic digits.
+IDENTIFIERS = [
+    *SARA_SECRETS[1:],
+    "۰۹۱۲۵۵۵۷۷۸۸",
+    "٠٩١٢٥٥٥٧٧٨٨",
+    "+989124441122",
+    "9124441122",
+    "۰۹۱۲۴۴۴۱۱۲۲",
+    "ali.rezaei@example.com",
+]
 
 
 @pytest.fixture
@@ -53,7 +64,7 @@ def touchpoint(kind: str, phone: str, data: dict[str, Any]) -> dict[str, Any]:
 
 async def topic_bytes(settings: Settings, topics: list[str]) -> tuple[bytes, int]:
     """Every record's key, value and headers of `topics`, as raw bytes; and the record count."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap)
+    consumer = make_reader(settings)
     await consumer.start()
     chunks: list[bytes] = []
     try:
@@ -79,6 +90,16 @@ async def store_bytes(db: AsyncDatabase[Document]) -> dict[str, list[bytes]]:
     return {
         name: [bson_encode(doc) async for doc in db[name].find({})]
         for name in await db.list_collection_names()
+    }
+
+
+async def identity_lookups(db: AsyncDatabase[Document]) -> dict[str, list[bytes]]:
+    """The identity lookup collections (contacts' index, projection's lookups), as BSON bytes."""
+    everything = await store_bytes(db)
+    return {
+        name: docs
+        for name, docs in everything.items()
+        if name == "identity_index" or name.startswith("identity_lookup_")
     }
 
 
@@ -127,6 +148,12 @@ async def test_after_erasure_and_rebuild_nothing_personal_remains(
             )
             assert view.json()["kpis"]["total_spent"] == {"USD": 4200}
 
+        identity_collections = await identity_lookups(db)
+        assert found_in_store(identity_collections, IDENTIFIERS) == {}
+        assert sum(len(docs) for docs in identity_collections.values()) >= 4
+        by_phone = await http.get(f"{api}/v1/customers/lookup", params={"phone": "۰۹۱۲۵۵۵۷۷۸۸"})
+        assert by_phone.json()["customer_id"] == sara["customer_id"]
+
         log_topics = [catalog.contacts, catalog.interactions]
         before, _ = await topic_bytes(settings, log_topics)
         assert not found(before, [*SARA_SECRETS, SARA_NOTES])  # sealed in the log from the start
@@ -155,11 +182,16 @@ async def test_after_erasure_and_rebuild_nothing_personal_remains(
     assert not found(raw_log, [*SARA_SECRETS, SARA_NOTES])
     assert found_in_store(store, [*SARA_SECRETS, SARA_NOTES]) == {}
     assert found_in_store(store, ["Ali Rezaei"])  # the other customer is intact
+    assert found_in_store(await identity_lookups(db), IDENTIFIERS) == {}
 
     async with httpx.AsyncClient(timeout=60) as http:
         api = services["projections"]
         ali_view = (await http.get(f"{api}/v1/customers/{ali['customer_id']}")).json()
         assert ali_view["profile"]["name"] == "Ali Rezaei"
+        by_email = await http.get(
+            f"{api}/v1/customers/lookup", params={"email": "Ali.Rezaei@example.com"}
+        )
+        assert by_email.json()["customer_id"] == ali["customer_id"]
     # the anonymous facts survive in the log: Sara's purchase, its amount and currency
     order = f'"order_id":"o-{sara["customer_id"]}","amount_minor":4200,"currency":"USD"'
     assert order.encode() in raw_log

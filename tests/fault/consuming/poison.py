@@ -8,10 +8,10 @@ from typing import Any
 
 import orjson
 from aiokafka import AIOKafkaProducer
-from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import TopicPartition
 
 from shared.events import STRUCTURED_HEADERS, EventType
+from shared.kafka import make_admin
 from shared.settings import Settings
 from tests.factories import event_dict
 from tests.unit.interactions.samples import note
@@ -97,7 +97,7 @@ def new_customer() -> str:
 
 async def committed_lag(settings: Settings, group: str, ends: dict[TopicPartition, int]) -> int:
     """Records between the group's committed offsets and `ends`."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
+    admin = make_admin(settings)
     await admin.start()
     try:
         offsets = await admin.list_consumer_group_offsets(group)

@@ -57,7 +57,7 @@ async def test_no_dead_letter_topic_stops_the_worker_at_the_record_instead_of_sk
                 await task
     finally:
         await producer.stop()
-    [letter] = await read_topic(settings.kafka_bootstrap, topics.deadletter)
+    [letter] = await read_topic(settings, topics.deadletter)
     assert letter.value == b"{not json"
     assert letter.headers["c360-error-kind"] == b"malformed_json"
     assert (await _timeline_ids(db)).get(event_id) == 1

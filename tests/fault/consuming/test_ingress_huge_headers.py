@@ -41,6 +41,6 @@ async def test_near_1mb_of_headers_is_dead_lettered_and_the_next_record_accepted
     dropped = f"count=1000 bytes={len(flat)} sha256={hashlib.sha256(flat).hexdigest()}"
     assert letter.headers["c360-original-headers-dropped"].decode() == dropped
     assert "x-padding-0" not in letter.headers
-    assert len(await read_topic(settings.kafka_bootstrap, topics.deadletter)) == 1
+    assert len(await read_topic(settings, topics.deadletter)) == 1
     ready = await api.get("/readyz")
     assert ready.status_code == 200, ready.text

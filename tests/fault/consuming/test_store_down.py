@@ -70,7 +70,7 @@ async def test_store_down_for_30s_pauses_the_worker_and_loses_nothing(
 
     assert not_ready_reasons, "the worker said ready while the store was down"
     assert any("paused" in r for r in not_ready_reasons), not_ready_reasons
-    assert await read_topic(settings.kafka_bootstrap, catalog.deadletter) == []
+    assert await read_topic(settings, catalog.deadletter) == []
     seen = await _timeline_ids(db)
     await client.close()
     lost = sent - set(seen)

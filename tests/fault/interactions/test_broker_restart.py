@@ -113,9 +113,7 @@ async def test_every_acknowledged_event_is_logged_exactly_once_across_a_broker_r
     across = [(a, b) for a, b in sender.requests if a < stopped_at < b]
     assert across, "some batch was in flight while the broker was down"
     assert set(sender.accepted) == ids, "every event is accepted in the end"
-    counts = ids_of(
-        await read_topic(settings.kafka_bootstrap, Topics.from_settings(settings).interactions)
-    )
+    counts = ids_of(await read_topic(settings, Topics.from_settings(settings).interactions))
     doubled = {i: n for i, n in counts.items() if n != 1}
     assert doubled == {}, f"{len(doubled)} ids logged more than once"
     assert set(counts) == ids

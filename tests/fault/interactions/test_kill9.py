@@ -63,23 +63,23 @@ async def test_nothing_is_lost_when_the_service_is_killed_mid_consumption(
     first = start_service()
 
     async def some_logged() -> bool:
-        return len(await read_topic(settings.kafka_bootstrap, topics.interactions)) >= 300
+        return len(await read_topic(settings, topics.interactions)) >= 300
 
     await eventually(some_logged, "the first events to be ingested")
     first.kill9()
-    logged_at_kill = ids_of(await read_topic(settings.kafka_bootstrap, topics.interactions))
+    logged_at_kill = ids_of(await read_topic(settings, topics.interactions))
     assert len(logged_at_kill) < EVENTS, "killed after everything was done: nothing was tested"
     start_service()
     sent = {e["id"] for e in events}
 
     async def all_logged() -> bool:
-        counts = ids_of(await read_topic(settings.kafka_bootstrap, topics.interactions))
+        counts = ids_of(await read_topic(settings, topics.interactions))
         return sent <= counts.keys()
 
     await eventually(all_logged, "every ingress event in the log", within_s=180)
-    counts = ids_of(await read_topic(settings.kafka_bootstrap, topics.interactions))
+    counts = ids_of(await read_topic(settings, topics.interactions))
     assert set(counts) == sent
-    assert await read_topic(settings.kafka_bootstrap, topics.deadletter) == []
+    assert await read_topic(settings, topics.deadletter) == []
     doubled = sum(1 for n in counts.values() if n > 1)
     # A copy can only come from records the killed process had published but not yet
     # receipted; readers drop it by event id. Bounded by one poll.

@@ -3,8 +3,9 @@
 from typing import Any
 
 import orjson
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import TopicPartition
 
+from shared.kafka import make_reader
 from shared.privacy.sealing import sealed_by
 from shared.settings import Settings
 from shared.topics import Topics
@@ -24,7 +25,7 @@ async def contact_records(settings: Settings) -> list[dict[str, Any]]:
 
 async def _raw_records(settings: Settings) -> list[dict[str, Any]]:
     topic = Topics.from_settings(settings).contacts
-    consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap)
+    consumer = make_reader(settings)
     await consumer.start()
     try:
         partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or []]

@@ -4,9 +4,9 @@ import sys
 
 import pytest
 from aiokafka import AIOKafkaProducer
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin import NewTopic
 
-from shared.kafka import make_consumer
+from shared.kafka import make_admin, make_consumer
 from shared.settings import Settings
 from tests.processes import ServiceProcess, free_port, settings_env
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.integration
 
 async def test_faust_agent_round_trip(settings: Settings, producer: AIOKafkaProducer) -> None:
     names = [f"{settings.topic_prefix}echo.in", f"{settings.topic_prefix}echo.out"]
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
+    admin = make_admin(settings)
     await admin.start()
     try:
         await admin.create_topics([NewTopic(n, settings.topic_partitions, 1) for n in names])

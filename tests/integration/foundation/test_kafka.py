@@ -3,11 +3,10 @@
 import orjson
 import pytest
 from aiokafka import AIOKafkaProducer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
 from shared.events import STRUCTURED_HEADERS, decode_kafka_record, encode_event
-from shared.kafka import ensure_topics, make_consumer
+from shared.kafka import ensure_topics, make_admin, make_consumer
 from shared.settings import Settings
 from shared.topics import CATALOG, Topics, topic_config
 from tests.conftest import TEST_PARTITIONS
@@ -22,7 +21,7 @@ async def test_catalog_topics_are_created_with_their_settings(settings: Settings
     assert sorted(created) == sorted(topics.name(spec) for spec in CATALOG)
     assert await ensure_topics(settings) == []  # idempotent: nothing left to create
 
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
+    admin = make_admin(settings)
     await admin.start()
     try:
         described = await admin.describe_topics([topics.name(spec) for spec in CATALOG])

@@ -6,8 +6,10 @@ from `buildInfo`, tested below with FerretDB's real answer and MongoDB's documen
 """
 
 import asyncio
+from datetime import UTC, datetime
 
 import pytest
+from bson import ObjectId
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import OperationFailure
@@ -87,3 +89,56 @@ def test_only_a_busy_sqlite_writer_counts_as_busy() -> None:
     assert is_busy_writer(OperationFailure("database is locked"))
     assert not is_busy_writer(OperationFailure("E11000 duplicate key error", code=11000))
     assert not is_busy_writer(ValueError("SQLITE_BUSY"))  # only the store's own refusal
+
+
+async def test_reads_and_updates_by_id_find_the_right_document_for_every_id_type(
+    db: AsyncDatabase[Document],
+) -> None:
+    entries = db["typed_ids"]
+    oid, when = ObjectId(), datetime(2026, 3, 1, 12, 30, tzinfo=UTC)
+    await entries.insert_many([{"_id": f"k{n}", "n": n} for n in range(200)])
+    await entries.insert_many([{"_id": oid, "n": "oid"}, {"_id": when, "n": "when"}])
+    await entries.insert_many([{"_id": 7, "n": "int"}, {"_id": "7", "n": "string 7"}])
+    assert (await entries.find_one({"_id": "k123"}) or {})["n"] == 123
+    assert (await entries.find_one({"_id": {"$eq": "k5"}}) or {})["n"] == 5
+    assert (await entries.find_one({"_id": oid}) or {})["n"] == "oid"
+    assert (await entries.find_one({"_id": when}) or {})["n"] == "when"
+    assert (await entries.find_one({"_id": "7"}) or {})["n"] == "string 7"
+    assert (await entries.find_one({"_id": 7}) or {})["n"] == "int"
+    assert await entries.find_one({"_id": str(oid)}) is None
+    updated = await entries.update_one({"_id": "k42", "n": 42}, {"$set": {"seen": True}})
+    assert updated.modified_count == 1
+    missed = await entries.update_one({"_id": "k43", "n": 0}, {"$set": {"seen": True}})
+    assert missed.matched_count == 0
+    assert await entries.count_documents({"seen": True}) == 1
+
+
+async def test_a_read_by_id_is_served_by_the_id_index(
+    mongo_client: AsyncMongoClient[Document], db: AsyncDatabase[Document]
+) -> None:
+    """On FerretDB v1 this holds only for the local stack's patched build (deploy/local/stack/
+    ferretdb_patch.py): upstream scans the whole collection for every `_id` filter."""
+    await db["indexed"].insert_many([{"_id": f"k{n:05}"} for n in range(2_000)])
+    plan = await db.command("explain", {"find": "indexed", "filter": {"_id": "k01234"}})
+    if await store_dialect(mongo_client) is Dialect.FERRETDB_V1:
+        assert plan["queryPlanner"]["Plan"]["Node Type"] == "Index Scan", plan
+    else:
+        assert "COLLSCAN" not in str(plan["queryPlanner"]["winningPlan"]), plan
+
+
+async def test_more_concurrent_updates_than_the_store_has_connections_all_complete(
+    db: AsyncDatabase[Document],
+) -> None:
+    """Upstream FerretDB v1 holds a pooled connection for an update's read while it waits for a
+    second one to write: 50 at once (its pool) stop the store for good. The local build reads
+    first (deploy/local/stack/ferretdb_patch.py); MongoDB never had the problem."""
+    entries = db["contended"]
+    await entries.insert_many([{"_id": f"k{n}", "n": 0} for n in range(120)])
+    writes = [entries.replace_one({"_id": f"u{n}"}, {"n": 5}, upsert=True) for n in range(150)]
+    increments = [
+        entries.find_one_and_update({"_id": f"k{n}"}, {"$inc": {"n": 1}}) for n in range(120)
+    ]
+    # a stalled store would hang the test until its timeout; this turns that into a failure
+    await asyncio.wait_for(asyncio.gather(*writes, *increments), timeout=120)
+    assert await entries.count_documents({"n": 1}) == 120
+    assert await entries.count_documents({"n": 5}) == 150

@@ -10,8 +10,9 @@ from typing import Any
 
 import orjson
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import TopicPartition
 
+from shared.kafka import make_reader
 from shared.settings import Settings
 from tests.opening import open_documents
 
@@ -32,7 +33,7 @@ class Record:
 
 async def read_opened(settings: Settings, topic: str) -> list[Record]:
     """`read_topic`, with sealed personal fields opened as a consumer reads them."""
-    found = await read_topic(settings.kafka_bootstrap, topic)
+    found = await read_topic(settings, topic)
     events = await open_documents(settings, [orjson.loads(r.value or b"{}") for r in found])
     return [
         dataclasses.replace(r, value=orjson.dumps(e)) if r.value is not None else r
@@ -40,9 +41,9 @@ async def read_opened(settings: Settings, topic: str) -> list[Record]:
     ]
 
 
-async def read_topic(bootstrap: str, topic: str) -> list[Record]:
+async def read_topic(settings: Settings, topic: str) -> list[Record]:
     """Every record of `topic` from the beginning up to the end offsets of this moment."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = make_reader(settings)
     await consumer.start()
     try:
         await consumer._client.force_metadata_update()

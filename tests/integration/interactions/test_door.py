@@ -104,5 +104,5 @@ async def test_the_ingress_dead_letters_each_refusal_naming_the_field(
         assert letter.headers["c360-error-kind"] == b"schema_violation"
         assert f"({field}: ".encode() in letter.headers["c360-error-message"]
     assert offsets == {}
-    logged = await read_topic(settings.kafka_bootstrap, topics.interactions)
+    logged = await read_topic(settings, topics.interactions)
     assert [r.event()["id"] for r in logged] == [good["id"]]

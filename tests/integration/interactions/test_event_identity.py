@@ -23,9 +23,7 @@ CE = {"content-type": "application/cloudevents+json"}
 
 
 async def sources_of(settings: Settings, event_id: str) -> list[str]:
-    records = await read_topic(
-        settings.kafka_bootstrap, Topics.from_settings(settings).interactions
-    )
+    records = await read_topic(settings, Topics.from_settings(settings).interactions)
     return sorted(r.event()["source"] for r in records if r.event()["id"] == event_id)
 
 

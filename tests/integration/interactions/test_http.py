@@ -218,9 +218,9 @@ async def test_marketing_spend_lands_on_the_marketing_topic_keyed_by_channel(
     position = Position.decode(response.json()["position"])
     marketing = Topics.from_settings(settings).marketing
     assert position.topic == marketing
-    [record] = await read_topic(settings.kafka_bootstrap, marketing)
+    [record] = await read_topic(settings, marketing)
     assert record.key == b"instagram"
     assert record.event()["data"] == report["data"]
     again = await api.post("/v1/events", content=orjson.dumps(report), headers=CE)
     assert again.json() == response.json()
-    assert len(await read_topic(settings.kafka_bootstrap, marketing)) == 1
+    assert len(await read_topic(settings, marketing)) == 1

@@ -21,7 +21,7 @@ Headers = list[tuple[str, bytes]]
 
 async def until_on(settings: Settings, topic: str, count: int) -> list[Record]:
     async def check() -> list[Record] | None:
-        found = await read_topic(settings.kafka_bootstrap, topic)
+        found = await read_topic(settings, topic)
         return found if len(found) >= count else None
 
     found: list[Record] = await eventually(check, f"{count} records on {topic}")
@@ -46,7 +46,7 @@ async def test_structured_mode_from_the_console_producer(
     events = [note(text=PERSIAN), note(text=f"{ARABIC} {EMOJI}", phone="09127654321")]
     ingress = Topics.from_settings(settings).ingress
     lines = [orjson.dumps(e).decode() for e in events]
-    await console_produce(settings.kafka_bootstrap, ingress, lines, headers=False)
+    await console_produce(settings, ingress, lines, headers=False)
     logged = await until_logged(settings, *(e["id"] for e in events))
     for sent in events:
         record = logged[sent["id"]]
@@ -64,7 +64,7 @@ async def test_binary_mode_from_the_console_producer(
     data = orjson.dumps(event["data"]).decode()
     line = f"{attributes};content-type=application/json\tpbx-1\t{data}"
     ingress = Topics.from_settings(settings).ingress
-    await console_produce(settings.kafka_bootstrap, ingress, [line], headers=True)
+    await console_produce(settings, ingress, [line], headers=True)
     written = (await until_logged(settings, event["id"]))[event["id"]].event()
     assert (written["type"], written["source"]) == (event["type"], event["source"])
     assert written["data"]["text"] == "تماس ورودی 📞"
@@ -155,9 +155,9 @@ async def test_an_event_seen_before_has_no_second_effect(
     last = note()  # same partition, after the copies: once it is logged, they were handled
     await producer.send_and_wait(topics.ingress, orjson.dumps(last), key=b"adapter-1")
     await until_logged(settings, last["id"])
-    counts = ids_of(await read_topic(settings.kafka_bootstrap, topics.interactions))
+    counts = ids_of(await read_topic(settings, topics.interactions))
     assert (counts[over_http["id"]], counts[twice["id"]], counts[last["id"]]) == (1, 1, 1)
-    assert await read_topic(settings.kafka_bootstrap, topics.deadletter) == []
+    assert await read_topic(settings, topics.deadletter) == []
 
 
 async def test_a_poll_of_nothing_but_poison_is_dead_lettered_and_consuming_goes_on(

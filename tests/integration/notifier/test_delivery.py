@@ -114,13 +114,13 @@ async def test_a_receiver_answering_500_then_200_gets_one_delivery(
     secret = settings.webhook_secret.get_secret_value()
     assert verify(secret, accepted[0].body, accepted[0].headers["C360-Signature"], int(time.time()))
     assert accepted[0].json["notification_id"] == claimed.id
-    [record] = await outcome_events(settings, catalog.notifications, 1)
-    event = decode_event(record.value)
-    assert (event.type, event.id, record.key) == (
-        "c360.notification.sent",
-        f"{claimed.id}:sent",
-        b"c1",
-    )
+    # the team's own endpoint answered: sent, then delivered
+    sent, delivered = await outcome_events(settings, catalog.notifications, 2)
+    events = [decode_event(r.value) for r in (sent, delivered)]
+    assert [(e.type, e.id, r.key) for e, r in zip(events, (sent, delivered), strict=True)] == [
+        ("c360.notification.sent", f"{claimed.id}:sent", b"c1"),
+        ("c360.notification.delivered", f"{claimed.id}:delivered", b"c1"),
+    ]
 
 
 async def test_a_notification_recorded_as_sent_is_never_sent_again(

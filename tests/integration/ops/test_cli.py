@@ -68,14 +68,14 @@ async def test_a_dead_letter_is_listed_shown_fixed_and_replayed_once(
     assert f"sent to {topics.ingress}" in replayed
 
     async def logged() -> bool:
-        found = ids_of(await read_topic(settings.kafka_bootstrap, topics.interactions))
+        found = ids_of(await read_topic(settings, topics.interactions))
         return found.get(broken["id"], 0) >= 1
 
     await eventually(logged, "the fixed event on the interactions topic")
     code, again = await c360(settings, "dlq", "replay", ref, "--fixed", str(fixed_file))
     assert code == 0, again
     assert "skipped: replayed before" in again
-    found = ids_of(await read_topic(settings.kafka_bootstrap, topics.interactions))
+    found = ids_of(await read_topic(settings, topics.interactions))
     assert found[broken["id"]] == 1
 
 
@@ -113,7 +113,7 @@ async def test_two_adapters_dead_letters_sharing_an_id_are_replayed_as_two_event
         assert "skipped: replayed before" in again
 
     async def both_logged() -> list[str] | None:
-        records = await read_topic(settings.kafka_bootstrap, topics.interactions)
+        records = await read_topic(settings, topics.interactions)
         sources = sorted(r.event()["source"] for r in records if r.event()["id"] == pbx["id"])
         return sources if len(sources) >= 2 else None
 

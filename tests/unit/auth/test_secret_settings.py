@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -32,6 +33,7 @@ def test_real_secrets_are_accepted_in_production() -> None:
 def test_a_service_with_a_placeholder_stops_with_one_clear_line() -> None:
     env = {"C360_ENVIRONMENT": "production", "C360_PSEUDONYM_KEY": "set", "PATH": ""}
     env |= {"C360_SERVICE_CLIENT_SECRET": "set", "C360_DATA_KEK": "set"}
+    env |= {"C360_IDENTITY_INDEX_KEY": "set"}
     done = subprocess.run(
         [sys.executable, "-m", "services.notifier"],
         env=env,
@@ -46,3 +48,24 @@ def test_a_service_with_a_placeholder_stops_with_one_clear_line() -> None:
         "C360_WEBHOOK_SECRET; "
         "set real secrets (C360_ENVIRONMENT=production is not development)"
     ]
+
+
+def test_a_kafka_principal_without_its_password_is_refused_outside_development() -> None:
+    with pytest.raises(ValidationError, match="C360_KAFKA_PASSWORD"):
+        Settings(environment="test", **TEST_SECRETS, kafka_username="c360-notifier")
+
+
+def test_the_local_stacks_kafka_passwords_serve_tests_but_never_production() -> None:
+    local: dict[str, Any] = {
+        "kafka_username": "c360-notifier",
+        "kafka_password": "c360-notifier-local",
+    }
+    assert Settings(environment="test", **TEST_SECRETS, **local).kafka_username == "c360-notifier"
+    with pytest.raises(ValidationError, match="C360_KAFKA_PASSWORD"):
+        Settings(environment="production", **TEST_SECRETS, **local)
+    real: dict[str, Any] = {"kafka_username": "c360-notifier", "kafka_password": "s3cret"}
+    assert Settings(environment="production", **TEST_SECRETS, **real).environment == "production"
+
+
+def test_without_a_kafka_principal_its_password_is_not_asked_for() -> None:
+    assert Settings(environment="production", **TEST_SECRETS).kafka_username is None

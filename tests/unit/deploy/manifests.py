@@ -43,7 +43,7 @@ def load_all(path: Path) -> list[dict[str, Any]]:
 
 def native_processes() -> dict[str, str]:
     """name -> python module, from the native stack's component table (what `make up` runs)."""
-    return {name: module for name, module, _ in SERVICES}
+    return {name: module for name, module, *_ in SERVICES}
 
 
 def port_field(module: str) -> str:

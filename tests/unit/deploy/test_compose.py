@@ -26,9 +26,10 @@ SERVICES: dict[str, dict[str, Any]] = COMPOSE["services"]
 
 
 def command_module(service: dict[str, Any]) -> str:
-    """The module a `python -m` service runs; "" for anything else."""
+    """The c360 service module a `python -m` service runs; "" for anything else (the sink)."""
     command = service.get("command", [])
-    return str(command[2]) if command[:2] == ["python", "-m"] else ""
+    runs_module = command[:2] == ["python", "-m"] and str(command[2]).startswith("services.")
+    return str(command[2]) if runs_module else ""
 
 
 C360 = {name: command_module(s) for name, s in SERVICES.items() if command_module(s)}
@@ -59,9 +60,17 @@ def test_services_wait_for_a_healthy_broker_and_store_and_for_the_topics(name: s
     assert SERVICES["topics"]["depends_on"]["kafka"]["condition"] == "service_healthy"
 
 
+def rules_variables() -> set[str]:
+    """The `${NAME}` variables the shipped rules file reads (channel and team addresses)."""
+    rules = (REPO / "services" / "notifier" / "rules.yaml").read_text()
+    return set(re.findall(r"\$\{(C360_\w+)", rules))
+
+
 def test_every_c360_variable_is_a_settings_field_and_points_at_compose_services() -> None:
     for name, service in SERVICES.items():
         for variable, value in (service.get("environment") or {}).items():
+            if variable in rules_variables():
+                continue  # test_the_notifier_delivers_to_mailpit_and_the_sink
             if variable.startswith("C360_"):
                 assert field_of(variable), f"{name}: {variable} is not a Settings field"
             if variable.endswith("_URL"):
@@ -72,8 +81,11 @@ def test_every_c360_variable_is_a_settings_field_and_points_at_compose_services(
                 assert int(port) == default(port_field(module)), variable
     env = SERVICES["contacts"]["environment"]
     assert env["C360_KAFKA_BOOTSTRAP"] == "kafka:9092"
-    assert env["C360_MONGODB_URI"].startswith("mongodb://mongo:27017/")
+    # The store requires the root user, whose password compose refuses to start without.
+    password = "${C360_MONGO_ROOT_PASSWORD:?set C360_MONGO_ROOT_PASSWORD}"
+    assert env["C360_MONGODB_URI"].startswith(f"mongodb://root:{password}@mongo:27017/")
     assert "replicaSet=rs0" in env["C360_MONGODB_URI"]
+    assert "authSource=admin" in env["C360_MONGODB_URI"]
     assert {field_of(v) for v in env} >= SECRET_FIELDS
     # The secret is never checked in: compose refuses to start without it.
     assert env["C360_WEBHOOK_SECRET"].startswith("${C360_WEBHOOK_SECRET:?")
@@ -97,6 +109,17 @@ def test_mongo_7_runs_as_a_single_node_replica_set_initiated_by_its_healthcheck(
     probe = " ".join(mongo["healthcheck"]["test"])
     assert "rs.initiate" in probe
     assert "mongo:27017" in probe
+    assert "--keyFile" in mongo["command"]  # a replica set with authentication
+
+
+def test_mongo_requires_its_root_user_whose_password_is_a_secret() -> None:
+    mongo = SERVICES["mongo"]
+    env = mongo["environment"]
+    assert env["MONGO_INITDB_ROOT_USERNAME"] == "root"
+    assert env["MONGO_INITDB_ROOT_PASSWORD_FILE"] == "/run/secrets/mongo_root_password"
+    assert mongo["secrets"] == ["mongo_root_password"]
+    assert COMPOSE["secrets"]["mongo_root_password"] == {"environment": "C360_MONGO_ROOT_PASSWORD"}
+    assert "/run/secrets/mongo_root_password" in " ".join(mongo["healthcheck"]["test"])
 
 
 def test_the_topics_job_runs_the_installed_ops_command() -> None:
@@ -151,3 +174,22 @@ def test_grafana_is_provisioned_with_the_prometheus_datasource_and_the_dashboard
     sources = yaml.safe_load((provisioning / "datasources" / "prometheus.yml").read_text())
     assert sources["datasources"][0]["url"] == "http://prometheus:9090"
     assert grafana["depends_on"]["prometheus"]["condition"] == "service_healthy"
+
+
+def test_the_notifier_delivers_to_mailpit_and_the_sink() -> None:
+    env = SERVICES["notifier"]["environment"]
+    channels = {v: env[v] for v in env if v in rules_variables()}
+    assert channels["C360_SMTP_HOST"] == "mailpit"
+    assert channels["C360_SMTP_PORT"] == "1025"
+    assert "127.0.0.1:1025:1025" in SERVICES["mailpit"]["ports"]
+    sink = SERVICES["sink"]
+    assert sink["image"] == "c360:local"
+    assert sink["command"] == ["python", "-m", "deploy.local.sink", "8026", "0.0.0.0"]
+    assert sink["ports"] == ["127.0.0.1:8026:8026"]
+    assert "127.0.0.1:8026/healthz" in " ".join(sink["healthcheck"]["test"])
+    for variable in ("C360_SMS_URL", "C360_SUPPORT_WEBHOOK", "C360_ACCOUNT_MANAGERS_WEBHOOK"):
+        assert channels[variable].startswith("http://sink:8026/"), variable
+    # every team of the rules file has its address set here
+    assert len(channels) == 5
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    assert "COPY deploy/local/sink ./deploy/local/sink" in dockerfile

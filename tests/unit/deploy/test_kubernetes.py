@@ -3,6 +3,7 @@ apart from secrets, topics as a Job, and agreement with the code's ports, groups
 
 import base64
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -199,3 +200,10 @@ def test_kustomize_renders_the_example_overlay(tmp_path: Path) -> None:
     (secret,) = [d for d in docs if d["kind"] == "Secret"]
     webhook = base64.b64decode(secret["data"]["C360_WEBHOOK_SECRET"]).decode()
     assert webhook != default("webhook_secret").get_secret_value()
+
+
+def test_the_services_reach_the_store_with_a_user_and_password() -> None:
+    uri = SECRET["C360_MONGODB_URI"]
+    assert re.match(r"mongodb://[^:@/]+:[^@/]+@", uri), uri
+    example = (K8S_OVERLAY / "secrets.env.example").read_text()
+    assert re.search(r"^C360_MONGODB_URI=mongodb://[^:@/]+:[^@/]+@", example, re.MULTILINE)

@@ -7,6 +7,7 @@ from services.notifier.domain.notification import Notification
 from services.notifier.domain.routing import Route
 from services.notifier.domain.schedule import Timer
 from services.notifier.service_layer.ports import DeliveryError
+from shared.events.notifications import ConfirmedBy
 from shared.mongo import VersionConflict
 
 
@@ -52,6 +53,9 @@ class FakeDocuments:
     async def get(self, notification_id: str) -> Notification | None:
         return self.notifications.get(notification_id)
 
+    async def ids_of_customer(self, customer_id: str) -> list[str]:
+        return [n.id for n in self.notifications.values() if n.customer_id == customer_id]
+
     async def save(self, notification: Notification) -> None:
         self.notifications[notification.id] = notification
 
@@ -68,9 +72,15 @@ class FakeOutcomes:
     def __init__(self) -> None:
         self.published: list[Notification] = []
         self.dead_letters: list[Notification] = []
+        self.delivered: list[tuple[str, str]] = []  # (notification id, confirmed by)
 
     async def publish(self, notification: Notification) -> None:
         self.published.append(notification)
+
+    async def publish_delivered(
+        self, notification: Notification, confirmed_by: ConfirmedBy, at: datetime
+    ) -> None:
+        self.delivered.append((notification.id, confirmed_by))
 
     async def dead_letter_failed(self, notification: Notification) -> None:
         self.dead_letters.append(notification)
@@ -79,7 +89,8 @@ class FakeOutcomes:
 class FakeChannel:
     """Records each send; `failures` are raised first, one per attempt."""
 
-    def __init__(self, *failures: DeliveryError) -> None:
+    def __init__(self, *failures: DeliveryError, confirms_delivery: bool = False) -> None:
+        self.confirms_delivery = confirms_delivery
         self.failures = list(failures)
         self.sent: list[tuple[Route, Notification]] = []
 

@@ -6,6 +6,7 @@ from fastapi import Depends, Request
 
 from services.notifier.adapters.store import NotifierStore
 from services.notifier.domain.rules import RulesFile
+from services.notifier.service_layer.ports import OutcomePublisher
 from services.notifier.service_layer.webhook_keys import Keyring
 
 
@@ -24,6 +25,13 @@ def get_keyring(request: Request) -> Keyring:
     return keyring
 
 
+def get_outcomes(request: Request) -> OutcomePublisher:
+    """The outcome publisher exists once the app runs (it needs the Kafka producer)."""
+    outcomes: OutcomePublisher = request.app.state.outcomes
+    return outcomes
+
+
 StoreDep = Annotated[NotifierStore, Depends(get_store)]
 RulesDep = Annotated[RulesFile, Depends(get_rules)]
 KeyringDep = Annotated[Keyring, Depends(get_keyring)]
+OutcomesDep = Annotated[OutcomePublisher, Depends(get_outcomes)]

@@ -1,0 +1,1 @@
+"""Proving an erasure: what to look for, where, and what was found."""
