@@ -64,19 +64,28 @@ class VersionConflict(Exception):
 
 
 async def replace_guarded(
-    collection: AsyncCollection[Document], doc: Document, expected_version: int
+    collection: AsyncCollection[Document],
+    doc: Document,
+    expected_version: int,
+    guard: str = "version",
 ) -> None:
-    """Write `doc` (which carries `version = expected_version + 1`) only if the stored one is still
-    at `expected_version` (0 = must not exist). Raises VersionConflict otherwise."""
-    if doc.get("version") != expected_version + 1:
-        raise ValueError("doc['version'] must be expected_version + 1")
+    """Write `doc` (which carries `guard = expected_version + 1`) only if the stored one is still
+    at `expected_version` (0 = must not exist). Raises VersionConflict otherwise.
+
+    One round trip, the guard in the filter: atomic on MongoDB; on FerretDB v1 (not atomic under
+    concurrent writers to one document, so one writer per document stays the rule) it is also
+    the fastest guarded write measured: 310-450 documents/s for concurrent writes against 150-210
+    for reading the version first and 100-190 for an unordered bulk (docs/projections.md).
+    """
+    if doc.get(guard) != expected_version + 1:
+        raise ValueError(f"doc[{guard!r}] must be expected_version + 1")
     if expected_version == 0:
         try:
             await collection.insert_one(doc)
         except DuplicateKeyError:
             raise VersionConflict(doc["_id"], expected_version) from None
         return
-    result = await collection.replace_one({"_id": doc["_id"], "version": expected_version}, doc)
+    result = await collection.replace_one({"_id": doc["_id"], guard: expected_version}, doc)
     if result.matched_count != 1:
         raise VersionConflict(doc["_id"], expected_version)
 

@@ -89,6 +89,12 @@ class Settings(BaseSettings):
         le=256,
         description="customers the projection worker writes at once (4 suits FerretDB on SQLite)",
     )
+    projections_owned_states: int = Field(
+        default=20_000,
+        ge=0,
+        description="folded states the projection worker keeps in memory for the customers of "
+        "its partitions (least recently used dropped first); 0 reads every state from the store",
+    )
     projections_cache_size: int = Field(
         default=100_000,
         ge=0,

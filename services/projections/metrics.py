@@ -45,3 +45,8 @@ SEGMENT_EVALUATION_SECONDS = Histogram(
 BACKFILL_VIEWS = Counter(
     "c360_segment_backfill_views_total", "Views a segment back-fill has evaluated", ["segment"]
 )
+OWNED_STATE_READS = Counter(
+    "c360_projection_owned_state_reads_total",
+    "States a batch needed: `memory` (owned, kept since the last write) or `store` (read)",
+    ["source"],
+)

@@ -11,11 +11,14 @@ with backoff, then isolates the records that still fail and dead-letters them (w
 the reason and the original bytes) while the rest are applied and committed. `DependencyDown`
 (or a store/broker error classified as one) is not poison: the runner pauses, retries, dead-letters
 nothing, and reports not ready until the dependency answers again.
+
+A handler that also has `partitions_revoked` / `partitions_assigned` (`OwnsPartitions`) is told
+when a rebalance moves partitions, between batches.
 """
 
 from shared.consuming.deadletters import DeadLetterSink, DeadLetterUnavailable
 from shared.consuming.errors import DependencyDown, PoisonRecord, is_dependency_down
-from shared.consuming.handler import BatchHandler, Record
+from shared.consuming.handler import BatchHandler, OwnsPartitions, Record
 from shared.consuming.health import ConsumerHealth, NotReady
 from shared.consuming.runner import BatchRunner, RunnerOptions
 
@@ -27,6 +30,7 @@ __all__ = [
     "DeadLetterUnavailable",
     "DependencyDown",
     "NotReady",
+    "OwnsPartitions",
     "PoisonRecord",
     "Record",
     "RunnerOptions",

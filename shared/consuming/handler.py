@@ -1,9 +1,9 @@
 """What a consumer supplies to the runner: a handler that applies a batch of records."""
 
-from collections.abc import Sequence
-from typing import Protocol, TypeAlias
+from collections.abc import Collection, Sequence
+from typing import Protocol, TypeAlias, runtime_checkable
 
-from aiokafka.structs import ConsumerRecord
+from aiokafka.structs import ConsumerRecord, TopicPartition
 
 Record: TypeAlias = "ConsumerRecord[bytes, bytes]"
 
@@ -18,3 +18,14 @@ class BatchHandler(Protocol):
     """
 
     async def handle(self, records: Sequence[Record]) -> None: ...
+
+
+@runtime_checkable
+class OwnsPartitions(Protocol):
+    """A handler that keeps something per partition it owns (such as the state of what only it
+    writes) is told when partitions move. The runner calls these between batches: `revoked`
+    once the batch in hand is done, `assigned` before the first batch of the new assignment."""
+
+    def partitions_revoked(self, partitions: Collection[TopicPartition]) -> None: ...
+
+    def partitions_assigned(self, partitions: Collection[TopicPartition]) -> None: ...

@@ -21,7 +21,7 @@ from aiokafka.errors import CommitFailedError
 from shared.consuming import metrics
 from shared.consuming.deadletters import DeadLetterUnavailable, QueuedDeadLetters
 from shared.consuming.errors import DependencyDown, error_text, is_dependency_down
-from shared.consuming.handler import BatchHandler, Record
+from shared.consuming.handler import BatchHandler, OwnsPartitions, Record
 from shared.consuming.health import ConsumerHealth
 from shared.consuming.isolation import Isolation, Probe, RetryPolicy
 from shared.consuming.ordering import hold_back_until_drained
@@ -68,6 +68,7 @@ class BatchRunner:
         """`probe` (e.g. a store ping) is asked before a record is blamed: if it fails, the
         failure is an outage and nothing is dead-lettered."""
         self.settings, self.options, self.dead_letters = settings, options, dead_letters
+        self.owner = handler if isinstance(handler, OwnsPartitions) else None
         self.name = options.name
         self.isolation = Isolation(
             self.name, handler, dead_letters, options.policy, probe, self._isolated_some
@@ -274,10 +275,14 @@ class OneBatchAtATime(ConsumerRebalanceListener):  # type: ignore[misc]
         async with self.runner.lock:  # wait for the batch in hand to be done and committed
             for tp in revoked:
                 self.runner.done.pop(tp, None)
+            if self.runner.owner is not None:
+                self.runner.owner.partitions_revoked(revoked)
         # until the new assignment arrives this member owns nothing (eager rebalancing)
         metrics.ASSIGNED_PARTITIONS.labels(self.runner.name).set(0)
 
     async def on_partitions_assigned(self, assigned: Any) -> None:
         metrics.ASSIGNED_PARTITIONS.labels(self.runner.name).set(len(assigned))
+        if self.runner.owner is not None:
+            self.runner.owner.partitions_assigned(assigned)
         if self.runner.on_assigned is not None:
             self.runner.on_assigned()

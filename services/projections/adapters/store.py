@@ -10,7 +10,6 @@ import asyncio
 from collections.abc import AsyncGenerator, Sequence
 
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
 from services.projections.adapters.directory import apply_effects as write_effects
 from services.projections.domain.effects import Effect
@@ -18,7 +17,7 @@ from services.projections.domain.records import assemble_days, stored_parts
 from services.projections.domain.state import CustomerState
 from services.projections.domain.timeline import Day, Entry, bucket_id
 from shared.concurrency import together
-from shared.mongo import Document, VersionConflict, scan
+from shared.mongo import Document, VersionConflict, replace_guarded, scan
 from shared.privacy.blind import BlindIndex
 
 GENERATIONS = "projection_generations"
@@ -72,20 +71,7 @@ class ProjectionStore:
         """Write `state` only if the stored one is still at `expected_revision` (0: absent)."""
         saved = state.model_copy(update={"revision": expected_revision + 1})
         doc = {"_id": state.customer_id, **saved.model_dump(mode="json")}
-        if expected_revision == 0:
-            try:
-                await self.customers.insert_one(doc)
-            except DuplicateKeyError:
-                raise VersionConflict(state.customer_id, 0) from None
-            return saved
-        # The guard reads the revision by `_id` and then replaces by `_id`: FerretDB's SQLite
-        # backend pushes down only an exact `_id` filter, and `{_id, revision}` would scan the
-        # whole collection on every write. The gap between the two is covered by there being one
-        # owner per partition (a conflict here means a rebalance overlapped a batch).
-        current = await self.customers.find_one({"_id": state.customer_id}, {"revision": 1})
-        if current is None or current.get("revision") != expected_revision:
-            raise VersionConflict(state.customer_id, expected_revision)
-        await self.customers.replace_one({"_id": state.customer_id}, doc)
+        await replace_guarded(self.customers, doc, expected_revision, guard="revision")
         return saved
 
     async def save_segments(

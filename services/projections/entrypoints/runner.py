@@ -18,6 +18,7 @@ from services.projections.adapters.segments import (
     SegmentDefinitions,
 )
 from services.projections.adapters.store import ProjectionStore, active_generation
+from services.projections.service_layer.owned_states import OwnedStates
 from services.projections.service_layer.projector import Projector
 from services.projections.service_layer.segmenting import SegmentEvents, SegmentTracker
 from shared.consuming import BatchRunner, ConsumerHealth, RunnerOptions
@@ -82,6 +83,7 @@ def make_runner(
         concurrency=settings.projections_write_concurrency,
         segments=tracker,
         keys=keyring(settings, db),
+        owned=OwnedStates(settings.projections_owned_states),
     )
     options = RunnerOptions(
         name=CONSUMER,

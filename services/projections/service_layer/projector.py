@@ -1,5 +1,8 @@
-"""One consumed batch: decode -> group by customer -> load by `_id` -> fold -> guarded writes ->
-checkpoints. The caller commits the offsets only after `handle` returns.
+"""One consumed batch: decode -> group by customer -> state from memory, else by `_id` -> fold ->
+guarded writes -> checkpoints. The caller commits the offsets only after `handle` returns.
+
+The states of the customers this worker owns are kept in memory between batches
+(`OwnedStates`, which says when an entry goes); a failed batch drops every customer it touched.
 
 Per customer the timeline buckets are written first and the state (which carries the position
 guard) last, so a crash between the two is repaired by the next delivery (see domain.records).
@@ -8,9 +11,10 @@ guard) last, so a crash between the two is repaired by the next delivery (see do
 import asyncio
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import orjson
+from aiokafka.structs import TopicPartition
 
 from services.projections import metrics
 from services.projections.adapters.fault_points import BetweenWrites
@@ -24,6 +28,7 @@ from services.projections.domain.records import (
     stored_parts,
 )
 from services.projections.domain.state import CustomerState
+from services.projections.service_layer.owned_states import OwnedStates
 from services.projections.service_layer.ports import ProjectionDocuments
 from services.projections.service_layer.segmenting import SegmentTracker
 from shared.concurrency import together
@@ -59,6 +64,14 @@ def customer_of(event: Event, key: bytes | None) -> str | None:
     return key.decode("utf-8", "replace") if key else None
 
 
+def next_offsets_of(records: Sequence[Record]) -> dict[tuple[str, int], int]:
+    next_offsets: dict[tuple[str, int], int] = {}
+    for raw in records:
+        tp = (raw.topic, raw.partition)
+        next_offsets[tp] = max(next_offsets.get(tp, 0), raw.offset + 1)
+    return next_offsets
+
+
 class Projector:
     def __init__(
         self,
@@ -69,6 +82,7 @@ class Projector:
         concurrency: int = DEFAULT_CONCURRENCY,
         segments: SegmentTracker | None = None,
         keys: Keyring | None = None,
+        owned: OwnedStates | None = None,
     ) -> None:
         self.store = store
         self.dead_letters = dead_letters
@@ -77,6 +91,14 @@ class Projector:
         self.between_writes = between_writes  # a test's fault point, None in production
         self.segments = segments
         self.keys = keys  # opens sealed personal fields; without it events read anonymous
+        self.owned = owned if owned is not None else OwnedStates()
+
+    def partitions_revoked(self, partitions: Collection[TopicPartition]) -> None:
+        """Another member may write these customers next: forget them (`OwnsPartitions`)."""
+        self.owned.forget_partitions({tp.partition for tp in partitions})
+
+    def partitions_assigned(self, partitions: Collection[TopicPartition]) -> None:
+        self.owned.keep_only_partitions({tp.partition for tp in partitions})
 
     def catalog_name(self, topic: str) -> str:
         """`interactions`, `contacts` or `notifications`: positions survive a prefix change."""
@@ -91,12 +113,13 @@ class Projector:
             decoded = await self._decode(raw)
             if decoded is not None:
                 by_customer[decoded[0]].append(decoded[1])
-        await together(self._customer(c, rs) for c, rs in by_customer.items())
-        next_offsets: dict[tuple[str, int], int] = {}
-        for raw in records:
-            tp = (raw.topic, raw.partition)
-            next_offsets[tp] = max(next_offsets.get(tp, 0), raw.offset + 1)
-        await self.store.save_checkpoints(next_offsets)
+        try:
+            await together(self._customer(c, rs) for c, rs in by_customer.items())
+            await self.store.save_checkpoints(next_offsets_of(records))
+        except BaseException:
+            # what was written for them is in doubt: the retry (or the next owner) reads the store
+            self.owned.forget(by_customer)
+            raise
         metrics.BATCH_SECONDS.observe(time.perf_counter() - started)
 
     async def _decode(self, raw: Record) -> tuple[str, SourceRecord] | None:
@@ -126,7 +149,9 @@ class Projector:
                     return await self._fold(customer_id, records)
                 except VersionConflict:  # another writer got there first: reload and redo
                     metrics.CONFLICTS.inc()
+                    self.owned.forget([customer_id])
                 except Exception as exc:
+                    self.owned.forget([customer_id])
                     if not is_busy_writer(exc):  # worth retrying the same idempotent writes
                         raise
                     metrics.STORE_RETRIES.inc()
@@ -134,7 +159,7 @@ class Projector:
             return await self._fold(customer_id, records)
 
     async def _fold(self, customer_id: str, records: list[SourceRecord]) -> tuple[int, int]:
-        state = await self.store.load_state(customer_id) or CustomerState(customer_id=customer_id)
+        state = await self._state(customer_id, records[0].partition)
         wanted = days_to_load(state, records)
         stored = await self.store.load_parts(customer_id, stored_parts(state, wanted))
         days = assemble_days(state, wanted, stored)
@@ -150,10 +175,24 @@ class Projector:
             new_state = await self.segments.settle(new_state, first[0].pos)
         if self.between_writes is not None:
             await self.between_writes()
-        await self.store.save_state(new_state, state.revision)
+        saved = await self.store.save_state(new_state, state.revision)
+        self.owned.keep(records[0].partition, saved)
         now_ms = time.time() * 1000
         for record in records:
             # accepted -> visible: from the broker's timestamp, not the event's business time
             metrics.EVENT_AGE.observe(max(0.0, (now_ms - record.logged_at_ms) / 1000))
             metrics.EVENTS_APPLIED.labels(record.topic).inc()
         return folded.applied, folded.duplicates
+
+    async def _state(self, customer_id: str, partition: int) -> CustomerState:
+        """The customer's state as the store holds it: kept in memory, else read (and kept)."""
+        kept = self.owned.get(customer_id)
+        if kept is not None:
+            metrics.OWNED_STATE_READS.labels("memory").inc()
+            return kept
+        metrics.OWNED_STATE_READS.labels("store").inc()
+        stored = await self.store.load_state(customer_id)
+        if stored is None:
+            return CustomerState(customer_id=customer_id)
+        self.owned.keep(partition, stored)
+        return stored

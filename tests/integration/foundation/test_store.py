@@ -38,6 +38,21 @@ async def test_guarded_write_applies_once_and_rejects_stale_writers(
     assert await views.find_one({"_id": "c_2"}) == {"_id": "c_2", "version": 2, "n": 2}
 
 
+async def test_a_guard_of_another_name_is_checked_in_the_filter(
+    db: AsyncDatabase[Document],
+) -> None:
+    """The projection guards its states by `revision` (its `version` counts events)."""
+    views = db["views"]
+    first = {"_id": "c_3", "version": 7, "revision": 1}
+    await replace_guarded(views, first, expected_version=0, guard="revision")
+    await replace_guarded(views, {**first, "revision": 2}, expected_version=1, guard="revision")
+    with pytest.raises(VersionConflict):  # the version happens to match; the revision does not
+        await replace_guarded(views, {**first, "revision": 2}, expected_version=1, guard="revision")
+    with pytest.raises(ValueError, match="revision"):
+        await replace_guarded(views, first, expected_version=2, guard="revision")
+    assert await views.find_one({"_id": "c_3"}) == {"_id": "c_3", "version": 7, "revision": 2}
+
+
 async def test_concurrent_first_inserts_have_one_winner(db: AsyncDatabase[Document]) -> None:
     index = db["identity_index"]
 
