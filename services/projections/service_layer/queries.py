@@ -12,8 +12,10 @@ from services.projections.adapters.store import ProjectionStore, active_generati
 from services.projections.adapters.views import Resolved, resolve
 from services.projections.domain.timeline import Entry, day_floor, days_before, page
 from services.projections.domain.view import Customer360
-from services.projections.metrics import CACHE_READS
+from services.projections.metrics import CACHE_READS, IDENTITY_CACHE_READS
+from services.projections.service_layer.rendered import render
 from services.projections.service_layer.view_cache import ViewCache
+from shared.auth.prepared import PreparedJson
 from shared.mongo import Document
 from shared.position import Position
 
@@ -63,16 +65,31 @@ class Queries:
         resolved = await self._resolved(customer_id)
         return None if resolved is None else resolved.view(datetime.now(UTC))
 
-    async def lookup(self, key: str) -> Customer360 | None:
-        """By a normalised identifier `kind:value`."""
+    async def view_json(self, customer_id: str) -> PreparedJson | None:
+        """The view as the API answers it; a cached one is serialized once, until it ages."""
+        store = await self.store()
+        kept = self.cache.rendered(store.generation, customer_id)
+        if kept is not None and kept.fresh_at(datetime.now(UTC)):
+            CACHE_READS.labels("hit").inc()
+            return kept.prepared
+        resolved = await self._resolved(customer_id)
+        if resolved is None:
+            return None
+        rendered = render(resolved, datetime.now(UTC))
+        self.cache.keep_rendered(store.generation, resolved, rendered)
+        return rendered.prepared
+
+    async def owner(self, key: str) -> str | None:
+        """The customer a normalised identifier `kind:value` belongs to."""
         store = await self.store()
         known, owner = self.cache.owner(store.generation, key)
+        IDENTITY_CACHE_READS.labels("hit" if known else "miss").inc()
         if not known:
             before = self.cache.latest
             owner = await owner_of(store, key)
             if before is not None:
                 self.cache.keep_owner(store.generation, key, owner, before)
-        return None if owner is None else await self.view(owner)
+        return owner
 
     async def _resolved(self, customer_id: str) -> Resolved | None:
         """From the near cache, or from the store (and kept when nothing newer is pending)."""
