@@ -16,9 +16,11 @@ from services.projections.metrics import CACHE_READS, IDENTITY_CACHE_READS
 from services.projections.service_layer.rendered import render
 from services.projections.service_layer.view_cache import ViewCache
 from shared.auth.prepared import PreparedJson
+from shared.logging import get_logger
 from shared.mongo import Document
 from shared.position import Position
 
+log = get_logger(__name__)
 GENERATION_TTL_S = 1.0
 MAX_BUCKET_READS = 60  # per timeline page: a rare type filter returns a short page and a cursor
 POLL_S = 0.02
@@ -53,13 +55,25 @@ class Queries:
         self.source_topics = source_topics
         self.cache = ViewCache(capacity=0) if cache is None else cache
         self._generation: tuple[float, str] | None = None
+        self._refresh: asyncio.Task[None] | None = None
 
     async def store(self) -> ProjectionStore:
-        """The active generation, re-read at most once a second."""
-        now = time.monotonic()
-        if self._generation is None or now - self._generation[0] > GENERATION_TTL_S:
-            self._generation = (now, await active_generation(self.db))
+        """The active generation, re-read about once a second by one background read while
+        reads go on with the one known: a read never waits for it, and a burst of reads after
+        the second is up costs one store round trip, not one each."""
+        if self._generation is None:
+            self._generation = (time.monotonic(), await active_generation(self.db))
+        elif time.monotonic() - self._generation[0] > GENERATION_TTL_S and self._refresh is None:
+            self._refresh = asyncio.create_task(self._reread_generation())
         return ProjectionStore(self.db, self._generation[1])
+
+    async def _reread_generation(self) -> None:
+        try:
+            self._generation = (time.monotonic(), await active_generation(self.db))
+        except Exception as exc:  # the store is away: keep the known one, try again later
+            log.warning("cannot re-read the active generation", error=repr(exc))
+        finally:
+            self._refresh = None
 
     async def view(self, customer_id: str) -> Customer360 | None:
         resolved = await self._resolved(customer_id)
