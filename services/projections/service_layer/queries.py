@@ -56,6 +56,7 @@ class Queries:
         self.cache = ViewCache(capacity=0) if cache is None else cache
         self._generation: tuple[float, str] | None = None
         self._refresh: asyncio.Task[None] | None = None
+        self._store: ProjectionStore | None = None
 
     async def store(self) -> ProjectionStore:
         """The active generation, re-read about once a second by one background read while
@@ -65,7 +66,10 @@ class Queries:
             self._generation = (time.monotonic(), await active_generation(self.db))
         elif time.monotonic() - self._generation[0] > GENERATION_TTL_S and self._refresh is None:
             self._refresh = asyncio.create_task(self._reread_generation())
-        return ProjectionStore(self.db, self._generation[1])
+        generation = self._generation[1]
+        if self._store is None or self._store.generation != generation:
+            self._store = ProjectionStore(self.db, generation)  # its collection handles, once
+        return self._store
 
     async def _reread_generation(self) -> None:
         try:
