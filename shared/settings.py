@@ -100,6 +100,12 @@ class Settings(BaseSettings):
         ge=0,
         description="views the query API keeps in memory, evicted by the log; 0 turns it off",
     )
+    query_workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="processes of the projections query API on its one port (about one per core)",
+    )
     interactions_host: str = "127.0.0.1"
     interactions_port: int = 8002
     interactions_receipt_days: float = Field(

@@ -21,6 +21,7 @@ from services.projections.adapters.segments import (
     KafkaSegmentEvents,
     SegmentDefinitions,
 )
+from services.projections.adapters.store import ProjectionStore
 from services.projections.entrypoints import console, console_contacts, screenpop
 from services.projections.entrypoints.audit_worker import run_audit_projection
 from services.projections.entrypoints.change_feed import ChangeFeed
@@ -42,6 +43,7 @@ from shared.settings import Settings
 from shared.topics import Topics
 
 log = get_logger(__name__)
+BACKGROUND_POOL_SIZE = 16  # store connections of segment back-fills in the query API
 API_DESCRIPTION = """The customer-360 view and timeline, folded from the Kafka log into MongoDB.
 Reads are by `_id`; `min_position` makes a read wait (bounded) until an accepted event is
 visible. Errors are `application/problem+json`."""
@@ -93,7 +95,15 @@ def build_api(settings: Settings) -> FastAPI:
     async def segment_events() -> SegmentEvents:
         return KafkaSegmentEvents(await started_producer(), topics.segments)
 
-    admin = SegmentAdmin(SegmentDefinitions(db), BackfillJobs(db), queries.store, segment_events)
+    # A segment back-fill scans every view with a chunk of writes in flight: it gets its own
+    # small pool, so it cannot hold the connections the call-center lookups wait for.
+    background = make_client(settings, maxPoolSize=BACKGROUND_POOL_SIZE)
+    background_db = database(background, settings)
+
+    async def background_store() -> ProjectionStore:
+        return ProjectionStore(background_db, (await queries.store()).generation)
+
+    admin = SegmentAdmin(SegmentDefinitions(db), BackfillJobs(db), background_store, segment_events)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -116,6 +126,7 @@ def build_api(settings: Settings) -> FastAPI:
                 await runtime.producer.stop()
             await interactions.aclose()
             await contacts.aclose()
+            await background.close()
             await client.close()
 
     async def kafka_ready() -> None:

@@ -34,6 +34,11 @@ CACHE_READS = Counter(
     "View reads of the query API, answered from its near cache (hit) or the store (miss)",
     ["result"],
 )
+IDENTITY_CACHE_READS = Counter(
+    "c360_projection_identity_cache_reads_total",
+    "Identifier resolutions of a lookup, answered from the near cache (hit) or the store (miss)",
+    ["result"],
+)
 SEGMENT_CHANGES = Counter(
     "c360_segment_changes_total", "Customers entering or leaving a segment", ["direction"]
 )

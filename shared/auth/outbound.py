@@ -3,9 +3,11 @@
 One ASGI middleware, so no handler masks or audits by itself. A body is held back and rewritten
 only when it must be: for a caller who may not see everything, or to learn whose data an answer
 held when the path does not say (a lookup, a search). Anything else streams through untouched.
+A route that answers a `PreparedJson` (in `request.state.prepared`) is neither parsed nor
+re-serialized: it says whose data it holds and keeps its masked variants.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import orjson
@@ -14,10 +16,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from shared.auth.guard import Access
 from shared.auth.masking import Exposure, mask
 from shared.auth.policy import Rule
+from shared.auth.prepared import PreparedJson, customer_ids_in
 from shared.auth.roles import Principal
 from shared.events.audit import AccessData
 
-CUSTOMER_KEYS = ("customer_id", "survivor_id", "merged_id")
 MAX_AUDITED_IDS = 1_000
 
 
@@ -40,11 +42,13 @@ class AccessOutbound:
             if principal is None or rule is None:
                 await send(message)
                 return
+            prepared: PreparedJson | None = state.get("prepared")
             if message["type"] == "http.response.start":
-                if self._must_hold(scope, message, principal, rule):
+                if self._must_hold(scope, message, principal, rule, prepared):
                     held.append(message)
                     return
-                self._audit(scope, principal, rule, message["status"], None)
+                named: Iterable[str] = prepared.customer_ids if prepared is not None else ()
+                self._audit(scope, principal, rule, message["status"], named)
                 await send(message)
                 return
             if not held:
@@ -54,9 +58,8 @@ class AccessOutbound:
             if message.get("more_body"):
                 return
             start = held[0]
-            document = orjson.loads(bytes(body)) if body else None
-            self._audit(scope, principal, rule, start["status"], document)
-            out = orjson.dumps(mask(document, self.access.exposure(principal), self._key))
+            named, out = self._rewritten(bytes(body), self.access.exposure(principal), prepared)
+            self._audit(scope, principal, rule, start["status"], named)
             await send(_with_length(start, len(out)))
             await send({"type": "http.response.body", "body": out, "more_body": False})
 
@@ -66,20 +69,38 @@ class AccessOutbound:
     def _key(self) -> bytes:
         return self.access.pseudonym_key
 
-    def _must_hold(self, scope: Scope, start: Message, principal: Principal, rule: Rule) -> bool:
+    def _must_hold(
+        self,
+        scope: Scope,
+        start: Message,
+        principal: Principal,
+        rule: Rule,
+        prepared: PreparedJson | None,
+    ) -> bool:
         if not _is_json(start):
             return False
         if self.access.exposure(principal) is not Exposure.FULL:
             return True
+        if prepared is not None:  # it says whose data it holds
+            return False
         return rule.audit is not None and "customer_id" not in scope.get("path_params", {})
 
+    def _rewritten(
+        self, body: bytes, exposure: Exposure, prepared: PreparedJson | None
+    ) -> tuple[Iterable[str], bytes]:
+        """Whose data the answer holds, and the body the caller may see."""
+        if prepared is not None:
+            return prepared.customer_ids, prepared.body_for(exposure, self._key)
+        document = orjson.loads(body) if body else None
+        return customer_ids_in(document), orjson.dumps(mask(document, exposure, self._key))
+
     def _audit(
-        self, scope: Scope, principal: Principal, rule: Rule, status: int, document: Any
+        self, scope: Scope, principal: Principal, rule: Rule, status: int, named: Iterable[str]
     ) -> None:
         # With authentication off nobody is known, so there is no one to audit.
         if rule.audit is None or not self.access.enabled or not 200 <= status < 300:
             return
-        customer_ids = sorted(set(_customer_ids(scope, document)))[:MAX_AUDITED_IDS]
+        customer_ids = sorted(set(_customer_ids(scope, named)))[:MAX_AUDITED_IDS]
         query = scope.get("query_string", b"").decode("latin-1")
         client = scope.get("client")
         self.access.audit.record(
@@ -99,25 +120,11 @@ class AccessOutbound:
         )
 
 
-def _customer_ids(scope: Scope, document: Any) -> Iterator[str]:
+def _customer_ids(scope: Scope, named: Iterable[str]) -> Iterator[str]:
     from_path = scope.get("path_params", {}).get("customer_id")
     if from_path:
         yield str(from_path)
-    yield from _ids_in(document, depth=0)
-
-
-def _ids_in(document: Any, depth: int) -> Iterator[str]:
-    if depth > 4:
-        return
-    if isinstance(document, dict):
-        for name, value in document.items():
-            if name in CUSTOMER_KEYS and isinstance(value, str):
-                yield value
-            elif isinstance(value, dict | list):
-                yield from _ids_in(value, depth + 1)
-    elif isinstance(document, list):
-        for item in document:
-            yield from _ids_in(item, depth + 1)
+    yield from named
 
 
 def _is_json(start: Message) -> bool:

@@ -43,8 +43,8 @@ def create_app(
         },
     )
     install_problem_handlers(app)
-    # Innermost, so the size error reaches the route's body parsing as itself: through
-    # RequestMetrics (a task group) it would arrive inside an ExceptionGroup and become a 400.
+    # Innermost, so the size error reaches the route's body parsing as itself: through a
+    # middleware running the app in a task group it would arrive inside an ExceptionGroup.
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
     app.add_middleware(AccessOutbound, access=access)  # masks personal fields by role
     app.add_middleware(RequestMetrics, service=service)

@@ -1,13 +1,22 @@
 """Health, readiness and Prometheus metrics, the same on every c360 HTTP service."""
 
 import asyncio
+import os
 import time
 from collections.abc import Awaitable, Callable
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 ReadinessCheck = Callable[[], Awaitable[None]]
 CHECK_TIMEOUT_S = 3.0
@@ -31,20 +40,34 @@ DEPENDENCY_ERRORS = Counter(
 )
 
 
-class RequestMetrics(BaseHTTPMiddleware):
-    def __init__(self, app: object, service: str) -> None:
-        super().__init__(app)  # type: ignore[arg-type]
+class RequestMetrics:
+    """Latency and count per route. Plain ASGI (not `BaseHTTPMiddleware`), so a request pays
+    for no task group and no body stream of its own: the query API's hot path is a few ms."""
+
+    def __init__(self, app: ASGIApp, service: str) -> None:
+        self.app = app
         self.service = service
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
         started = time.perf_counter()
-        response = await call_next(request)
-        route = getattr(request.scope.get("route"), "path", "unmatched")
-        HTTP_LATENCY.labels(self.service, request.method, route).observe(
-            time.perf_counter() - started
-        )
-        HTTP_REQUESTS.labels(self.service, request.method, route, str(response.status_code)).inc()
-        return response
+        status = 500  # unless the app starts an answer
+
+        async def sending(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            route = getattr(scope.get("route"), "path", "unmatched")
+            method = scope["method"]
+            HTTP_LATENCY.labels(self.service, method, route).observe(time.perf_counter() - started)
+            HTTP_REQUESTS.labels(self.service, method, route, str(status)).inc()
 
 
 def health_router(checks: dict[str, ReadinessCheck], service: str = "") -> APIRouter:
@@ -68,9 +91,19 @@ def health_router(checks: dict[str, ReadinessCheck], service: str = "") -> APIRo
 
     @router.get("/metrics", include_in_schema=False)
     async def metrics() -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+        return Response(exposition(), media_type=CONTENT_TYPE_LATEST)
 
     return router
+
+
+def exposition() -> bytes:
+    """This process's metrics, or every worker's when a server runs several processes (they
+    then write their values to files in `PROMETHEUS_MULTIPROC_DIR`)."""
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return generate_latest()
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+    return generate_latest(registry)
 
 
 def _record(service: str, report: dict[str, str]) -> None:

@@ -15,6 +15,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from services.projections.adapters.directory import survivor_of
 from services.projections.adapters.store import ProjectionStore, active_generation
+from services.projections.domain.classify import next_change
 from services.projections.domain.compose import compose
 from services.projections.domain.state import CustomerState
 from services.projections.domain.view import Customer360, present
@@ -33,8 +34,15 @@ class Resolved:
         return self.members[0]
 
     def view(self, now: datetime) -> Customer360:
+        return self.aged_view(now)[0]
+
+    def aged_view(self, now: datetime) -> tuple[Customer360, datetime | None]:
+        """The view as of `now`, and the instant after which it may read differently without a
+        new event (None: never)."""
+        composed = compose(self.members)
         ids = [m.customer_id for m in self.members]
-        return present(compose(self.members), self.requested_id, ids, now)
+        ages = next_change(composed.kpis, composed.complaints, now)
+        return present(composed, self.requested_id, ids, now), ages
 
 
 async def _members(

@@ -37,6 +37,7 @@ CHURNED_AFTER = timedelta(days=365)
 AT_RISK_AFTER = timedelta(days=180)
 LOYAL_ORDERS = 5
 NEW_WINDOW = timedelta(days=90)
+COMPLAINT_WINDOWS = (RECENT_COMPLAINT, QUIET_PERIOD)
 
 
 class Satisfaction(StrEnum):
@@ -95,3 +96,18 @@ def lifecycle(kpis: Kpis, feeling: Satisfaction, now: datetime) -> Lifecycle:
     if now - first <= NEW_WINDOW:
         return Lifecycle.NEW
     return Lifecycle.ACTIVE
+
+
+def next_change(kpis: Kpis, complaints: tuple[Complaint, ...], now: datetime) -> datetime | None:
+    """The instant after which a view read as of `now` may read differently by time alone (a
+    window closing, an SLA passing); None when only a new event can change it. Every rule above
+    (and `overdue`) flips only once `now` is past one of these instants."""
+    instants = [c.opened_at + w for c in complaints if c.opened_at for w in COMPLAINT_WINDOWS]
+    instants += [c.sla_due_at for c in complaints if is_open(c) and c.sla_due_at is not None]
+    if kpis.last_survey is not None:
+        instants.append(kpis.last_survey.at + SURVEY_WINDOW)
+    if kpis.last_purchase_at is not None:
+        instants += [kpis.last_purchase_at + AT_RISK_AFTER, kpis.last_purchase_at + CHURNED_AFTER]
+    if kpis.first_purchase_at is not None:
+        instants.append(kpis.first_purchase_at + NEW_WINDOW)
+    return min((t for t in instants if t >= now), default=None)

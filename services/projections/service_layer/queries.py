@@ -12,12 +12,16 @@ from services.projections.adapters.store import ProjectionStore, active_generati
 from services.projections.adapters.views import Resolved, resolve
 from services.projections.domain.timeline import Entry, day_floor, days_before, page
 from services.projections.domain.view import Customer360
-from services.projections.metrics import CACHE_READS
+from services.projections.metrics import CACHE_READS, IDENTITY_CACHE_READS
+from services.projections.service_layer.rendered import render
 from services.projections.service_layer.view_cache import ViewCache
+from shared.auth.prepared import PreparedJson
+from shared.logging import get_logger
 from shared.mongo import Document
 from shared.position import Position
 from shared.privacy.blind import BlindIndex
 
+log = get_logger(__name__)
 GENERATION_TTL_S = 1.0
 MAX_BUCKET_READS = 60  # per timeline page: a rare type filter returns a short page and a cursor
 POLL_S = 0.02
@@ -57,28 +61,59 @@ class Queries:
         self.cache = ViewCache(capacity=0) if cache is None else cache
         self.blind = blind  # lookups by identifier need it
         self._generation: tuple[float, str] | None = None
+        self._refresh: asyncio.Task[None] | None = None
+        self._store: ProjectionStore | None = None
 
     async def store(self) -> ProjectionStore:
-        """The active generation, re-read at most once a second."""
-        now = time.monotonic()
-        if self._generation is None or now - self._generation[0] > GENERATION_TTL_S:
-            self._generation = (now, await active_generation(self.db))
-        return ProjectionStore(self.db, self._generation[1], self.blind)
+        """The active generation, re-read about once a second by one background read while
+        reads go on with the one known: a read never waits for it, and a burst of reads after
+        the second is up costs one store round trip, not one each."""
+        if self._generation is None:
+            self._generation = (time.monotonic(), await active_generation(self.db))
+        elif time.monotonic() - self._generation[0] > GENERATION_TTL_S and self._refresh is None:
+            self._refresh = asyncio.create_task(self._reread_generation())
+        generation = self._generation[1]
+        if self._store is None or self._store.generation != generation:
+            self._store = ProjectionStore(self.db, generation, self.blind)  # handles built once
+        return self._store
+
+    async def _reread_generation(self) -> None:
+        try:
+            self._generation = (time.monotonic(), await active_generation(self.db))
+        except Exception as exc:  # the store is away: keep the known one, try again later
+            log.warning("cannot re-read the active generation", error=repr(exc))
+        finally:
+            self._refresh = None
 
     async def view(self, customer_id: str) -> Customer360 | None:
         resolved = await self._resolved(customer_id)
         return None if resolved is None else resolved.view(datetime.now(UTC))
 
-    async def lookup(self, key: str) -> Customer360 | None:
-        """By a normalised identifier `kind:value`."""
+    async def view_json(self, customer_id: str) -> PreparedJson | None:
+        """The view as the API answers it; a cached one is serialized once, until it ages."""
+        store = await self.store()
+        kept = self.cache.rendered(store.generation, customer_id)
+        if kept is not None and kept.fresh_at(datetime.now(UTC)):
+            CACHE_READS.labels("hit").inc()
+            return kept.prepared
+        resolved = await self._resolved(customer_id)
+        if resolved is None:
+            return None
+        rendered = render(resolved, datetime.now(UTC))
+        self.cache.keep_rendered(store.generation, resolved, rendered)
+        return rendered.prepared
+
+    async def owner(self, key: str) -> str | None:
+        """The customer a normalised identifier `kind:value` belongs to."""
         store = await self.store()
         known, owner = self.cache.owner(store.generation, key)
+        IDENTITY_CACHE_READS.labels("hit" if known else "miss").inc()
         if not known:
             before = self.cache.latest
             owner = await owner_of(store, key)
             if before is not None:
                 self.cache.keep_owner(store.generation, key, owner, before)
-        return None if owner is None else await self.view(owner)
+        return owner
 
     async def _resolved(self, customer_id: str) -> Resolved | None:
         """From the near cache, or from the store (and kept when nothing newer is pending)."""

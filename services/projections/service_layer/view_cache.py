@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from services.projections.adapters.views import Resolved
+from services.projections.service_layer.rendered import RenderedView
 
 Partition = tuple[str, int]
 Checkpoints = Mapping[Partition, int]  # next offset to fold, per source partition
@@ -44,6 +45,7 @@ class ViewCache:
     generation: str | None = None  # None: not following the log yet, nothing is kept
     _views: OrderedDict[str, tuple[Resolved, frozenset[str]]] = field(default_factory=OrderedDict)
     _by_member: dict[str, set[str]] = field(default_factory=dict)
+    _rendered: dict[str, RenderedView] = field(default_factory=dict)
     _owners: OrderedDict[str, str | None] = field(default_factory=OrderedDict)
     _pending: dict[str, tuple[Partition, int]] = field(default_factory=dict)
     _contacts_seen: dict[Partition, int] = field(default_factory=dict)
@@ -64,6 +66,7 @@ class ViewCache:
         self.generation = None
         self._views.clear()
         self._by_member.clear()
+        self._rendered.clear()
         self._owners.clear()
         self._pending.clear()
         self._contacts_seen.clear()
@@ -111,6 +114,19 @@ class ViewCache:
         self._views.move_to_end(requested_id)
         return found[0]
 
+    def rendered(self, generation: str, requested_id: str) -> RenderedView | None:
+        """The kept view's answer as last serialized (check `fresh_at` before serving it)."""
+        found = self._rendered.get(requested_id) if generation == self.generation else None
+        if found is not None:
+            self._views.move_to_end(requested_id)
+        return found
+
+    def keep_rendered(self, generation: str, resolved: Resolved, rendered: RenderedView) -> None:
+        """Keep `rendered` while `resolved`, the view it was made from, is kept."""
+        found = self._views.get(resolved.requested_id)
+        if generation == self.generation and found is not None and found[0] is resolved:
+            self._rendered[resolved.requested_id] = rendered
+
     def keep_view(self, generation: str, resolved: Resolved, loaded_after: Snapshot) -> None:
         """Keep `resolved`, loaded after `loaded_after` was read, if nothing newer is pending."""
         members = frozenset(m.customer_id for m in resolved.members) | {resolved.requested_id}
@@ -150,6 +166,7 @@ class ViewCache:
 
     def _drop_view(self, requested_id: str) -> None:
         found = self._views.pop(requested_id, None)
+        self._rendered.pop(requested_id, None)
         for member in () if found is None else found[1]:
             keys = self._by_member.get(member)
             if keys is not None:

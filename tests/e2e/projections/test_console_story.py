@@ -120,3 +120,27 @@ async def test_views_answered_from_memory_follow_the_log(
             await asyncio.sleep(0.1)
             spent = (await http.get(url)).json()["kpis"]["total_spent"]
         assert spent == {"USD": 800}
+
+
+async def test_every_query_worker_follows_the_log(
+    settings: Settings, catalog: Topics, producer: AIOKafkaProducer
+) -> None:
+    """Two query API processes on one port, each with its own near cache: whichever answers a
+    read that waits for a position shows that position, cached or not."""
+    with running(settings, "projections", "worker", C360_QUERY_WORKERS="2") as urls:
+        api, customer = urls["projections"], ev.new_customer_id()
+        first = await publish(producer, catalog.interactions, ev.purchase(customer, 1, 300))
+        url = f"{api}/v1/customers/{customer}"
+        for _ in range(20):  # a new connection each time, so both workers answer and keep it
+            async with httpx.AsyncClient(timeout=30) as http:
+                seen = await http.get(f"{url}?min_position={first.encode()}&{WAIT}")
+            assert seen.json()["kpis"]["total_spent"] == {"USD": 300}
+        second = await publish(producer, catalog.interactions, ev.purchase(customer, 2, 500))
+        for _ in range(20):
+            async with httpx.AsyncClient(timeout=30) as http:
+                seen = await http.get(f"{url}?min_position={second.encode()}&{WAIT}")
+            assert seen.json()["kpis"]["total_spent"] == {"USD": 800}
+        async with httpx.AsyncClient(timeout=30) as http:
+            metrics = (await http.get(f"{api}/metrics")).text
+        reads = [line for line in metrics.splitlines() if "cache_reads_total{" in line]
+        assert sum(float(line.rsplit(" ", 1)[1]) for line in reads) >= 40  # every worker's

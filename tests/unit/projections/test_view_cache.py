@@ -2,14 +2,18 @@
 
 import time
 
+import orjson
+
 from services.projections.adapters.views import Resolved
 from services.projections.domain.state import CustomerState
+from services.projections.service_layer.rendered import render
 from services.projections.service_layer.view_cache import (
     MAX_LOAD_AGE_S,
     PRUNE_AFTER_S,
     Snapshot,
     ViewCache,
 )
+from tests.unit.projections import events as ev
 
 GEN = "g1"
 P0 = ("c360.interactions", 0)
@@ -148,3 +152,27 @@ def test_the_feed_may_idle_only_while_the_checkpoints_cover_every_record_seen() 
     assert not cache.folded_all_seen()  # offset 5 is the next to fold, not folded
     cache.checkpoints_read(snapshot({P0: 6}))
     assert cache.folded_all_seen()
+
+
+def test_a_views_serialized_answer_lives_and_dies_with_the_view() -> None:
+    cache = following()
+    view = resolved("c1")
+    cache.keep_view(GEN, view, snapshot({}))
+    answer = render(view, ev.T0)
+    cache.keep_rendered(GEN, view, answer)
+    assert cache.rendered(GEN, "c1") is answer
+    assert answer.fresh_until is None  # nothing in it ages by time alone
+    assert answer.fresh_at(ev.T0)
+    assert orjson.loads(answer.prepared.body)["customer_id"] == "c1"
+    cache.saw(P0, 5, {"c1"}, contact=False)
+    assert cache.rendered(GEN, "c1") is None
+
+
+def test_an_answer_is_not_kept_for_a_view_that_was_not() -> None:
+    cache = following()
+    kept, other = resolved("c1"), resolved("c1")
+    cache.keep_view(GEN, kept, snapshot({}))
+    cache.keep_rendered(GEN, other, render(other, ev.T0))  # loaded again meanwhile: not the kept
+    assert cache.rendered(GEN, "c1") is None
+    cache.keep_rendered("g0", kept, render(kept, ev.T0))
+    assert cache.rendered(GEN, "c1") is None

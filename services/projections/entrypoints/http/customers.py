@@ -3,7 +3,7 @@
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from services.projections.domain.timeline import Entry
 from services.projections.domain.view import Customer360
@@ -21,6 +21,7 @@ from services.projections.entrypoints.http.schemas import (
     TimelineItem,
     TimelinePage,
 )
+from shared.auth.prepared import PreparedJson
 from shared.events import EventType
 from shared.events.text import SafeText
 from shared.http.problems import Problem
@@ -45,7 +46,7 @@ async def lookup(
         SafeText | None,
         Query(max_length=200, description="system:value", examples=["crm:123"]),
     ] = None,
-) -> Customer360:
+) -> Response:
     """The call-center hot path: exactly one of phone, email or external_id, normalised the
     way the contacts service normalises them."""
     given = {
@@ -66,10 +67,11 @@ async def lookup(
         identity = normalise_identity(kind, value, region, field=name)
     except InvalidIdentifier as exc:
         raise Problem(422, f"invalid {name}", errors=[field(exc.field, exc.reason)]) from None
-    view = await queries.lookup(identity.key)
+    owner = await queries.owner(identity.key)
+    view = None if owner is None else await queries.view_json(owner)
     if view is None:
         raise Problem(404, f"no customer with {name} {raw!r}", errors=[field(name, "unknown")])
-    return view
+    return prepared_answer(request, view)
 
 
 @router.get("", response_model=SearchPage)
@@ -89,12 +91,19 @@ async def search(
 
 
 @router.get("/{customer_id}", response_model=Customer360)
-async def customer_360(customer_id: CustomerId, queries: QueriesDep) -> Customer360:
+async def customer_360(customer_id: CustomerId, request: Request, queries: QueriesDep) -> Response:
     """The 360 view. A merged id answers with its survivor's view (`merged_into` says so)."""
-    view = await queries.view(customer_id)
+    view = await queries.view_json(customer_id)
     if view is None:
         raise not_found(customer_id)
-    return view
+    return prepared_answer(request, view)
+
+
+def prepared_answer(request: Request, view: PreparedJson) -> Response:
+    """The serialized view as it is (`response_model` still documents it); the way out masks and
+    audits it from what it says of itself, without parsing it."""
+    request.state.prepared = view
+    return Response(view.body, media_type="application/json")
 
 
 @router.get("/{customer_id}/timeline", response_model=TimelinePage)

@@ -14,7 +14,9 @@ from shared.position import Position
 MAX_WAIT_MS = 30_000
 
 
-def get_queries(request: Request) -> Queries:
+async def get_queries(request: Request) -> Queries:
+    # async although it awaits nothing: FastAPI runs a plain `def` dependency in a worker
+    # thread, a thread hop on every read of the hot path
     queries: Queries = request.app.state.queries
     return queries
 
