@@ -6,11 +6,14 @@ Results go to `.c360/bench/<name>-<timestamp>.json` and `.c360/bench/latest.json
 import asyncio
 import importlib
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
+from shared.settings import Settings
 from tests.bench.common import bench_settings, console, machine, stamp
+from tests.infra import local_kafka_env
 
 ORDER = [
     "raw",
@@ -50,6 +53,8 @@ async def main(requested: list[str]) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
+    # The local broker's super user where it requires SASL, for this process and what it starts.
+    os.environ.update(local_kafka_env(Settings().kafka_bootstrap))
     report = asyncio.run(main(sys.argv[1:]))
     RESULTS.mkdir(parents=True, exist_ok=True)
     text = json.dumps(report, indent=2)
