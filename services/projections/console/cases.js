@@ -4,10 +4,8 @@
 "use strict";
 
 const cases = (() => {
-  const STATUSES = {
-    open: "Open", in_progress: "In progress", waiting_customer: "Waiting on customer",
-    resolved: "Resolved", closed: "Closed", escalated: "Escalated",
-  };
+  const STATUSES = ["open", "in_progress", "waiting_customer", "resolved", "closed", "escalated"];
+  const statusLabel = (status) => (STATUSES.includes(status) ? i18n.t(`case_${status}`) : status);
   const CASE_EVENT = "c360.interaction.complaint.";
   const shown = { customer: null, open: [] };
   const byId = (id) => document.getElementById(id);
@@ -23,11 +21,13 @@ const cases = (() => {
     // whole minutes, never flattering: 2 h 59 min left until the last second of the third hour
     const left = (new Date(dueIso) - now) / 60000;
     const minutes = left < 0 ? Math.ceil(-left) : Math.floor(left), hours = Math.floor(minutes / 60);
-    const span = hours >= 48 ? `${Math.floor(hours / 24)} d ${hours % 24} h`
-      : hours >= 1 ? `${hours} h ${minutes % 60} min` : `${minutes} min`;
+    const n = (value) => i18n.number(value);
+    const span = hours >= 48 ? i18n.t("caseDaysHours", { d: n(Math.floor(hours / 24)), h: n(hours % 24) })
+      : hours >= 1 ? i18n.t("caseHoursMinutes", { h: n(hours), m: n(minutes % 60) })
+      : i18n.t("caseMinutes", { m: n(minutes) });
     return left < 0
-      ? { text: `SLA overdue by ${span}`, kind: "overdue" }
-      : { text: `SLA: ${span} left`, kind: hours < 2 ? "due" : "ok" };
+      ? { text: i18n.t("caseSlaOverdue", { span }), kind: "overdue" }
+      : { text: i18n.t("caseSlaLeft", { span }), kind: hours < 2 ? "due" : "ok" };
   }
 
   function tick() {
@@ -43,7 +43,7 @@ const cases = (() => {
     const list = byId("complaints");
     const typed = keepTyped(list);
     list.replaceChildren(...open.map(caseItem));
-    if (!open.length) list.replaceChildren(make("li", { className: "none", textContent: "No open cases" }));
+    if (!open.length) list.replaceChildren(make("li", { className: "none", textContent: i18n.t("caseNone") }));
     restoreTyped(list, typed);
     tick();
   }
@@ -51,27 +51,27 @@ const cases = (() => {
   function caseItem(c) {
     const item = make("li", { className: "case" });
     item.dataset.case = c.complaint_id;
-    const status = make("span", { className: `status ${c.status}`, textContent: STATUSES[c.status] || c.status });
+    const status = make("span", { className: `status ${c.status}`, textContent: statusLabel(c.status) });
     const head = make("div", { className: "case-head" },
       make("strong", {}, isolated(c.subject || c.complaint_id)), ` (${c.severity || "?"}) `, status);
-    const clock = make("span", { className: "sla", textContent: c.sla_due_at ? "" : "no SLA" });
+    const clock = make("span", { className: "sla", textContent: c.sla_due_at ? "" : i18n.t("caseNoSla") });
     if (c.sla_due_at) clock.dataset.due = c.sla_due_at;
-    const owner = make("p", { className: "owner" }, "Owner: ",
-      c.owner ? isolated(c.owner) : make("em", { textContent: "unassigned" }));
+    const owner = make("p", { className: "owner" }, i18n.t("caseOwner"),
+      c.owner ? isolated(c.owner) : make("em", { textContent: i18n.t("caseUnassigned") }));
     owner.dataset.owner = c.owner || "";
     const comments = make("ol", { className: "comments" }, ...(c.comments || []).map((said) =>
       make("li", {}, make("span", { className: "author" }, isolated(said.author || "—")), ": ",
-        said.text === null ? make("em", { textContent: "(erased)" }) : isolated(said.text))));
+        said.text === null ? make("em", { textContent: i18n.t("caseErased") }) : isolated(said.text))));
     item.append(head, clock, owner, comments, caseActions(c));
     return item;
   }
 
   function caseActions(c) {
     const form = make("form", { className: "case-actions" });
-    form.setAttribute("aria-label", `Work case ${c.complaint_id}`);
+    form.setAttribute("aria-label", i18n.t("caseWork", { id: c.complaint_id }));
     const owner = make("input", { name: "owner", placeholder: "agent", autocomplete: "off", value: "" });
     const status = make("select", { name: "status" },
-      ...Object.entries(STATUSES).filter(([v]) => v !== "escalated").map(([v, label]) => new Option(label, v, false, v === c.status)));
+      ...STATUSES.filter((v) => v !== "escalated").map((v) => new Option(statusLabel(v), v, false, v === c.status)));
     const comment = make("textarea", { name: "comment", rows: 2, dir: "auto" });
     const label = (text, field) => make("label", {}, text, field);
     const button = (text, act) => {
@@ -80,13 +80,13 @@ const cases = (() => {
       return b;
     };
     form.append(
-      make("div", { className: "row" }, label("Assign to", owner),
-        button("Assign", () => owner.value.trim() && send(c, "assigned", { owner: owner.value.trim() }, form)),
-        button("Take it", () => send(c, "assigned", { owner: me() }, form))),
-      make("div", { className: "row" }, label("Status", status),
-        button("Set status", () => send(c, "status_changed", { status: status.value }, form))),
-      make("div", { className: "row" }, label("Comment", comment),
-        button("Add comment", () => comment.value.trim() && send(c, "commented", { comment: comment.value }, form))),
+      make("div", { className: "row" }, label(i18n.t("caseAssignTo"), owner),
+        button(i18n.t("caseAssign"), () => owner.value.trim() && send(c, "assigned", { owner: owner.value.trim() }, form)),
+        button(i18n.t("caseTake"), () => send(c, "assigned", { owner: me() }, form))),
+      make("div", { className: "row" }, label(i18n.t("caseStatus"), status),
+        button(i18n.t("caseSetStatus"), () => send(c, "status_changed", { status: status.value }, form))),
+      make("div", { className: "row" }, label(i18n.t("caseComment"), comment),
+        button(i18n.t("caseAddComment"), () => comment.value.trim() && send(c, "commented", { comment: comment.value }, form))),
       make("p", { className: "case-note", role: "status" }),
     );
     return form;
@@ -98,11 +98,11 @@ const cases = (() => {
     const note = form.querySelector(".case-note");
     const buttons = [...form.querySelectorAll("button")];
     buttons.forEach((b) => { b.disabled = true; });
-    note.textContent = "Saving…"; note.className = "case-note";
+    note.textContent = i18n.t("saving"); note.className = "case-note";
     try {
       const position = await post(`${CASE_EVENT}${kind}`, { complaint_id: c.complaint_id, ...data });
       form.reset();
-      note.textContent = "Saved.";
+      note.textContent = i18n.t("caseSaved");
       document.dispatchEvent(new CustomEvent("c360:saved", { detail: { position } }));
     } catch (error) {
       note.textContent = error.message; note.className = "case-note error";
@@ -120,11 +120,11 @@ const cases = (() => {
       answer = await fetch("/console/api/events", {
         method: "POST", headers: { "content-type": "application/json", ...session.headers() }, body: JSON.stringify(event),
       });
-    } catch { throw new Error("The service is unavailable; nothing was saved."); }
+    } catch { throw new Error(i18n.t("unavailableNothingSaved")); }
     const body = await answer.json().catch(() => ({}));
     if (!answer.ok) {
       const fields = (body.errors || []).map((e) => `${e.field}: ${e.reason}`).join("; ");
-      throw new Error(`Not saved: ${body.title || answer.statusText}${fields ? ` (${fields})` : ""}`);
+      throw new Error(i18n.t("notSaved", { reason: `${body.title || answer.statusText}${fields ? ` (${fields})` : ""}` }));
     }
     return body.position;
   }
@@ -155,21 +155,26 @@ const cases = (() => {
     const s = elapsed() ?? 0;
     byId("call-timer").textContent = `${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
   }
+  function timerLabel() {
+    const key = call.timer ? "stopTimer" : call.started ? "restartTimer" : "startTimer";
+    byId("call-timer-toggle").textContent = i18n.t(key);
+  }
   function toggleTimer() {
     if (call.timer) {
       clearInterval(call.timer); call.timer = null; call.stopped = Date.now();
-      byId("call-timer-toggle").textContent = "Restart timer";
     } else {
       call.started = Date.now(); call.stopped = null; call.timer = setInterval(showElapsed, 1000);
-      byId("call-timer-toggle").textContent = "Stop timer";
     }
+    timerLabel();
     showElapsed();
   }
+  // the page's labels follow a change of language; the timer's tells where the call is
+  document.addEventListener("c360:language", timerLabel);
   function resetCall() {
     clearInterval(call.timer);
     Object.assign(call, { started: null, stopped: null, timer: null });
     byId("call-timer").textContent = "00:00";
-    byId("call-timer-toggle").textContent = "Start timer";
+    timerLabel();
   }
   // What the call form adds to the event: the timed duration (else the minutes typed) and the code.
   function callFields(form) {
