@@ -11,6 +11,14 @@ from shared.settings import DEV_SECRET, PLACEHOLDER_GUARDED, Settings
 from tests.infra import REPO, TEST_SECRETS
 
 
+@pytest.fixture(autouse=True)
+def no_principal_from_the_test_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test session signs in to a SASL broker through the environment; these tests say
+    what a service does with its own settings, so that principal must not leak into them."""
+    for name in ("C360_KAFKA_USERNAME", "C360_KAFKA_PASSWORD", "C360_KAFKA_SASL"):
+        monkeypatch.delenv(name, raising=False)
+
+
 def test_development_accepts_the_placeholders() -> None:
     settings = Settings(environment="development")
     assert settings.webhook_secret.get_secret_value() == DEV_SECRET

@@ -1,9 +1,18 @@
 """Every Kafka client starts from one connection: plain without a principal, SASL/SCRAM with one."""
 
+import pytest
 from pydantic import SecretStr
 
 from shared.kafka import connection
 from shared.settings import Settings
+
+
+@pytest.fixture(autouse=True)
+def no_principal_from_the_test_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test session signs in to a SASL broker through the environment; these tests say
+    what a service does with its own settings, so that principal must not leak into them."""
+    for name in ("C360_KAFKA_USERNAME", "C360_KAFKA_PASSWORD", "C360_KAFKA_SASL"):
+        monkeypatch.delenv(name, raising=False)
 
 
 def test_without_a_username_clients_connect_plainly() -> None:
