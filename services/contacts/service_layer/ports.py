@@ -2,7 +2,7 @@
 index and the record of possible duplicates. `adapters/store.py`'s `ContactStore` implements
 them on the store; the unit tests' fakes implement them in memory."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from services.contacts.domain.commands import Commit
@@ -21,6 +21,11 @@ class Journal(Protocol):
 
     async def append(self, commit: Commit) -> Position | None:
         """Commit, publish and apply; raises Conflict if another writer got there first."""
+        ...
+
+    async def append_new(self, commits: Sequence[Commit]) -> list[Conflict | None]:
+        """`append` for many commits that each create one contact, at once; per commit None,
+        or the Conflict of one another writer created first."""
         ...
 
     async def forget(self, state: ContactState) -> None:
