@@ -35,7 +35,7 @@ from shared.kafka import check_producer, ensure_topics, make_producer
 from shared.mongo import database, make_client, ping
 from shared.privacy.subject_access import Owners
 from shared.settings import Settings
-from shared.topics import CONTACTS
+from shared.topics import CONTACTS, DEADLETTER
 
 DESCRIPTION = """Customer master data and identity: every email, phone and external id resolves to
 exactly one customer; merges are explicit, recorded and reversible; consent is kept per channel.
@@ -61,7 +61,7 @@ def build_app(settings: Settings) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await ensure_topics(settings, [CONTACTS])
+        await ensure_topics(settings, [CONTACTS, DEADLETTER])  # an erasure reads the dead letters
         producer = runtime.producer = make_producer(settings)
         await producer.start()
         store = ContactStore(db, producer, settings)
