@@ -1,4 +1,5 @@
-"""`c360 verify-erasure` and the work of `c360 erase` around the contacts service's DELETE.
+"""`c360 verify-erasure`, and what `c360 erase --verify` adds around the contacts service's DELETE
+(which does the whole erasure, dead letters included): the export read first, the scan after.
 
 The identifiers and texts to look for must be known before the key is destroyed: `erase`
 captures them from the subject-access export first; `verify-erasure` takes them from an export
