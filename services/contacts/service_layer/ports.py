@@ -9,6 +9,7 @@ from services.contacts.domain.commands import Commit
 from services.contacts.domain.contact import ContactState
 from services.contacts.domain.duplicates import DuplicateStatus
 from shared.position import Position
+from shared.privacy.needles import Subject
 from shared.settings import Settings
 
 
@@ -76,3 +77,10 @@ class ContactDocuments(Protocol):
     def index(self) -> Index: ...
     @property
     def duplicates(self) -> DuplicateRecords: ...
+
+
+class DeadLetterShelf(Protocol):
+    async def withhold(self, subject: Subject, why: str) -> int:
+        """Keep every dead letter holding the person's identifiers or texts from being
+        replayed; how many there are."""
+        ...

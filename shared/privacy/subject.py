@@ -7,8 +7,8 @@ times and a city matches other customers' addresses.
 
 from typing import Any
 
-from services.ops.erasure.needles import Subject
 from shared.events.types import EventType
+from shared.privacy.needles import Subject
 from shared.privacy.personal import PERSONAL_FIELDS
 
 BY_SHORT_NAME = {t.short_name: t for t in EventType}

@@ -6,7 +6,7 @@ import json
 import bson
 import pytest
 
-from services.ops.erasure.needles import Matcher, Subject, needles_of
+from shared.privacy.needles import Matcher, Subject, needles_of
 
 SARA = Subject(
     identifiers=(

@@ -1,7 +1,7 @@
 """The person an erasure scan looks for, read from a subject-access export."""
 
-from services.ops.erasure.needles import Subject
-from services.ops.erasure.subject import subject_from_export
+from shared.privacy.needles import Subject
+from shared.privacy.subject import subject_from_export
 
 EXPORT = {
     "contact": {
