@@ -15,7 +15,8 @@ import typer
 from rich.console import Console
 
 from services.ops import deadletters
-from services.ops.erasure.needles import Matcher, Subject, needles_of
+from services.ops.erasure.matching import Matcher
+from services.ops.erasure.needles import Subject, needles_of
 from services.ops.erasure.scanning import Retention
 from services.ops.erasure.subject import subject_from_export
 from services.ops.erasure.verification import Verdict, verify
@@ -49,7 +50,7 @@ def verify_erasure(
     subject = Subject(
         tuple([("email", e) for e in email or []] + [("phone", p) for p in phone or []])
         + tuple(_external(pair) for pair in external_id or []),
-        tuple(text or []),
+        tuple(("text", t) for t in text or []),
     )
     if from_export is not None:
         subject = subject.merged(subject_from_export(orjson.loads(from_export.read_bytes())))
@@ -72,7 +73,7 @@ def scan_and_report(
 ) -> int:
     databases = list(dict.fromkeys([settings.database, *extra]))
     try:
-        verdict = asyncio.run(verify(settings, subject, databases, progress, settle))
+        verdict = asyncio.run(verify(settings, customer, subject, databases, progress, settle))
     except Exception as exc:  # the operator gets the reason, not a traceback
         console.print(f"[red]the scan failed: {exc or type(exc).__name__}[/]")
         raise typer.Exit(1) from exc
@@ -92,8 +93,11 @@ def report(customer: str, verdict: Verdict) -> None:
         f" {verdict.needles} spellings",
         highlight=False,
     )
-    if verdict.skipped:
-        console.print(f"not searched (under 5 characters): {', '.join(verdict.skipped)}")
+    if verdict.whole:
+        console.print(
+            f"searched whole, in {customer}'s own records only: {', '.join(verdict.whole)}",
+            highlight=False,
+        )
     for finding in verdict.held:
         console.print(f"[red]FOUND {finding.where} {finding.position}: {finding.labels}[/]")
     for finding in verdict.expiring:
@@ -125,7 +129,7 @@ def withhold_dead_letters(settings: Settings, customer: str, subject: Subject) -
     needles = needles_of(subject, settings.default_region)
     if not needles.needles:
         return 0
-    matcher = Matcher(needles)
+    matcher = Matcher(needles, owner=customer)
     try:
         letters = asyncio.run(deadletters.read_all(settings))
         holding = [d for d in letters if matcher.find(_raw(d))]

@@ -12,7 +12,7 @@ from bson.codec_options import CodecOptions
 from bson.raw_bson import RawBSONDocument
 from pymongo import AsyncMongoClient
 
-from services.ops.erasure.needles import Matcher
+from services.ops.erasure.matching import Matcher
 from shared.kafka import make_admin, partitions_of
 from shared.log_reading import every_record
 from shared.settings import Settings
