@@ -97,13 +97,17 @@ def report(customer: str, verdict: Verdict) -> None:
         console.print(
             f"searched whole, in {customer}'s own records only: {', '.join(verdict.whole)}",
             highlight=False,
+            soft_wrap=True,
         )
     for finding in verdict.held:
-        console.print(f"[red]FOUND {finding.where} {finding.position}: {finding.labels}[/]")
+        console.print(
+            f"[red]FOUND {finding.where} {finding.position}: {finding.labels}[/]", soft_wrap=True
+        )
     for finding in verdict.expiring:
         console.print(
             f"[yellow]in clear until {finding.expires_at:%Y-%m-%d %H:%M} UTC:"
-            f" {finding.where} {finding.position}: {finding.labels}[/]"
+            f" {finding.where} {finding.position}: {finding.labels}[/]",
+            soft_wrap=True,
         )
     if not verdict.findings:
         console.print("[green]found nothing[/]")

@@ -8,10 +8,11 @@ and base64 at each of the three byte alignments (for values stored as bytes).
 
 A value other people may hold too — under 5 characters ("Ali", "علی", a house number), a birthday,
 a city or any part of an address but its street lines, a notification's subject, body or error
-rendered from one template — is a *whole* needle: it counts only as a whole value or word (no
-letter, digit or joiner on either side: a complete JSON string, a complete BSON string element, a
-word in free text; a birthday also as a BSON datetime) and only in a record or document that names
-the customer's id. A `Matcher` finds needles in raw bytes and says which matched without the value.
+rendered from one template, a notification event's masked recipient — is a *whole* needle: it
+counts only as a whole value or word (no letter, digit or joiner on either side: a complete JSON
+string, a complete BSON string element, a word in free text; a birthday also as a BSON datetime)
+and only in a record or document that names the customer's id. A `Matcher` (`matching`) finds
+needles in raw bytes and says which matched without the value.
 """
 
 import base64
@@ -25,8 +26,11 @@ import phonenumbers
 
 # Shorter values ("Ali", "ok", "12") would match unrelated records as substrings.
 MIN_TEXT_CHARS = 5
-# Parts of a field's name that mark a value many people share.
-SHARED_PARTS = frozenset({"birthday", "city", "region", "country", "postal_code", "notification"})
+# Parts of a field's name that mark a value many people share; `target` is a notification
+# event's recipient, masked (`a***@example.com`).
+SHARED_PARTS = frozenset(
+    {"birthday", "city", "region", "country", "postal_code", "notification", "target"}
+)
 # Shorter base64 runs turn up by chance in ciphertext.
 MIN_BASE64_CHARS = 8
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
