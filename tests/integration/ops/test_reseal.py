@@ -149,3 +149,23 @@ async def places(
         event_id = orjson.loads(r.value)["id"]
         found[r.partition].append((r.key, event_id, int(origin.rpartition(":")[2])))
     return found
+
+
+async def test_a_new_generation_holding_other_records_is_refused_with_the_partition_named(
+    settings: Settings, producer: AIOKafkaProducer
+) -> None:
+    old = settings.model_copy(update={"topic_prefix": f"{settings.topic_prefix}old."})
+    await ensure_topics(old)
+    await ensure_topics(settings)
+    await producer.send_and_wait(
+        Topics.from_settings(old).contacts, created("c-1", "Zahra"), key=b"c-1", partition=0
+    )
+    target = Topics.from_settings(settings).contacts
+    await producer.send_and_wait(target, created("c-2", "Reza"), key=b"c-2", partition=0)
+
+    code, output = await c360(settings, "reseal", "--from-prefix", old.topic_prefix)
+
+    assert code == 1, output
+    assert f"{target}[0] holds records not copied from" in output
+    nothing_copied = await places(settings, target, copied=False)
+    assert sum(len(v) for v in nothing_copied.values()) == 1
