@@ -34,11 +34,14 @@ class Matcher:
         self.patterns = _patterns(anywhere)
         self.whole_patterns = _patterns(whole)
 
-    def find(self, haystack: bytes) -> set[str]:
+    def find(self, haystack: bytes, whole_anywhere: bool = False) -> set[str]:
+        """The labels of the needles in `haystack`; `whole_anywhere` counts whole needles in
+        bytes that do not name the owner too (a document's _id, before it is shown)."""
         found: set[str] = set()
         for pattern in self.patterns:
             found |= {self._label(m.group(0), False) for m in pattern.finditer(haystack)}
-        if self.owner is None or self.owner not in haystack:
+        owned = self.owner is not None and self.owner in haystack
+        if not owned and not whole_anywhere:
             return found
         for pattern in self.whole_patterns:
             for m in pattern.finditer(haystack):

@@ -132,16 +132,17 @@ def _encodings(label: str, spellings: Iterable[str]) -> list[tuple[str, bytes]]:
     return out
 
 
-def _whole_encodings(label: str, spellings: Iterable[str]) -> list[tuple[str, bytes]]:
+def _whole_encodings(label: str, spellings: set[str]) -> list[tuple[str, bytes]]:
     """UTF-8 and JSON escapes (no base64: a short value's base64 turns up by chance), with
-    Persian and Arabic-Indic digits; a date also as the BSON datetime of its midnight (UTC)."""
+    Persian and Arabic-Indic digits; a birthday also as the BSON datetime of its midnight (UTC)
+    and as its day, `MM-DD` (the notifier files birthdays by day)."""
+    days = [d for s in spellings if (d := _date(s))] if "birthday" in label else []
+    spellings = spellings | {f"{d.month:02d}-{d.day:02d}" for d in days}
     digits = {s.translate(t) for s in spellings for t in (PERSIAN_DIGITS, ARABIC_DIGITS)}
-    out = [e for e in _encodings(label, set(spellings) | digits) if not e[0].endswith("base64")]
-    for spelled in spellings if "birthday" in label else ():
-        if (day := _date(spelled)) is not None:
-            midnight = datetime(day.year, day.month, day.day, tzinfo=UTC)
-            ms = int(midnight.timestamp() * 1000)
-            out.append((f"{label} bson-datetime", struct.pack("<q", ms)))
+    out = [e for e in _encodings(label, spellings | digits) if not e[0].endswith("base64")]
+    for day in days:
+        midnight = datetime(day.year, day.month, day.day, tzinfo=UTC)
+        out.append((f"{label} bson-datetime", struct.pack("<q", int(midnight.timestamp() * 1000))))
     return out
 
 

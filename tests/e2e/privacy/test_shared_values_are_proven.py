@@ -128,6 +128,8 @@ async def test_shared_values_are_found_before_the_erasure_and_nowhere_after(
         expected -= {"profile.address.country"} if customer == ali_fa else set()
         assert found_kinds(output) >= expected, output
         assert f"searched whole, in {customer}'s own records only: " in output
+        day = re.compile(r"FOUND \S+\.notifier_birthdays \(its _id holds the value\): .*birthday")
+        assert day.search(output), output  # the notifier files birthdays by day
 
     code, output = await c360(
         settings, "erase", "--customer", ali, "--reason", "art. 17", "--verify", **env

@@ -111,6 +111,7 @@ def ali() -> Matcher:
             "profile.birthday#4 bson-datetime",
         ),
         (b'{"subject":"c-ali","birthday":"1990-05-01"}', "profile.birthday#4 json-string"),
+        (bson.encode({"_id": "05-01|p3", "c": ["c-ali"]}), "profile.birthday#4 word"),  # its day
         (bson.encode({"_id": "c-ali", "city": "Tehran"}), "profile.address.city#5 bson-string"),
         ('{"c":"c-ali","line2":"۱۲۰۴"}'.encode(), "profile.address.line2#6 json-string"),
         (bson.encode({"c": "c-ali", "s": "Happy birthday!"}), "notification.subject#7 bson-string"),
@@ -126,7 +127,7 @@ def test_a_shared_value_is_found_where_it_stands_whole(
     "written",
     [
         bson.encode({"_id": "c-other", "name": "Ali", "city": "Tehran", "b": datetime(1990, 5, 1)}),
-        b'{"subject":"c-ali","name":"Alireza Khalili","time":"1990-05-01T10:00:00Z"}',
+        b'{"subject":"c-ali","name":"Alireza Khalili","time":"2026-05-01T10:00:00Z"}',
         "c-ali علیرضا و علی\u200cاکبر".encode(),  # longer words; a joiner binds the word
         bson.encode({"_id": "c-ali", "n": 641_520_000_000}),  # the datetime's bytes, not a date
         b'{"subject":"c-ali","postal":"41204","city":"Tehran-Pars"}',
@@ -136,3 +137,8 @@ def test_a_shared_value_inside_a_longer_word_or_another_customers_record_is_not_
     ali: Matcher, written: bytes
 ) -> None:
     assert ali.find(written) == set()
+
+
+def test_an_id_is_checked_for_shared_values_before_it_is_shown(ali: Matcher) -> None:
+    assert ali.find(b"05-01|p3") == set()
+    assert ali.find(b"05-01|p3", whole_anywhere=True) == {"profile.birthday#4 word"}
