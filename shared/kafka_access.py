@@ -45,7 +45,8 @@ def grants(topics: Topics) -> dict[str, list[Grant]]:
     access audits; every consumer writes what it cannot apply to the dead letter."""
     t = topics
     return {
-        "c360-contacts": [*_reads(t.contacts), *_writes(t.contacts, t.audit)],
+        # an erasure withholds the person's dead letters: it reads them all
+        "c360-contacts": [*_reads(t.contacts, t.deadletter), *_writes(t.contacts, t.audit)],
         "c360-interactions": [
             *_reads(t.ingress, t.interactions),
             *_writes(t.interactions, t.deadletter, t.marketing, t.calls, t.audit),

@@ -12,7 +12,6 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
 
-import httpx
 from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 
@@ -30,6 +29,7 @@ from shared.auth.client import ServiceAuth
 from shared.consuming import BatchRunner
 from shared.events.calls import CallRinging
 from shared.http.app import create_app
+from shared.http.calls import JsonCalls, ServiceCalls
 from shared.http.event_schemas import install_event_schemas
 from shared.kafka import check_producer, ensure_topics, make_producer
 from shared.mongo import database, make_client, ping
@@ -45,7 +45,7 @@ Adapters may also publish to the Kafka topic `c360.ingress` (structured or binar
 STOP_TIMEOUT_S = 10.0
 # A first sighting may wait for an unfinished one of another process (seconds), so reads get
 # more time than connecting; an answer that never comes makes the batch unavailable, not lost.
-CONTACTS_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+CONTACTS_TIMEOUT_S, CONTACTS_CONNECT_TIMEOUT_S = 30.0, 5.0
 
 
 @dataclass
@@ -64,21 +64,19 @@ class Runtime:
         await self.agent.health.check()
 
 
-def build_app(
-    settings: Settings, contacts_transport: httpx.AsyncBaseTransport | None = None
-) -> FastAPI:
+def build_app(settings: Settings, contacts_calls: JsonCalls | None = None) -> FastAPI:
     client = make_client(settings)
     db = database(client, settings)
     topics = Topics.from_settings(settings)
     runtime = Runtime()
-    contacts_client = httpx.AsyncClient(
-        base_url=settings.contacts_url,
-        transport=contacts_transport,
-        timeout=CONTACTS_TIMEOUT,
-        auth=ServiceAuth(settings) if settings.auth_enabled else None,
-        limits=httpx.Limits(max_connections=32, max_keepalive_connections=32),
+    asking = contacts_calls or ServiceCalls(
+        settings.contacts_url,
+        ServiceAuth(settings) if settings.auth_enabled else None,
+        timeout_s=CONTACTS_TIMEOUT_S,
+        connect_timeout_s=CONTACTS_CONNECT_TIMEOUT_S,
+        connections=32,
     )
-    contacts = ContactsApi(contacts_client, settings.identity_cache_ttl_seconds)
+    contacts = ContactsApi(asking, settings.identity_cache_ttl_seconds)
     max_future_skew = timedelta(seconds=settings.event_max_future_skew_seconds)
 
     @contextlib.asynccontextmanager
@@ -118,7 +116,7 @@ def build_app(
             await asyncio.wait(tasks, timeout=STOP_TIMEOUT_S)
             await asyncio.wait_for(ingestion.drain(), STOP_TIMEOUT_S)
             await producer.stop()
-            await contacts_client.aclose()
+            await asking.close()
             await client.close()
 
     app = create_app(

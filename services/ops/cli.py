@@ -26,7 +26,6 @@ from services.ops.importing.command import import_history
 from services.ops.keys import keys
 from services.ops.service_calls import call_service
 from services.ops.settings import ops_settings
-from services.ops.subject_access import api_reader, gather
 from services.ops.webhook_keys import webhook_key
 from shared.auth.client import TokenRefused, demo_user_token
 from shared.auth.roles import Role
@@ -284,26 +283,24 @@ def erase(
     ] = False,
     settle: Annotated[float, typer.Option(help=erasure.SETTLE_HELP)] = 120.0,
 ) -> None:
-    """Erase a customer's personal data through the contacts service (right to erasure); dead
-    letters holding it are withheld from replay."""
+    """Erase a customer's personal data through the contacts service (right to erasure:
+    `DELETE /v1/contacts/ID`, which also withholds the customer's dead letters from replay)."""
     settings = ops_settings()
-    subject = erasure.capture(settings, customer, full=verify)  # before the key is gone
+    subject = erasure.capture(settings, customer) if verify else None  # before the key is gone
     path = f"/v1/contacts/{customer}"
-    call_service(
+    erased = call_service(
         settings, settings.contacts_url, Role.PRIVACY_OFFICER, "DELETE", path, reason=reason
     )
     console.print(
         f"erased {customer}: contact.erased is published; the views drop the personal data"
         " as the projector folds it in"
     )
-    withheld = erasure.withhold_dead_letters(settings, customer, subject)
+    withheld = erased["withheld_dead_letters"]
     console.print(f"dead letters holding the customer's data, withheld from replay: {withheld}")
-    topics, expiry = erasure.plaintext_expiry(settings)
-    console.print(
-        f"adapters' plaintext copies ({', '.join(topics)}) expire by {expiry:%Y-%m-%d %H:%M} UTC"
-        " at the latest"
-    )
-    if verify:
+    topics, expiry = ", ".join(erased["plaintext_topics"]), erased["plaintext_expires_at"]
+    when = f"{datetime.fromisoformat(expiry):%Y-%m-%d %H:%M} UTC" if expiry else "never"
+    console.print(f"adapters' plaintext copies ({topics}) expire by {when} at the latest")
+    if subject is not None:
         raise typer.Exit(erasure.scan_and_report(settings, customer, subject, [], settle))
 
 
@@ -335,9 +332,9 @@ def export(
     """Print everything c360 holds on CUSTOMER as JSON (subject access, GDPR articles 15 and
     20): profile, identifiers, consent history, contact events, view, whole timeline,
     notifications, segment memberships and who accessed the data. Signs in as the privacy
-    officer; every read is audited."""
-    settings = ops_settings()
-    held = run(asyncio.to_thread(gather, api_reader(settings), settings, customer), "exporting")
+    officer; every read is audited. The contacts service assembles it
+    (`GET /v1/contacts/CUSTOMER/export`)."""
+    held = erasure.export_of(ops_settings(), customer)
     print(orjson.dumps(held, option=orjson.OPT_INDENT_2).decode())
 
 

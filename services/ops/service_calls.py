@@ -15,7 +15,14 @@ console = Console()
 
 
 def call_service(
-    settings: Settings, base_url: str, role: Role, method: str, path: str, **params: Any
+    settings: Settings,
+    base_url: str,
+    role: Role,
+    method: str,
+    path: str,
+    *,
+    timeout: float = 30,
+    **params: Any,
 ) -> dict[str, Any]:
     """The JSON answer of `method path` at `base_url`, with the ops client's token (or, on a local
     stack without its secret, the demo user of `role`)."""
@@ -27,7 +34,7 @@ def call_service(
     headers = {"authorization": f"Bearer {bearer}"} if bearer else {}
     url = f"{base_url.rstrip('/')}{path}"
     try:
-        answer = httpx.request(method, url, params=params, headers=headers, timeout=30)
+        answer = httpx.request(method, url, params=params, headers=headers, timeout=timeout)
     except httpx.HTTPError as exc:
         console.print(f"[red]the service at {base_url} is not reachable: {exc}[/]")
         raise typer.Exit(1) from exc

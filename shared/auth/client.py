@@ -73,14 +73,19 @@ class ServiceAuth(httpx.Auth):
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        request.headers["authorization"] = f"Bearer {await self._current()}"
+        request.headers["authorization"] = f"Bearer {await self.bearer()}"
         response = yield request
         if response.status_code == 401:  # revoked or rotated early: once more with a new one
-            self._token = None
-            request.headers["authorization"] = f"Bearer {await self._current()}"
+            self.forget()
+            request.headers["authorization"] = f"Bearer {await self.bearer()}"
             yield request
 
-    async def _current(self) -> str:
+    def forget(self) -> None:
+        """Drop the token (refused as revoked or rotated): the next call fetches a new one."""
+        self._token = None
+
+    async def bearer(self) -> str:
+        """The current token, fetched when first needed and shortly before it expires."""
         async with self._lock:
             if self._token is None or time.time() >= self._expires_at:
                 async with httpx.AsyncClient(timeout=10.0) as http:

@@ -8,7 +8,7 @@ plain models: `encode` seals on the way to Kafka, `decode_record` opens on the w
 
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 import orjson
@@ -24,6 +24,12 @@ MAX_CACHED_KEYS = 200_000
 
 class DataKeys(Protocol):
     async def data_key(self, customer_id: str, create: bool) -> bytes | None: ...
+
+    async def data_keys(
+        self, customer_ids: Sequence[str], create: bool
+    ) -> dict[str, bytes | None]: ...
+
+    async def new_data_keys(self, customer_ids: Sequence[str]) -> dict[str, bytes | None]: ...
 
     async def destroy(self, customer_id: str) -> None: ...
 
@@ -47,11 +53,34 @@ class Keyring:
         if hit is not None and hit[0] > now and (hit[1] is not None or not create):
             return hit[1]
         key = await self.vault.data_key(customer_id, create)
+        self._remember(customer_id, now, key)
+        return key
+
+    async def prepare(self, customer_ids: Iterable[str], create: bool = False) -> None:
+        """Fetch (or create) in one go the keys of a batch that are not fresh in the cache, so
+        that sealing or opening the batch costs no round trip per customer."""
+        now = self.clock()
+        wanted = [
+            c
+            for c in dict.fromkeys(customer_ids)
+            if (hit := self._cache.get(c)) is None or hit[0] <= now or (create and hit[1] is None)
+        ]
+        if not wanted:
+            return
+        for customer_id, key in (await self.vault.data_keys(wanted, create)).items():
+            self._remember(customer_id, now, key)
+
+    async def create(self, customer_ids: Sequence[str]) -> None:
+        """Keys for customers created just now, in one write (no read first)."""
+        now = self.clock()
+        for customer_id, key in (await self.vault.new_data_keys(customer_ids)).items():
+            self._remember(customer_id, now, key)
+
+    def _remember(self, customer_id: str, now: float, key: bytes | None) -> None:
         self._cache[customer_id] = (now + self.ttl, key)
         self._cache.move_to_end(customer_id)
         if len(self._cache) > MAX_CACHED_KEYS:
             self._cache.popitem(last=False)
-        return key
 
     def cached(self, customer_id: str) -> bytes | None:
         hit = self._cache.get(customer_id)

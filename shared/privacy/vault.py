@@ -10,13 +10,14 @@ of every sealed copy of that customer's personal data, in the log and in its rep
 import base64
 import binascii
 import hashlib
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Protocol
 
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
-from shared.mongo import Document, scan
+from shared.mongo import Document, insert_new, read_by_ids, scan
 from shared.privacy.sealing import KEY_BYTES, decrypt, encrypt, new_data_key
 
 COLLECTION = "data_keys"
@@ -77,13 +78,40 @@ class MongoKeyVault:
         doc = await self.keys.find_one({"_id": customer_id})
         if doc is None and create:
             doc = await self._create(customer_id)
+        return self._unwrapped(customer_id, doc)
+
+    async def data_keys(self, customer_ids: Sequence[str], create: bool) -> dict[str, bytes | None]:
+        """`data_key` for many customers: one read, and the missing keys created in one
+        unordered insert (a duplicate is a lost race: the winner's key is read back)."""
+        found = await read_by_ids(self.keys, customer_ids)
+        missing = [c for c in dict.fromkeys(customer_ids) if c not in found] if create else []
+        found |= await self._insert(missing)
+        return {c: self._unwrapped(c, found.get(c)) for c in customer_ids}
+
+    async def new_data_keys(self, customer_ids: Sequence[str]) -> dict[str, bytes | None]:
+        """Keys for customers created just now: inserted without a read first; one that exists
+        already (a concurrent creator, or an erasure) is read back."""
+        found = await self._insert(list(dict.fromkeys(customer_ids)))
+        return {c: self._unwrapped(c, found.get(c)) for c in customer_ids}
+
+    async def _insert(self, customer_ids: list[str]) -> dict[str, Document]:
+        fresh = [self._wrapped(c) for c in customer_ids]
+        existed = await insert_new(self.keys, fresh)
+        raced = [doc["_id"] for doc, lost in zip(fresh, existed, strict=True) if lost]
+        inserted = {doc["_id"]: doc for doc, lost in zip(fresh, existed, strict=True) if not lost}
+        return inserted | await read_by_ids(self.keys, raced)
+
+    def _unwrapped(self, customer_id: str, doc: Document | None) -> bytes | None:
         if doc is None or "wrapped" not in doc:
             return None
         return self.kek.unwrap(customer_id, doc["kek"], bytes(doc["wrapped"]))
 
-    async def _create(self, customer_id: str) -> Document | None:
+    def _wrapped(self, customer_id: str) -> Document:
         kek_id, wrapped = self.kek.wrap(customer_id, new_data_key())
-        doc = {"_id": customer_id, "kek": kek_id, "wrapped": wrapped}
+        return {"_id": customer_id, "kek": kek_id, "wrapped": wrapped}
+
+    async def _create(self, customer_id: str) -> Document | None:
+        doc = self._wrapped(customer_id)
         try:
             await self.keys.insert_one(doc)  # insert-if-absent: two first writers agree
         except DuplicateKeyError:

@@ -13,12 +13,12 @@ from typing import Any
 
 from bson.raw_bson import RawBSONDocument
 
-from services.ops.erasure.matching import Matcher
-from services.ops.erasure.needles import Needles, Subject, is_shared
 from services.ops.erasure.scanning import Coverage, Finding, c360_topics, scan_store, scan_topics
 from services.ops.erasure.verification import verify
 from shared.kafka import ensure_topics, make_producer
 from shared.mongo import make_client
+from shared.privacy.matching import Matcher
+from shared.privacy.needles import Needles, Subject, is_shared
 from shared.settings import Settings
 from shared.topics import Topics
 from tests.bench.common import console, sample_event_bytes

@@ -19,11 +19,12 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
 
-import httpx
+import aiohttp
 
 from shared.kafka import ensure_topics
 from shared.settings import Settings
 from tests.bench.common import console, percentiles, raw_producer_rate
+from tests.bench.load import LoadClient
 from tests.infra import REPO
 from tests.processes import running, settings_env
 
@@ -66,7 +67,7 @@ def history(rng: random.Random) -> tuple[str, dict[str, int]]:
 
 async def agents(url: str, shops: list[str], stop: asyncio.Event) -> list[float]:
     latencies: list[float] = []
-    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+    async with LoadClient(url, connections=AGENTS, timeout_s=30) as client:
 
         async def agent(seed: int) -> None:
             rng = random.Random(seed)
@@ -74,7 +75,7 @@ async def agents(url: str, shops: list[str], stop: asyncio.Event) -> list[float]
                 shop = rng.choice(shops)
                 began = time.perf_counter()
                 # a dropped connection counts at its full latency: the agent waited for nothing
-                with contextlib.suppress(httpx.TransportError):
+                with contextlib.suppress(aiohttp.ClientError):
                     await client.get("/v1/customers/lookup", params={"external_id": f"shop:{shop}"})
                 latencies.append(time.perf_counter() - began)
 
@@ -86,7 +87,7 @@ async def complete(url: str, expected: dict[str, int]) -> None:
     """Returns when every customer's view holds all of their purchases."""
     waiting = dict(expected)
     slots = asyncio.Semaphore(AGENTS)
-    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+    async with LoadClient(url, connections=AGENTS, timeout_s=30) as client:
 
         async def check(shop: str) -> None:
             async with slots:
@@ -94,7 +95,7 @@ async def complete(url: str, expected: dict[str, int]) -> None:
                     answer = await client.get(
                         "/v1/customers/lookup", params={"external_id": f"shop:{shop}"}
                     )
-                except httpx.TransportError:  # a loaded API dropped the connection: ask again
+                except aiohttp.ClientError:  # a loaded API dropped the connection: ask again
                     return
             view = answer.json() if answer.status_code == 200 else None
             if view and view["kpis"]["purchase_count"] == waiting[shop]:

@@ -13,13 +13,13 @@ import time
 import uuid
 from typing import Any
 
-import httpx
 import orjson
 
 from shared.kafka import ensure_topics, make_consumer, make_producer
 from shared.settings import Settings
 from shared.topics import Topics
 from tests.bench.common import console, percentiles, raw_producer_rate
+from tests.bench.load import LoadClient
 from tests.processes import ServiceProcess, free_port, settings_env
 
 CUSTOMERS = 500
@@ -78,7 +78,7 @@ async def same_payload_raw_rate(settings: Settings, count: int = 20_000) -> floa
         await producer.stop()
 
 
-async def singles(client: httpx.AsyncClient) -> dict[str, Any]:
+async def singles(client: LoadClient) -> dict[str, Any]:
     """Closed loop: SINGLE_CONCURRENCY clients posting one event at a time, as fast as possible."""
     latencies: list[float] = []
     numbers = iter(range(SINGLE_COUNT))
@@ -97,7 +97,7 @@ async def singles(client: httpx.AsyncClient) -> dict[str, Any]:
     return {"events_s": round(rate), **percentiles(latencies)}
 
 
-async def paced(client: httpx.AsyncClient) -> dict[str, Any]:
+async def paced(client: LoadClient) -> dict[str, Any]:
     """Open loop: one event every 1/PACED_RATE s, whatever the answers do (no coordinated
     omission); latency per request."""
     latencies: list[float] = []
@@ -118,7 +118,7 @@ async def paced(client: httpx.AsyncClient) -> dict[str, Any]:
     return {"rate_req_s": PACED_RATE, "seconds": PACED_SECONDS, **percentiles(latencies)}
 
 
-async def batches(client: httpx.AsyncClient) -> dict[str, Any]:
+async def batches(client: LoadClient) -> dict[str, Any]:
     bodies = iter(
         [
             orjson.dumps([event(b * BATCH_SIZE + i) for i in range(BATCH_SIZE)])
@@ -192,11 +192,8 @@ async def run(settings: Settings) -> dict[str, Any]:
     service = ServiceProcess("services.interactions", env, f"{url}/readyz", "bench-interactions")
     service.start()
     headers = {"content-type": "application/cloudevents+json"}
-    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
     try:
-        async with httpx.AsyncClient(
-            base_url=url, headers=headers, limits=limits, timeout=120
-        ) as c:
+        async with LoadClient(url, connections=64, headers=headers) as c:
             warm = orjson.dumps([event(i) for i in range(CUSTOMERS)])  # creates the customers
             response = await c.post("/v1/events/batch", content=warm, headers=BATCH)
             assert response.status_code == 202, response.text[:500]

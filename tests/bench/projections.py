@@ -18,7 +18,6 @@ import time
 import uuid
 from typing import Any
 
-import httpx
 from aiokafka import AIOKafkaProducer
 
 from services.projections.adapters.store import ProjectionStore
@@ -29,6 +28,7 @@ from shared.settings import Settings
 from shared.topics import Topics
 from tests.bench import store_writes
 from tests.bench.common import console, percentiles
+from tests.bench.load import LoadClient
 from tests.processes import ServiceProcess, free_port, settings_env
 from tests.unit.projections import events as ev
 
@@ -149,9 +149,7 @@ async def freshness(
 async def latencies(url: str, paths: list[str]) -> dict[str, float]:
     samples: list[float] = []
     queue = iter(paths)
-    async with httpx.AsyncClient(
-        base_url=url, timeout=30, limits=httpx.Limits(max_connections=CLIENTS)
-    ) as http:
+    async with LoadClient(url, connections=CLIENTS, timeout_s=30) as http:
 
         async def client() -> None:
             for path in queue:

@@ -17,7 +17,7 @@ change only after the event is in Kafka, so a customer's events reach the log in
 
 import contextlib
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
@@ -32,8 +32,9 @@ from services.contacts.adapters.outbox import Outbox, Placement
 from services.contacts.domain.commands import Commit
 from services.contacts.domain.contact import ContactState
 from services.contacts.service_layer.ports import Conflict
+from shared.concurrency import together
 from shared.events import encode_event
-from shared.mongo import Document
+from shared.mongo import Document, insert_new, read_by_ids
 from shared.position import Position
 from shared.privacy.blind import BlindIndex, is_blind_id
 
@@ -119,6 +120,75 @@ class ContactJournal:
             await self.markers.delete_one({"_id": marker_id})
         return position
 
+    async def append_new(self, commits: Sequence[Commit]) -> list[Conflict | None]:
+        """`append` for many commits that each create one contact, in the same steps and with
+        the same documents (so recovery treats them alike), each step one round trip for all.
+        Per commit: None, or the Conflict of one that lost (another writer created it first)."""
+        if not commits:
+            return []
+        assert all(len(c.states) == 1 and c.states[0].version == 1 for c in commits)
+        started = time.perf_counter()
+        run = self.outbox.run_id
+        placements = [await self.outbox.place(c.key) for c in commits]
+        docs = [commit_doc(c, p, self.blind) for c, p in zip(commits, placements, strict=True)]
+        ids = [doc["_id"] for doc in docs]
+        self.in_flight.update(ids)
+        try:
+            now = datetime.now(UTC)
+            markers = [
+                {"_id": i, "commit": i, "run": run, "at": now, **asdict(p)}
+                for i, p in zip(ids, placements, strict=True)
+            ]
+            marked = [not taken for taken in await insert_new(self.markers, markers)]
+            self.outbox.check_lease(run)
+            claimed = [n for n, ours in enumerate(marked) if ours]
+            existed = await insert_new(self.events, [docs[n] for n in claimed])
+            lost = [n for n, taken in zip(claimed, existed, strict=True) if taken]
+            for n in lost:  # undo our marker: the other writer's commit stands
+                await self.markers.delete_one({"_id": ids[n]})
+            won = [n for n, taken in zip(claimed, existed, strict=True) if not taken]
+            await self._step("committed")
+            publish = [n for n in won if commits[n].publish]
+            records = [
+                (commits[n].key, encode_event(commits[n].event), placements[n].partition)
+                for n in publish
+            ]
+            await self.outbox.publish_new(records, run=run)
+            await self._step("published")
+            await self._apply_new([docs[n] for n in won])
+        finally:
+            self.in_flight.difference_update(ids)
+        for commit_n in won:
+            COMMITTED.labels(commits[commit_n].event.type.short_name).inc()
+        COMMIT_SECONDS.observe(time.perf_counter() - started)
+        # One delete for all: the outbox holds only pending markers, so even a scan is short.
+        await self.markers.delete_many({"_id": {"$in": [ids[n] for n in won]}})
+        winners = set(won)
+        return [
+            None if n in winners else Conflict(f"{commits[n].key} was created concurrently")
+            for n in range(len(commits))
+        ]
+
+    async def _apply_new(self, docs: list[Document]) -> None:
+        """`apply` for commits of new contacts: index entries are written where they do not
+        already name the contact (the resolver claimed most of them), snapshots inserted."""
+        changes = {c["key"]: c["customer_id"] for doc in docs for c in doc["index"]}
+        entries = await read_by_ids(self.index, list(changes))
+        stale = [
+            (key, owner)
+            for key, owner in changes.items()
+            if entries.get(key, {}).get("customer_id") != owner
+        ]
+        await together(self._write_entry(key, owner) for key, owner in stale)
+        snapshots = [snapshot_doc(ContactState.model_validate(doc["states"][0])) for doc in docs]
+        await insert_new(self.contacts, snapshots)  # existing ones were rolled forward already
+
+    async def _write_entry(self, entry_id: str, owner: str | None) -> None:
+        if owner is None:
+            await self.index.delete_one({"_id": entry_id})
+        else:
+            await self.index.replace_one({"_id": entry_id}, {"customer_id": owner}, upsert=True)
+
     async def _step(self, name: str) -> None:
         if self.step_hook is not None:
             await self.step_hook(name)
@@ -151,11 +221,7 @@ class ContactJournal:
             entry_id = change["key"]
             if not is_blind_id(entry_id):  # committed before the blind index, rolled forward now
                 entry_id = self.blind.blind_id(entry_id)
-            if change["customer_id"] is None:
-                await self.index.delete_one({"_id": entry_id})
-            else:
-                entry = {"customer_id": change["customer_id"]}
-                await self.index.replace_one({"_id": entry_id}, entry, upsert=True)
+            await self._write_entry(entry_id, change["customer_id"])
         for raw in doc["states"]:
             state = ContactState.model_validate(raw)
             await self._write_snapshot(state)

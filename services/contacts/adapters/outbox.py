@@ -14,6 +14,7 @@ never both publish. The lease must outlast the producer's delivery timeout for t
 import asyncio
 import contextlib
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -138,6 +139,32 @@ class Outbox:
         self._end_offsets[partition] = max(sent.offset + 1, self._end_offsets.get(partition, 0))
         PUBLISHED.labels(via).inc()
         return Position(self.topic, partition, sent.offset)
+
+    async def publish_new(
+        self, records: Sequence[tuple[str, bytes, int]], run: str | None = None
+    ) -> list[Position]:
+        """`publish` for the first events of many new customers (key, value, partition): their
+        keys created in one write, every record sent before any acknowledgement is awaited;
+        raises if any is not acknowledged."""
+        self.check_lease(run)
+        documents = [orjson.loads(value) for _, value, _ in records]
+        await self.keyring.create([key for key, _, _ in records])
+        values = [await self.keyring.seal_document(document) for document in documents]
+        self.check_lease(run)
+        pending = [
+            await self.producer.send(
+                self.topic, value, key=key.encode(), partition=partition, headers=STRUCTURED_HEADERS
+            )
+            for (key, _, partition), value in zip(records, values, strict=True)
+        ]
+        positions = []
+        for sent in await asyncio.gather(*pending):
+            self._end_offsets[sent.partition] = max(
+                sent.offset + 1, self._end_offsets.get(sent.partition, 0)
+            )
+            positions.append(Position(self.topic, sent.partition, sent.offset))
+        PUBLISHED.labels("direct").inc(len(positions))
+        return positions
 
     async def keep_alive(self, stop: asyncio.Event) -> None:
         """Renew the lease and the offset bounds until `stop` is set."""

@@ -2,31 +2,27 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
-from services.contacts.entrypoints.dependencies import ContactsDep, IfMatch, etag
+from services.contacts.entrypoints.dependencies import (
+    ContactsDep,
+    CustomerId,
+    ErasureDep,
+    IfMatch,
+    etag,
+)
 from services.contacts.entrypoints.schemas import (
     ConsentUpdate,
     ContactCreate,
+    ContactErased,
     ContactPublic,
     ContactUpdate,
-    SubjectAccessExport,
 )
 from services.contacts.service_layer.contacts import Written
-from shared.events import EventType
 from shared.events.customer import Consent, ProfileChanges, utc_now
 from shared.events.text import SafeText
 
 router = APIRouter(prefix="/v1/contacts", tags=["contacts"])
-EXPORT_HISTORY_LIMIT = 100_000
-HELD_ELSEWHERE = {
-    "timeline": "projections API: GET /v1/customers/{customer_id}/timeline",
-    "view": "projections API: GET /v1/customers/{customer_id}",
-    "access_audit": "topic c360.audit (events whose customer is this id)",
-}
-CustomerId = Annotated[
-    SafeText, Path(min_length=1, max_length=64, examples=["c_01j9z8k2m4p6r8t0v2x4"])
-]
 
 
 def answer(response: Response, written: Written, **extra: Any) -> ContactPublic:
@@ -99,28 +95,24 @@ async def contact_history(
     return await contacts.history(customer_id, limit)
 
 
-@router.get("/{customer_id}/export")
-async def export_contact(customer_id: CustomerId, contacts: ContactsDep) -> SubjectAccessExport:
-    """Subject access (GDPR art. 15 and 20): one machine-readable document of the contact's
-    profile, identifiers, consent history with legal basis and every event; audited."""
-    state = await contacts.load(customer_id, follow=False)
-    history = await contacts.history(customer_id, EXPORT_HISTORY_LIMIT)
-    return SubjectAccessExport(
-        customer_id=customer_id,
-        exported_at=utc_now(),
-        contact=ContactPublic.of(state),
-        consent_history=[e for e in history if e["type"] == EventType.CONSENT_CHANGED.value],
-        history=history,
-        held_elsewhere=HELD_ELSEWHERE,
-    )
-
-
 @router.delete("/{customer_id}")
 async def erase_contact(
     customer_id: CustomerId,
-    contacts: ContactsDep,
+    erasure: ErasureDep,
     response: Response,
     reason: Annotated[SafeText, Query(min_length=1, max_length=500)] = "erasure requested",
-) -> ContactPublic:
-    """Erase the personal data (`contact.erased`); a tombstone with the id remains."""
-    return answer(response, await contacts.erase(customer_id, reason))
+) -> ContactErased:
+    """Erase the personal data: dead letters holding the person are withheld from replay, then
+    `contact.erased` is published and the customer's data key destroyed; a tombstone with the id
+    remains. The answer says how many dead letters were withheld and when adapters' plaintext
+    copies (ingress, dead letters) expire at the latest."""
+    erased = await erasure.erase(customer_id, reason)
+    response.headers["ETag"] = etag(erased.written.state.version)
+    position = erased.written.position
+    return ContactErased.of(
+        erased.written.state,
+        position=position.encode() if position else None,
+        withheld_dead_letters=erased.withheld_dead_letters,
+        plaintext_topics=erased.plaintext.topics,
+        plaintext_expires_at=erased.plaintext.expires_at,
+    )

@@ -5,8 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request, Response, status
 
 from services.contacts.domain.resolution import ResolvedCustomer
-from services.contacts.entrypoints.contacts import CustomerId, answer
-from services.contacts.entrypoints.dependencies import IdentitiesDep
+from services.contacts.entrypoints.contacts import answer
+from services.contacts.entrypoints.dependencies import CustomerId, IdentitiesDep
 from services.contacts.entrypoints.schemas import (
     ContactPublic,
     FieldErrorPublic,

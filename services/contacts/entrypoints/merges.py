@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter, Response
 
-from services.contacts.entrypoints.contacts import CustomerId, answer
-from services.contacts.entrypoints.dependencies import MergesDep
+from services.contacts.entrypoints.contacts import answer
+from services.contacts.entrypoints.dependencies import CustomerId, MergesDep
 from services.contacts.entrypoints.schemas import ContactPublic, MergeRequest, UnmergeRequest
 
 router = APIRouter(prefix="/v1/contacts", tags=["merges"])

@@ -1,7 +1,7 @@
 """Request and response bodies of the contacts API, one class per purpose."""
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Self
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -134,7 +134,7 @@ class ContactPublic(BaseModel):
     position: str | None = Field(default=None, description="read-your-writes token of the event")
 
     @classmethod
-    def of(cls, state: ContactState, **extra: Any) -> "ContactPublic":
+    def of(cls, state: ContactState, **extra: Any) -> Self:
         profile = state.profile.model_dump()
         return cls(
             **profile,
@@ -216,7 +216,8 @@ class ResolveBatchPublic(BaseModel):
 
 
 class SubjectAccessExport(BaseModel):
-    """Everything the contacts service holds on a person (GDPR articles 15 and 20)."""
+    """Everything c360 holds on a person (GDPR articles 15 and 20), in one document: the contacts
+    service's own part and what the projections and the notifier hold, read from their APIs."""
 
     customer_id: str
     exported_at: datetime
@@ -225,6 +226,27 @@ class SubjectAccessExport(BaseModel):
         description="every consent change with its legal basis, oldest first"
     )
     history: list[dict[str, Any]] = Field(description="the contact's own events, oldest first")
-    held_elsewhere: dict[str, str] = Field(
-        description="where the rest of the person's data is read (same privacy-officer role)"
+    view: dict[str, Any] | None = Field(
+        description="the customer-360 view (None when no event of the person was folded yet)"
+    )
+    segment_memberships: list[str] = Field(description="the segments the person is in now")
+    timeline: list[dict[str, Any]] = Field(description="the whole timeline, every page")
+    notifications: list[dict[str, Any]] = Field(description="every notification about the person")
+    accesses: list[dict[str, Any]] = Field(
+        description="who read the person's data, from the access audit (every page)"
+    )
+
+
+class ContactErased(ContactPublic):
+    """The tombstone, what the erasure withheld, and when the last plaintext copy is gone."""
+
+    withheld_dead_letters: int = Field(
+        description="dead letters holding the person's data, now refused by `c360 dlq replay`"
+    )
+    plaintext_topics: list[str] = Field(
+        description="topics holding adapters' bytes in clear, which c360 cannot encrypt"
+    )
+    plaintext_expires_at: datetime | None = Field(
+        description="when anything written to those topics until now is gone at the latest"
+        " (their retention); None if a retention is unbounded"
     )

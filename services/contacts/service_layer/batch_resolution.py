@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from services.contacts.domain.ids import new_customer_id
 from services.contacts.domain.resolution import ResolvedCustomer
-from services.contacts.service_layer.resolver import IdentityResolver, strength
+from services.contacts.service_layer.resolver import IdentityResolver, NewContact, strength
 from shared.events.contacts import Identity
 from shared.events.customer import CustomerRef
 from shared.identity.normalise import InvalidIdentifier, ref_identities
@@ -85,18 +85,21 @@ class BatchResolution:
         winners = {n: b for n, b in fresh.items() if firsts[b.keys[0]] == ids[n]}
         rest = {i.key: ids[n] for n, b in winners.items() for i in b.identities[1:]}
         claimed = await self.index.claim_many(rest)
-        created = await asyncio.gather(
-            *(self._commit(ids[n], b, claimed) for n, b in winners.items())
+        contacts = await asyncio.gather(
+            *(self._new_contact(ids[n], b, claimed) for n, b in winners.items())
         )
+        created = await self.resolver.commit_new_many(contacts)
         return dict(zip(winners, created, strict=True))
 
-    async def _commit(self, customer_id: str, block: Block, claimed: dict[str, str]) -> Answer:
+    async def _new_contact(
+        self, customer_id: str, block: Block, claimed: dict[str, str]
+    ) -> NewContact:
         won = [i for i in block.identities if claimed.get(i.key, customer_id) == customer_id]
         lost = [i for i in block.identities if i not in won]
         others = {
             await self.resolver.follow(claimed[i.key], adopt_with=i) or claimed[i.key] for i in lost
         }
-        return await self.resolver.commit_new(customer_id, won, others, block.identities)
+        return NewContact(customer_id, won, others, block.identities)
 
 
 def _one_known_owner(block: Block, owners: dict[str, str | None]) -> str | None:

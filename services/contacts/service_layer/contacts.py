@@ -114,12 +114,20 @@ class Contacts:
             state = await self.load(customer_id)
             raise VersionMismatch(if_match, state.version) from None
 
+    async def erasable(self, customer_id: str) -> ContactState:
+        """The contact, if it may be erased now: not merged, and holding no merged contact."""
+        state = await self.load(customer_id, follow=False)
+        if state.merged_from:
+            merged = ", ".join(state.merged_from)
+            raise RuleViolation("customer_id", f"unmerge or erase {merged} first")
+        return state
+
     async def erase(self, customer_id: str, reason: str) -> Written:
+        """Erase the contact and destroy its data key (see `erasure.Erasure`, which does the rest
+        of an erasure first)."""
+
         async def attempt() -> Written:
-            state = await self.load(customer_id, follow=False)
-            if state.merged_from:
-                merged = ", ".join(state.merged_from)
-                raise RuleViolation("customer_id", f"unmerge or erase {merged} first")
+            state = await self.erasable(customer_id)
             return await self.commit(state, changes.erase(state, reason, datetime.now(UTC)))
 
         written = await retry_on_conflict(attempt)

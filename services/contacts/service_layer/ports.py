@@ -2,13 +2,14 @@
 index and the record of possible duplicates. `adapters/store.py`'s `ContactStore` implements
 them on the store; the unit tests' fakes implement them in memory."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from services.contacts.domain.commands import Commit
 from services.contacts.domain.contact import ContactState
 from services.contacts.domain.duplicates import DuplicateStatus
 from shared.position import Position
+from shared.privacy.needles import Subject
 from shared.settings import Settings
 
 
@@ -21,6 +22,11 @@ class Journal(Protocol):
 
     async def append(self, commit: Commit) -> Position | None:
         """Commit, publish and apply; raises Conflict if another writer got there first."""
+        ...
+
+    async def append_new(self, commits: Sequence[Commit]) -> list[Conflict | None]:
+        """`append` for many commits that each create one contact, at once; per commit None,
+        or the Conflict of one another writer created first."""
         ...
 
     async def forget(self, state: ContactState) -> None:
@@ -71,3 +77,10 @@ class ContactDocuments(Protocol):
     def index(self) -> Index: ...
     @property
     def duplicates(self) -> DuplicateRecords: ...
+
+
+class DeadLetterShelf(Protocol):
+    async def withhold(self, subject: Subject, why: str) -> int:
+        """Keep every dead letter holding the person's identifiers or texts from being
+        replayed; how many there are."""
+        ...

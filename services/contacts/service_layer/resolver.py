@@ -14,6 +14,7 @@ whose record redirects to the survivor. Unknown identifiers are never cached.
 import asyncio
 import contextlib
 import dataclasses
+from collections.abc import Sequence
 
 from services.contacts.domain.commands import create, link, profile_with
 from services.contacts.domain.contact import ContactState
@@ -33,6 +34,16 @@ def strength(identity: Identity) -> tuple[int, str]:
     """Sort key: external ids first, then email, then phone; ties by key for a stable order."""
     rank = {EMAIL: 1, PHONE: 2}.get(identity.kind, 0)
     return rank, identity.key
+
+
+@dataclasses.dataclass(frozen=True)
+class NewContact:
+    """A first sighting to create: the identifiers it won, the customers holding the others."""
+
+    customer_id: str
+    won: list[Identity]
+    others: set[str]
+    identities: list[Identity]
 
 
 class IdentityResolver:
@@ -167,17 +178,27 @@ class IdentityResolver:
         self, customer_id: str, won: list[Identity], others: set[str], identities: list[Identity]
     ) -> ResolvedCustomer:
         """Create the contact whose identifiers `won` were just claimed for `customer_id`."""
-        created = True
-        try:
-            await self.store.journal.append(create(customer_id, Origin.AUTO, profile_with(won)))
-        except Conflict:  # adopted while we were slow: add what we claimed to the adopted contact
-            created = False
-            for identity in won:
-                await self.add_to_profile(customer_id, identity)
-        for identity in won:
-            self.owners.put(identity.key, customer_id)
-        await self._record(customer_id, others, identities)
-        return ResolvedCustomer(customer_id, created=created, conflicts=tuple(sorted(others)))
+        [created] = await self.commit_new_many([NewContact(customer_id, won, others, identities)])
+        return created
+
+    async def commit_new_many(self, contacts: Sequence[NewContact]) -> list[ResolvedCustomer]:
+        """`commit_new` for many first sightings: their contacts created in one journal append."""
+        commits = [create(c.customer_id, Origin.AUTO, profile_with(c.won)) for c in contacts]
+        conflicts = await self.store.journal.append_new(commits)
+        return [
+            await self._created(contact, conflict is None)
+            for contact, conflict in zip(contacts, conflicts, strict=True)
+        ]
+
+    async def _created(self, contact: NewContact, created: bool) -> ResolvedCustomer:
+        if not created:  # adopted while we were slow: add what we claimed to the adopted contact
+            for identity in contact.won:
+                await self.add_to_profile(contact.customer_id, identity)
+        for identity in contact.won:
+            self.owners.put(identity.key, contact.customer_id)
+        await self._record(contact.customer_id, contact.others, contact.identities)
+        conflicts = tuple(sorted(contact.others))
+        return ResolvedCustomer(contact.customer_id, created=created, conflicts=conflicts)
 
     async def _link(self, customer_id: str, identity: Identity) -> str:
         owner = await self.store.index.claim(identity.key, customer_id)

@@ -34,6 +34,8 @@ class KafkaInteractionLog:
     async def publish(self, records: Sequence[Stamped]) -> list[Position | Exception]:
         """Send all (touchpoints keyed by customer id, marketing spend by channel, in order),
         then await every acknowledgement."""
+        customers = [r.key for r in records if r.about_a_customer]
+        await self.keyring.prepare(customers, create=True)  # one read for the batch's keys
         pending = [
             await self.producer.send(
                 self.topic if r.about_a_customer else self.marketing_topic,

@@ -15,7 +15,7 @@ async def get_ingestion(request: Request) -> Ingestion:
     return ingestion
 
 
-def get_door(request: Request) -> Mapping[str, Any]:
+async def get_door(request: Request) -> Mapping[str, Any]:
     """The validation context of this request: event times up to the allowed skew from now,
     wrap-up codes from the configured list."""
     skew: timedelta = getattr(request.app.state, "max_future_skew", DEFAULT_MAX_FUTURE_SKEW)

@@ -1,4 +1,5 @@
-"""`c360 verify-erasure` and the work of `c360 erase` around the contacts service's DELETE.
+"""`c360 verify-erasure`, and what `c360 erase --verify` adds around the contacts service's DELETE
+(which does the whole erasure, dead letters included): the export read first, the scan after.
 
 The identifiers and texts to look for must be known before the key is destroyed: `erase`
 captures them from the subject-access export first; `verify-erasure` takes them from an export
@@ -6,7 +7,6 @@ saved before the erasure (`--from-export`) and/or from the command line.
 """
 
 import asyncio
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -14,18 +14,16 @@ import orjson
 import typer
 from rich.console import Console
 
-from services.ops import deadletters
-from services.ops.erasure.matching import Matcher
-from services.ops.erasure.needles import Subject, needles_of
-from services.ops.erasure.scanning import Retention
-from services.ops.erasure.subject import subject_from_export
 from services.ops.erasure.verification import Verdict, verify
+from services.ops.service_calls import call_service
 from services.ops.settings import ops_settings
-from services.ops.subject_access import api_reader, gather
+from shared.auth.roles import Role
+from shared.privacy.needles import Subject
+from shared.privacy.subject import subject_from_export
 from shared.settings import Settings
-from shared.topics import DEADLETTER, INGRESS, Topics, topic_config
 
 console = Console()
+EXPORT_SECONDS = 300.0  # a long history is read page by page from every owner
 SETTLE_HELP = "scan a collection where something is found again for up to this many seconds"
 
 
@@ -115,47 +113,14 @@ def report(customer: str, verdict: Verdict) -> None:
         console.print(f"the last plaintext copy expires by {verdict.last_copy_expires:%c} UTC")
 
 
-def capture(settings: Settings, customer: str, full: bool) -> Subject:
-    """What to look for, read before the erasure: the whole export, or the contact's part."""
-    try:
-        read = api_reader(settings)
-        if full:
-            return subject_from_export(gather(read, settings, customer))
-        held = read(settings.contacts_url, f"/v1/contacts/{customer}/export", {})
-        return subject_from_export(held or {})
-    except Exception as exc:  # nothing is erased yet: say why and stop
-        console.print(f"[red]reading what to erase failed, nothing erased: {exc}[/]")
-        raise typer.Exit(1) from exc
+def capture(settings: Settings, customer: str) -> Subject:
+    """What to look for, read before the erasure: the person's whole subject-access export."""
+    return subject_from_export(export_of(settings, customer))
 
 
-def withhold_dead_letters(settings: Settings, customer: str, subject: Subject) -> int:
-    """Dead letters holding the person's data are never replayed again; how many there were."""
-    needles = needles_of(subject, settings.default_region)
-    if not needles.needles:
-        return 0
-    matcher = Matcher(needles, owner=customer)
-    try:
-        letters = asyncio.run(deadletters.read_all(settings))
-        holding = [d for d in letters if matcher.find(_raw(d))]
-        asyncio.run(deadletters.withhold(settings, holding, f"holds erased customer {customer}"))
-    except Exception as exc:  # the erasure is done; the operator must know the rest is not
-        console.print(f"[red]erased, but withholding its dead letters failed: {exc}[/]")
-        raise typer.Exit(1) from exc
-    return len(holding)
-
-
-def _raw(letter: deadletters.DeadLetter) -> bytes:
-    return b"\n".join([letter.key or b"", letter.value or b"", *(v for _, v in letter.headers)])
-
-
-def plaintext_expiry(settings: Settings) -> tuple[list[str], datetime | None]:
-    """The topics that hold adapters' bytes in clear, and when anything written to them until
-    now is gone at the latest (their configured retention)."""
-    now_ms = int(datetime.now(UTC).timestamp() * 1000)
-    topics = Topics.from_settings(settings)
-    bounds = [
-        Retention(int(c["retention.ms"]), int(c["segment.ms"])).expiry(now_ms)
-        for c in (topic_config(INGRESS), topic_config(DEADLETTER))
-    ]
-    names = [topics.ingress, topics.deadletter]
-    return names, max((b for b in bounds if b is not None), default=None)
+def export_of(settings: Settings, customer: str) -> dict[str, object]:
+    """The contacts service's subject-access export, read as the privacy officer."""
+    path = f"/v1/contacts/{customer}/export"
+    return call_service(
+        settings, settings.contacts_url, Role.PRIVACY_OFFICER, "GET", path, timeout=EXPORT_SECONDS
+    )

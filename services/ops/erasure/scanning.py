@@ -4,7 +4,7 @@ collection of the c360 databases (as the BSON bytes the store returns)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
@@ -12,15 +12,13 @@ from bson.codec_options import CodecOptions
 from bson.raw_bson import RawBSONDocument
 from pymongo import AsyncMongoClient
 
-from services.ops.erasure.matching import Matcher
 from shared.kafka import make_admin, partitions_of
 from shared.log_reading import every_record
+from shared.privacy.matching import Matcher
+from shared.privacy.retention import Retention
 from shared.settings import Settings
 
 Progress = Callable[[str], None]
-# Kafka deletes a segment once its newest record is older than retention.ms; the active segment
-# rolls after segment.ms, and the broker looks every log.retention.check.interval.ms (5 min).
-RETENTION_CHECK = timedelta(minutes=5)
 BROKER_SEGMENT_MS = 7 * 24 * 3600 * 1000
 
 
@@ -39,18 +37,6 @@ class Coverage:
     records: int = 0
     collections: list[str] = field(default_factory=list)
     documents: int = 0
-
-
-@dataclass(frozen=True)
-class Retention:
-    retention_ms: int  # -1: for ever
-    segment_ms: int
-
-    def expiry(self, timestamp_ms: int) -> datetime | None:
-        if self.retention_ms < 0:
-            return None
-        after = timedelta(milliseconds=self.retention_ms + self.segment_ms) + RETENTION_CHECK
-        return datetime.fromtimestamp(timestamp_ms / 1000, UTC) + after
 
 
 async def c360_topics(settings: Settings) -> dict[str, Retention]:

@@ -14,8 +14,6 @@ from datetime import datetime
 
 from bson.raw_bson import RawBSONDocument
 
-from services.ops.erasure.matching import Matcher
-from services.ops.erasure.needles import Subject, needles_of
 from services.ops.erasure.scanning import (
     Coverage,
     Finding,
@@ -25,6 +23,8 @@ from services.ops.erasure.scanning import (
     scan_topics,
 )
 from shared.mongo import make_client
+from shared.privacy.matching import Matcher
+from shared.privacy.needles import Subject, needles_of
 from shared.settings import Settings
 
 CLEAN, HELD, EXPIRING = 0, 1, 3  # exit codes

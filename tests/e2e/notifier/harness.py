@@ -41,9 +41,14 @@ def default_rules_for_tests(directory: Path) -> Path:
 
 
 def notifier_process(
-    settings: Settings, rules: Path, http: HttpReceiver, smtp: SmtpReceiver, **extra: str
+    settings: Settings,
+    rules: Path,
+    http: HttpReceiver,
+    smtp: SmtpReceiver,
+    port: int | None = None,
+    **extra: str,
 ) -> ServiceProcess:
-    port = free_port()
+    port = port or free_port()
     # No projections API unless a test starts one: the fallback for unfolded customers then
     # finds nobody, rather than whatever a developer's stack answers on the default port.
     extra.setdefault("C360_PROJECTIONS_URL", f"http://127.0.0.1:{free_port()}")

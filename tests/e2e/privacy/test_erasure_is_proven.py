@@ -1,11 +1,14 @@
 """The issue's proof, run as an operator would: customers with Persian and Latin names flow through
 every service (views, timeline, a segment, a notification, a dead letter, a merge and its undoing);
-`c360 export` before the erasure holds everything put in; `c360 erase --verify` then finds the
-person nowhere but in the bounded-retention copies of adapters' bytes, and so do scans after a
-rebuild and after an attempt to replay the dead letter; the other customer stays intact."""
+the subject-access export (`GET /v1/contacts/{id}/export`, and `c360 export` which prints it)
+before the erasure holds everything put in; after an erasure through the HTTP API alone, the
+verify scan finds the person nowhere but in the bounded-retention copies of adapters' bytes, and
+so do scans after a rebuild and after an attempt to replay the dead letter (refused, even forced);
+the other customer's dead letter still replays and their data stays intact."""
 
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +18,8 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from pymongo.asynchronous.database import AsyncDatabase
 
-from services.ops import deadletters
 from services.projections.service_layer.generations import rebuild
+from shared.dead_letters import DeadLetter, read_all
 from shared.mongo import Document
 from shared.settings import Settings
 from shared.topics import Topics
@@ -26,7 +29,7 @@ from tests.e2e.privacy.test_erasure_reaches_every_copy import touchpoint
 from tests.integration.interactions.log import eventually
 from tests.integration.notifier.receivers import HttpReceiver, SmtpReceiver, http, smtp
 from tests.integration.ops.test_cli import c360
-from tests.processes import running
+from tests.processes import free_port, running
 
 pytestmark = pytest.mark.e2e
 __all__ = ["http", "smtp"]  # the notifier's local receivers, as fixtures
@@ -62,18 +65,21 @@ SARA_EVERYTHING = [
 def stack(
     settings: Settings, catalog: Topics, http: HttpReceiver, smtp: SmtpReceiver, tmp_path: Path
 ) -> Iterator[dict[str, str]]:
-    with running(settings, "contacts", "interactions", "projections", "worker") as urls:
+    notifier_port = free_port()  # the contacts service reads the notifier for exports
+    notifier_url = f"http://127.0.0.1:{notifier_port}"
+    services = ("contacts", "interactions", "projections", "worker")
+    with running(settings, *services, C360_NOTIFIER_URL=notifier_url) as urls:
         notifier = notifier_process(
             settings,
             default_rules_for_tests(tmp_path),
             http,
             smtp,
+            port=notifier_port,
             C360_PROJECTIONS_URL=urls["projections"],
             C360_CONTACTS_URL=urls["contacts"],
         )
         with running_process(notifier):
-            base = str(notifier.ready_url).removesuffix("/readyz")
-            yield {**urls, "notifier": base}
+            yield {**urls, "notifier": notifier_url}
 
 
 def cli_env(stack: dict[str, str]) -> dict[str, str]:
@@ -137,11 +143,13 @@ def complaint_data() -> dict[str, Any]:
     return {"complaint_id": "K-7", "severity": "high", "subject": COMPLAINT}
 
 
-async def dead_letter_of_sara(producer: AIOKafkaProducer, catalog: Topics) -> None:
-    """An adapter's broken purchase (no currency) naming Sara: refused at ingress, kept in clear."""
-    broken = touchpoint("purchase", "0912 555 7788", {"order_id": "o-bad", "amount_minor": 1})
-    broken["data"]["notes"] = NOTES
-    await producer.send_and_wait(catalog.ingress, orjson.dumps(broken), key=b"pbx-1")
+async def dead_letters_of_sara_and_ali(producer: AIOKafkaProducer, catalog: Topics) -> None:
+    """Adapters' broken purchases (no currency) naming Sara and Ali: refused at ingress, kept in
+    clear."""
+    for phone, notes in (("0912 555 7788", NOTES), ("0912 444 1122", ALI_NOTES)):
+        broken = touchpoint("purchase", phone, {"order_id": "o-bad", "amount_minor": 1})
+        broken["data"]["notes"] = notes
+        await producer.send_and_wait(catalog.ingress, orjson.dumps(broken), key=b"pbx-1")
 
 
 async def test_erasure_is_proven_by_the_verify_scan_after_rebuild_and_replay(
@@ -155,8 +163,14 @@ async def test_erasure_is_proven_by_the_verify_scan_after_rebuild_and_replay(
     env = cli_env(stack)
     async with httpx.AsyncClient(timeout=60) as http:
         ids = await populate(http, stack)
-        await dead_letter_of_sara(producer, catalog)
-        [letter] = await eventually(lambda: deadletters.read_all(settings), "the dead letter")
+        await dead_letters_of_sara_and_ali(producer, catalog)
+
+        async def both_letters() -> list[DeadLetter]:
+            letters = await read_all(settings)
+            return letters if len(letters) == 2 else []
+
+        letters = await eventually(both_letters, "Sara's and Ali's dead letters")
+        letter, ali_letter = sorted(letters, key=lambda d: b"0912 444 1122" in d.raw)
 
         async def notified() -> list[Any]:
             listed = await http.get(
@@ -172,10 +186,14 @@ async def test_erasure_is_proven_by_the_verify_scan_after_rebuild_and_replay(
 
         await eventually(in_segment, "Sara in the spenders segment")
 
+        answer = await http.get(f"{stack['contacts']}/v1/contacts/{ids['sara']}/export")
+        assert answer.status_code == 200, answer.text
+        assert_export_holds_everything(answer.json(), ids)
+
     code, exported = await c360(settings, "export", ids["sara"], **env)
     assert code == 0, exported
     export = orjson.loads(exported)
-    assert_export_holds_everything(export, ids)
+    assert_export_holds_everything(export, ids)  # the CLI prints what the route answers
     saved = tmp_path / "sara-export.json"
     saved.write_bytes(exported.encode())
 
@@ -183,11 +201,23 @@ async def test_erasure_is_proven_by_the_verify_scan_after_rebuild_and_replay(
         settings, "erase", "--customer", ids["twin"], "--reason", "art. 17", **env
     )
     assert code == 0, output
+    assert "withheld from replay:" in output
+    assert f"({catalog.ingress}, {catalog.deadletter}) expire by" in output
+
+    async with httpx.AsyncClient(timeout=60) as http:  # erased through the API alone
+        erased = await http.delete(
+            f"{stack['contacts']}/v1/contacts/{ids['sara']}", params={"reason": "art. 17"}
+        )
+    assert erased.status_code == 200, erased.text
+    answer = erased.json()
+    assert answer["erased"] is True
+    assert answer["withheld_dead_letters"] == 1  # Sara's, not Ali's
+    assert answer["plaintext_topics"] == [catalog.ingress, catalog.deadletter]
+    assert answer["plaintext_expires_at"] > datetime.now(UTC).isoformat()
     code, output = await c360(
-        settings, "erase", "--customer", ids["sara"], "--reason", "art. 17", "--verify", **env
+        settings, "verify-erasure", ids["sara"], "--from-export", str(saved), "--settle", "120"
     )
     assert_only_bounded_copies_remain(code, output, catalog)
-    assert "withheld from replay: 1" in output
     print("FIGURES", *[line for line in output.splitlines() if line.startswith("scanned")])
     records = int(re.search(r"(\d+) records", output).group(1))  # type: ignore[union-attr]
     assert records > 10
@@ -197,7 +227,9 @@ async def test_erasure_is_proven_by_the_verify_scan_after_rebuild_and_replay(
     assert_only_bounded_copies_remain(code, output, catalog)
 
     code, replayed = await c360(settings, "dlq", "replay", letter.ref, "--force")
-    assert "refused: holds erased customer" in replayed, replayed
+    assert f"refused: holds erased customer {ids['sara']}" in replayed, replayed
+    code, replayed = await c360(settings, "dlq", "replay", ali_letter.ref)
+    assert f"{ali_letter.ref}: sent to {catalog.ingress}" in replayed, replayed
     code, output = await c360(settings, "verify-erasure", ids["sara"], "--from-export", str(saved))
     assert_only_bounded_copies_remain(code, output, catalog)
 

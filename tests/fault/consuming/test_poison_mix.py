@@ -36,6 +36,7 @@ from tests.fault.consuming.poison import (
     send,
     year_one,
 )
+from tests.inprocess import AsgiCalls
 
 pytestmark = [pytest.mark.fault, pytest.mark.timeout(900)]
 GOOD_EVENTS = 10_000
@@ -138,8 +139,7 @@ async def _through_the_door(settings: Settings) -> tuple[dict[str, str], dict[st
     refused: dict[str, int] = {}
     contacts = build_contacts(settings)
     async with contacts.router.lifespan_context(contacts):
-        asked = httpx.ASGITransport(app=contacts)
-        app = build_interactions(settings, contacts_transport=asked)
+        app = build_interactions(settings, contacts_calls=AsgiCalls(contacts))
         async with app.router.lifespan_context(app):
             await _post(app, accepted, refused)
     return accepted, refused

@@ -94,3 +94,53 @@ async def test_event_appears_exactly_once_after_kill_and_restart(
         assert patched.json()["version"] == 2
     types = [r["event"]["type"] for r in await contact_records(settings)]
     assert types == ["c360.contact.created", "c360.contact.updated"]
+
+
+@pytest.mark.parametrize("pause_at", ["committed", "published"])
+async def test_first_sightings_created_together_appear_once_each_after_kill_and_restart(
+    service: dict[str, Any], settings: Settings, db: AsyncDatabase[Document], pause_at: str
+) -> None:
+    # A batch of first sightings is created in one journal append: every step done for all
+    # of them at once. Killed at either step, recovery rolls every commit forward once.
+    phones = [f"09125551{n:03d}" for n in range(20)]
+    crashing = service["start"](C360_FAULT_PAUSE_AT=pause_at)
+    async with httpx.AsyncClient(base_url=service["url"], timeout=120) as client:
+        request = asyncio.create_task(
+            client.post(
+                "/v1/identities/resolve/batch", json={"customers": [{"phone": p} for p in phones]}
+            )
+        )
+
+        async def all_committed() -> bool:
+            return await db["contact_events"].count_documents({}) == len(phones)
+
+        await eventually(all_committed, "the twenty changes to be committed")
+        if pause_at == "published":
+            await eventually(
+                lambda: _at_least(created_records(settings), len(phones)), "the events in Kafka"
+            )
+        else:
+            assert await created_records(settings) == []  # killed before the publish
+        assert await db["contacts"].count_documents({}) == 0  # before the apply
+        crashing.kill9()
+        with contextlib.suppress(httpx.HTTPError):
+            await request
+
+    service["start"]()
+    await eventually(lambda: outbox_empty(db), "recovery to clear the outbox")
+    records = await created_records(settings)
+    commits = [doc async for doc in db["contact_events"].find({})]
+    assert sorted(r["event"]["id"] for r in records) == sorted(c["event"]["id"] for c in commits)
+    assert len(records) == len(phones)
+    async with httpx.AsyncClient(base_url=service["url"], timeout=30) as client:
+        again = await client.post(
+            "/v1/identities/resolve/batch", json={"customers": [{"phone": p} for p in phones]}
+        )
+        assert again.status_code == 200, again.text
+        results = again.json()["results"]
+    assert all(r["created"] is False for r in results)
+    assert sorted(r["customer_id"] for r in results) == sorted(r["key"] for r in records)
+
+
+async def _at_least(records: Any, count: int) -> bool:
+    return len(await records) >= count

@@ -5,10 +5,12 @@ import pytest
 
 from services.contacts.bootstrap import build_app as build_contacts
 from services.interactions.bootstrap import build_app
+from shared.auth.client import ServiceAuth
 from shared.events import EventType
 from shared.settings import Settings
 from shared.topics import Topics
 from tests.factories import event_dict
+from tests.inprocess import AsgiCalls
 from tests.unit.auth.issuer import LocalIssuer
 
 pytestmark = pytest.mark.integration
@@ -27,7 +29,7 @@ async def test_an_adapter_publishes_only_for_its_own_source(
     pbx = issuer.token("adapter", client_id="adapter-pbx", username="service-account-adapter-pbx")
     agent = issuer.token("agent", username="agent")
     contacts = build_contacts(secured)  # asked with the interactions service's own token
-    app = build_app(secured, contacts_transport=httpx.ASGITransport(app=contacts))
+    app = build_app(secured, contacts_calls=AsgiCalls(contacts, ServiceAuth(secured)))
     async with (
         contacts.router.lifespan_context(contacts),
         app.router.lifespan_context(app),

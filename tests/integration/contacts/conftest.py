@@ -13,6 +13,7 @@ from services.contacts.service_layer.resolver import IdentityResolver
 from shared.mongo import Document
 from shared.settings import Settings
 from shared.topics import Topics
+from tests.processes import free_port
 
 
 @pytest.fixture
@@ -35,8 +36,11 @@ def resolver(store: ContactStore) -> IdentityResolver:
 
 @pytest.fixture
 async def api(settings: Settings, catalog: Topics) -> AsyncIterator[httpx.AsyncClient]:
-    """The contacts app in-process, its lifespan running, on the test's topics and database."""
-    app = build_app(settings.model_copy(update={"max_body_bytes": 4096}))
+    """The contacts app in-process, its lifespan running, on the test's topics and database. The
+    other owners of a person's data (read by the export) are on closed ports: nobody answers."""
+    nobody = f"http://127.0.0.1:{free_port()}"
+    closed = {"projections_url": nobody, "notifier_url": nobody}
+    app = build_app(settings.model_copy(update={"max_body_bytes": 4096, **closed}))
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://contacts") as client:

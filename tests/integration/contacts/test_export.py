@@ -1,11 +1,15 @@
-"""Subject access export: everything the contacts service holds on a person, in one document."""
+"""Subject access export on the contacts service alone: with the other owners of the person's data
+down (closed ports, see conftest), the export is refused naming the missing part, never answered
+partial. The whole document, with every owner up, is proven in `tests/e2e/privacy`."""
 
 import httpx
+
+from shared.http.problems import PROBLEM_JSON
 
 WHEN = "2026-11-01T09:00:00+03:30"
 
 
-async def test_the_export_holds_profile_identifiers_consent_history_and_events(
+async def test_an_export_whose_other_owners_do_not_answer_is_a_503_naming_the_part(
     api: httpx.AsyncClient,
 ) -> None:
     created = await api.post(
@@ -20,18 +24,19 @@ async def test_the_export_holds_profile_identifiers_consent_history_and_events(
 
     export = await api.get(f"/v1/contacts/{customer_id}/export")
 
-    assert export.status_code == 200, export.text
-    document = export.json()
-    assert document["contact"]["name"] == "نرگس کریمی"
-    assert document["contact"]["phones"] == ["+989127776655"]
-    assert document["contact"]["emails"] == ["narges@example.com"]
-    [change] = document["consent_history"]
-    assert change["data"]["consent"]["legal_basis"] == "consent"
-    assert [e["type"] for e in document["history"]] == [
-        "c360.contact.created",
-        "c360.contact.consent.changed",
-    ]
-    assert "timeline" in document["held_elsewhere"]
+    assert export.status_code == 503, export.text
+    assert export.headers["content-type"] == PROBLEM_JSON
+    assert export.headers["retry-after"]
+    problem = export.json()
+    assert [e["field"] for e in problem["errors"]] == ["view"]
+    assert "did not answer" in problem["errors"][0]["reason"]
+    assert "نرگس" not in export.text  # nothing of the person leaks into the refusal
+
+
+async def test_an_unknown_customer_is_a_404_before_any_owner_is_asked(
+    api: httpx.AsyncClient,
+) -> None:
+    assert (await api.get("/v1/contacts/c_nobody/export")).status_code == 404
 
 
 async def test_an_erased_contact_has_nothing_to_export(api: httpx.AsyncClient) -> None:

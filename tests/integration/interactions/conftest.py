@@ -10,13 +10,14 @@ from services.contacts.bootstrap import build_app as build_contacts
 from services.interactions.bootstrap import build_app
 from shared.settings import Settings
 from shared.topics import Topics
+from tests.inprocess import AsgiCalls
 
 
 @pytest.fixture
 async def api(settings: Settings, catalog: Topics) -> AsyncIterator[httpx.AsyncClient]:
     contacts = build_contacts(settings)
     async with contacts.router.lifespan_context(contacts):
-        app = build_app(settings, contacts_transport=httpx.ASGITransport(app=contacts))
+        app = build_app(settings, contacts_calls=AsgiCalls(contacts))
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(

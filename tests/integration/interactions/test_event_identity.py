@@ -15,6 +15,7 @@ from services.interactions.domain.intake import read_object
 from shared.mongo import Document
 from shared.settings import Settings
 from shared.topics import Topics
+from tests.inprocess import AsgiCalls
 from tests.integration.interactions.log import read_topic
 from tests.unit.interactions.samples import note
 
@@ -58,7 +59,7 @@ async def upgraded(
     await db["ingest_receipts"].insert_one({**OLDER_RECEIPT, "accepted_at": datetime.now(UTC)})
     contacts = build_contacts(settings)
     async with contacts.router.lifespan_context(contacts):
-        app = build_app(settings, contacts_transport=httpx.ASGITransport(app=contacts))
+        app = build_app(settings, contacts_calls=AsgiCalls(contacts))
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://i") as client:

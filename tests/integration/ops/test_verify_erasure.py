@@ -13,7 +13,9 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from services.ops import deadletters
 from services.ops.erasure.scanning import c360_topics
+from shared.dead_letters import withhold_holding
 from shared.mongo import Document
+from shared.privacy.needles import Subject
 from shared.settings import Settings
 from shared.topics import Topics
 from tests.integration.ops.test_cli import c360
@@ -75,13 +77,18 @@ async def test_a_clean_deployment_reports_its_coverage_and_nothing_found(
     assert "found nothing" in output
 
 
-async def test_a_withheld_dead_letter_is_never_replayed(
-    settings: Settings, catalog: Topics, producer: AIOKafkaProducer
+async def test_a_withheld_dead_letter_is_never_replayed_and_another_one_still_is(
+    settings: Settings, catalog: Topics, producer: AIOKafkaProducer, db: AsyncDatabase[Document]
 ) -> None:
-    value = json.dumps({"id": str(uuid.uuid4()), "customer": {"phone": "+989125557788"}})
-    await producer.send_and_wait(catalog.deadletter, value.encode(), key=b"k")
-    [letter] = await deadletters.read_all(settings)
-    await deadletters.withhold(settings, [letter], "holds erased customer c1")
-    code, output = await c360(settings, "dlq", "replay", letter.ref, "--force")
+    for phone in ("+989125557788", "+989124441122"):
+        value = json.dumps({"id": str(uuid.uuid4()), "customer": {"phone": phone}})
+        await producer.send_and_wait(catalog.deadletter, value.encode(), key=b"k")
+    erased = Subject(identifiers=(("phone", "0912 555 7788"),))  # found in its E.164 spelling
+    assert await withhold_holding(settings, db, erased, "holds erased customer c1") == 1
+    letters = {b"+98912555" in d.raw: d for d in await deadletters.read_all(settings)}
+    code, output = await c360(settings, "dlq", "replay", letters[True].ref, "--force")
     assert code == 0, output
     assert "refused: holds erased customer c1" in output
+    code, output = await c360(settings, "dlq", "replay", letters[False].ref)
+    assert code == 0, output
+    assert f"{letters[False].ref}: sent to {catalog.ingress}" in output

@@ -1,68 +1,48 @@
-"""The local key vault on the real store: keys wrapped at rest, destroyed for good on erasure,
-re-wrapped by a KEK rotation."""
+"""The key vault on the real store, by the batch: one read for many customers, new keys in one
+unordered insert, concurrent creators agreeing on one key, erased customers staying keyless."""
 
-import base64
-import os
+import asyncio
 
-from pydantic import SecretStr
+import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
 from shared.mongo import Document
 from shared.privacy.local import key_vault
-from shared.privacy.vault import COLLECTION
 from shared.settings import Settings
 
-
-def kek() -> str:
-    return base64.b64encode(os.urandom(32)).decode()
+pytestmark = pytest.mark.integration
 
 
-async def test_a_key_is_stored_wrapped_and_read_back(
+async def test_many_keys_are_read_and_created_at_once_and_creators_racing_agree(
     settings: Settings, db: AsyncDatabase[Document]
 ) -> None:
     vault = key_vault(settings, db)
-    key = await vault.data_key("c_1", create=True)
-    assert key is not None
-    assert len(key) == 32
-    assert await vault.data_key("c_1", create=True) == key
-    stored = await db[COLLECTION].find_one({"_id": "c_1"})
-    assert stored is not None
-    assert key not in bytes(stored["wrapped"])
-    assert await vault.data_key("c_unknown", create=False) is None
-
-
-async def test_a_destroyed_key_is_never_created_again(
-    settings: Settings, db: AsyncDatabase[Document]
-) -> None:
-    vault = key_vault(settings, db)
-    await vault.data_key("c_2", create=True)
-    await vault.destroy("c_2")
-    assert await vault.data_key("c_2", create=True) is None
-    stored = await db[COLLECTION].find_one({"_id": "c_2"})
-    assert stored is not None
-    assert set(stored) == {"_id", "destroyed_at"}
-
-
-async def test_rotating_the_kek_rewraps_every_live_key(
-    settings: Settings, db: AsyncDatabase[Document]
-) -> None:
-    old = settings.model_copy(update={"data_kek": SecretStr(kek()), "data_kek_id": "k1"})
-    old_vault = key_vault(old, db)
-    keys = {c: await old_vault.data_key(c, create=True) for c in ("a", "b", "c")}
-    await old_vault.destroy("c")
-    new = settings.model_copy(
-        update={
-            "data_kek": SecretStr(kek()),
-            "data_kek_id": "k2",
-            "data_kek_retired": {"k1": old.data_kek},
-        }
+    before = await vault.data_key("c_before", create=True)
+    customers = ["c_before", *(f"c_{n}" for n in range(30))]
+    racing = await asyncio.gather(
+        *(key_vault(settings, db).data_keys(customers, create=True) for _ in range(4)),
+        *(key_vault(settings, db).new_data_keys(customers[1:]) for _ in range(4)),
     )
-    assert await key_vault(new, db).rotate() == (2, 0)
-    without_old = new.model_copy(update={"data_kek_retired": {}})
-    vault = key_vault(without_old, db)
-    assert {c: await vault.data_key(c, create=False) for c in ("a", "b")} == {
-        "a": keys["a"],
-        "b": keys["b"],
+    first = racing[0]
+    assert first["c_before"] == before
+    assert all(len(key or b"") == 32 for key in first.values())
+    for answer in racing[1:]:  # every creator ends with the key that was stored first
+        assert all(answer[c] == first[c] for c in answer)
+    assert await db["data_keys"].count_documents({}) == len(customers)
+    assert await vault.data_keys(["c_0", "c_unknown"], create=False) == {
+        "c_0": first["c_0"],
+        "c_unknown": None,
     }
-    assert await vault.data_key("c", create=False) is None
-    assert await vault.rotate() == (0, 2)
+
+
+async def test_an_erased_customer_gets_no_key_again(
+    settings: Settings, db: AsyncDatabase[Document]
+) -> None:
+    vault = key_vault(settings, db)
+    await vault.data_key("c_erased", create=True)
+    await vault.destroy("c_erased")
+    assert await vault.data_keys(["c_erased"], create=True) == {"c_erased": None}
+    assert await vault.new_data_keys(["c_erased"]) == {"c_erased": None}
+    stored = await db["data_keys"].find_one({"_id": "c_erased"})
+    assert stored is not None
+    assert "wrapped" not in stored

@@ -1,6 +1,6 @@
 """Small in-memory fakes of the identity store's ports (`service_layer/ports.py`)."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +20,7 @@ class FakeJournal:
         self.states: dict[str, ContactState] = {}
         self.published: list[Commit] = []
         self.forgotten: list[str] = []
+        self.batches: list[int] = []  # sizes of `append_new` calls
 
     async def load(self, customer_id: str) -> ContactState | None:
         return self.states.get(customer_id)
@@ -37,6 +38,17 @@ class FakeJournal:
                 self.index.entries[key] = owner
         self.published.append(commit)
         return Position("c360.contacts", 0, len(self.published) - 1)
+
+    async def append_new(self, commits: Sequence[Commit]) -> list[Conflict | None]:
+        self.batches.append(len(commits))
+        outcomes: list[Conflict | None] = []
+        for commit in commits:
+            try:
+                await self.append(commit)
+                outcomes.append(None)
+            except Conflict as conflict:
+                outcomes.append(conflict)
+        return outcomes
 
     async def forget(self, state: ContactState) -> None:
         self.forgotten.append(state.customer_id)

@@ -56,3 +56,23 @@ async def test_nothing_waits_after_the_queue_is_drained(callers: int) -> None:
     coalescer = Coalescer(store.write)
     await asyncio.gather(*(coalescer.submit([i]) for i in range(callers)))
     assert coalescer._waiting == []
+
+
+async def test_a_gathering_writer_lets_callers_arriving_within_the_window_share_its_write() -> None:
+    store = Store()
+    coalescer = Coalescer(store.write, gather_s=0.05)
+
+    async def later(i: int) -> list[int]:
+        await asyncio.sleep(0.01 * i)  # one after the other, all within the window
+        return await coalescer.submit([i])
+
+    assert await asyncio.gather(*(later(i) for i in range(4))) == [[0], [10], [20], [30]]
+    assert store.writes == [[0, 1, 2, 3]]
+
+
+async def test_without_a_window_callers_one_after_the_other_write_alone() -> None:
+    store = Store()
+    coalescer = Coalescer(store.write)
+    for i in range(3):
+        await coalescer.submit([i])
+    assert store.writes == [[0], [1], [2]]

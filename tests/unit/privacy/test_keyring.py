@@ -60,3 +60,39 @@ async def test_a_cached_key_expires_so_an_erasure_elsewhere_arrives() -> None:
     await vault.destroy("c_1")
     now[0] = 11.0
     assert as_call(await reader.decode_record(value, STRUCTURED_HEADERS)).data.notes is None
+
+
+async def test_a_batchs_keys_are_fetched_in_one_go_and_then_served_from_the_cache() -> None:
+    vault = FakeVault()
+    writer = Keyring(vault)
+    customers = [f"c_{n}" for n in range(20)]
+    for customer in customers[:5]:  # five exist before the batch
+        await writer.key(customer, create=True)
+    keyring = Keyring(vault)
+    await keyring.prepare(customers, create=True)
+    await keyring.prepare(customers, create=True)  # all fresh now: the vault is not asked again
+    values = [await keyring.encode(call(c)) for c in customers]
+    assert vault.batch_lookups == 1
+    assert vault.lookups == 5  # the writer's five single lookups; none for the batch's events
+    opened = [as_call(await writer.decode_record(v, STRUCTURED_HEADERS)) for v in values]
+    assert all(event.data.notes == "سلام 👋" for event in opened)
+
+
+async def test_an_erased_customer_in_a_batch_gets_no_new_key() -> None:
+    vault = FakeVault()
+    keyring = Keyring(vault)
+    await keyring.key("c_gone", create=True)
+    await keyring.destroy("c_gone")
+    reader = Keyring(vault)
+    await reader.prepare(["c_gone", "c_new"], create=True)
+    assert reader.cached("c_gone") is None
+    assert reader.cached("c_new") is not None
+
+
+async def test_keys_of_new_customers_are_created_in_one_write() -> None:
+    vault = FakeVault()
+    keyring = Keyring(vault)
+    await keyring.create(["c_a", "c_b"])
+    assert vault.batch_lookups == 1
+    assert keyring.cached("c_a") == vault.keys["c_a"]
+    assert keyring.cached("c_b") == vault.keys["c_b"]

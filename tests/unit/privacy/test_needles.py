@@ -7,8 +7,8 @@ from datetime import datetime
 import bson
 import pytest
 
-from services.ops.erasure.matching import Matcher
-from services.ops.erasure.needles import Subject, needles_of
+from shared.privacy.matching import Matcher
+from shared.privacy.needles import Subject, needles_of
 
 SARA = Subject(
     identifiers=(

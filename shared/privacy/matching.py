@@ -12,7 +12,7 @@ import re
 import struct
 import unicodedata
 
-from services.ops.erasure.needles import Needle, Needles
+from shared.privacy.needles import Needle, Needles
 
 ESCAPED_CHAR = re.compile(rb"\\u([0-9a-fA-F]{4})")
 JSON_ESCAPES = b'ntrbf"/\\'

@@ -9,9 +9,9 @@ is what tells `needles` whether many people may share the value.
 
 from typing import Any
 
-from services.ops.erasure.needles import Pair, Subject
 from shared.events.customer import Address
 from shared.events.types import EventType
+from shared.privacy.needles import Pair, Subject
 from shared.privacy.personal import ERASED_TEXT, PERSONAL_FIELDS
 
 BY_SHORT_NAME = {t.short_name: t for t in EventType}

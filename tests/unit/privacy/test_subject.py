@@ -5,14 +5,14 @@ from typing import Any
 
 import pytest
 
-from services.ops.erasure.needles import Subject
-from services.ops.erasure.subject import (
+from shared.events.customer import Address
+from shared.privacy.needles import Subject
+from shared.privacy.personal import PERSONAL_FIELDS, PERSONAL_NOTIFICATION_FIELDS, Path
+from shared.privacy.subject import (
     NOTIFICATION_FIELDS,
     NOTIFICATION_NOT_SEARCHED,
     subject_from_export,
 )
-from shared.events.customer import Address
-from shared.privacy.personal import PERSONAL_FIELDS, PERSONAL_NOTIFICATION_FIELDS, Path
 
 EXPORT = {
     "contact": {
