@@ -14,7 +14,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from shared.kafka import make_reader, partitions_of
 from shared.mongo import Document
-from shared.privacy.needles import Matcher, Subject, needles_of
+from shared.privacy.matching import Matcher
+from shared.privacy.needles import Subject, needles_of
 from shared.settings import Settings
 from shared.topics import Topics
 

@@ -6,6 +6,11 @@ order, with its key and headers, so every customer's order is kept. A plain reco
 the way as a producer would seal it now; a sealed one is copied as it is; the record of a
 customer erased since is written anonymous (the key is gone). Run it with the producers stopped
 (docs/operations.md, "Plain events from before encryption").
+
+Resumable: each copy carries the place it was copied from (`c360-resealed-from: topic:partition:
+offset`), and one producer writes each partition in order with idempotence on, so what reached
+a target partition before an interruption is a prefix of the source partition, and the last
+record's header says where the next run continues. A run after a complete one copies nothing.
 """
 
 import asyncio
@@ -13,11 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import orjson
-from aiokafka import AIOKafkaProducer
-from aiokafka.structs import RecordMetadata
+from aiokafka import AIOKafkaProducer, TopicPartition
+from aiokafka.structs import ConsumerRecord, RecordMetadata
 
 from shared.kafka import make_producer, partitions_of
-from shared.log_reading import every_record
+from shared.log_reading import every_record, last_records
 from shared.mongo import database, make_client
 from shared.privacy.keyring import Keyring
 from shared.privacy.local import keyring
@@ -27,6 +32,7 @@ from shared.topics import CONTACTS, INTERACTIONS, NOTIFICATIONS, Topics, TopicSp
 
 RESEALED = (CONTACTS, INTERACTIONS, NOTIFICATIONS)
 IN_FLIGHT = 500
+RESEALED_FROM = "c360-resealed-from"
 
 
 @dataclass
@@ -65,12 +71,15 @@ async def _copy(
     partitions = await partitions_of(settings, [source])
     if len(await partitions_of(settings, [target])) != len(partitions):
         raise ValueError(f"{target} must have as many partitions as {source}")
+    starts = await resume_points(settings, source, target, partitions)
+    for tp, offset in sorted(starts.items()):
+        progress(f"{target}[{tp.partition}] resumes at {source} offset {offset}")
     copied = Copied()
     sends: list[asyncio.Future[RecordMetadata]] = []
-    async for r in every_record(settings, partitions):
+    async for r in every_record(settings, partitions, starts):
         value = await _sealed(keys, r.value, copied)
         sent = await producer.send(
-            target, value, key=r.key, partition=r.partition, headers=list(r.headers)
+            target, value, key=r.key, partition=r.partition, headers=_headers(r)
         )
         sends.append(sent)
         copied.records += 1
@@ -80,6 +89,38 @@ async def _copy(
             progress(f"{source} -> {target}: {copied.records} records")
     await asyncio.gather(*sends)
     return copied
+
+
+async def resume_points(
+    settings: Settings, source: str, target: str, partitions: list[TopicPartition]
+) -> dict[TopicPartition, int]:
+    """Where an earlier, interrupted run stopped: per source partition, the offset after the one
+    the target partition's last record was copied from (partitions not begun are left out)."""
+    targets = [TopicPartition(target, tp.partition) for tp in partitions]
+    lasts = await last_records(settings, targets)
+    starts: dict[TopicPartition, int] = {}
+    for tp in partitions:
+        last = lasts[TopicPartition(target, tp.partition)]
+        if last is not None:
+            starts[tp] = _copied_from(last, tp) + 1
+    return starts
+
+
+def _copied_from(record: ConsumerRecord[bytes, bytes], source: TopicPartition) -> int:
+    place = dict(record.headers).get(RESEALED_FROM, b"").decode()
+    topic, _, offset = place.rpartition(":")
+    if topic != f"{source.topic}:{source.partition}" or not offset.isdigit():
+        raise ValueError(
+            f"{record.topic}[{record.partition}] holds records not copied from {source.topic}"
+            f" (offset {record.offset}: {place or 'no ' + RESEALED_FROM}); give an empty generation"
+        )
+    return int(offset)
+
+
+def _headers(record: ConsumerRecord[bytes, bytes]) -> list[tuple[str, bytes]]:
+    """The record's headers, with where this copy comes from (replacing an earlier copy's)."""
+    place = f"{record.topic}:{record.partition}:{record.offset}".encode()
+    return [(k, v) for k, v in record.headers if k != RESEALED_FROM] + [(RESEALED_FROM, place)]
 
 
 async def _sealed(keys: Keyring, value: bytes | None, copied: Copied) -> bytes | None:

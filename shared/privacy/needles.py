@@ -4,19 +4,33 @@ Pure. A `Subject` is what was known about the person before the erasure; `needle
 value the ways it can land in a topic record or a stored document: UTF-8 (JSON and BSON strings),
 JSON's `\\uXXXX` escapes (lower- and upper-case hex), case-folded, Persian and Arabic-Indic digits
 for phones (national, international and E.164 forms), Persian/Arabic letter variants of ی and ک,
-and base64 at each of the three byte alignments (for values stored as bytes). A `Matcher` finds
-them in raw bytes, ASCII case-insensitively, and says which needle matched without the value.
+and base64 at each of the three byte alignments (for values stored as bytes).
+
+A value other people may hold too — under 5 characters ("Ali", "علی", a house number), a birthday,
+a city or any part of an address but its street lines, a notification's subject, body or error
+rendered from one template, a notification event's masked recipient — is a *whole* needle: it
+counts only as a whole value or word (no letter, digit or joiner on either side: a complete JSON
+string, a complete BSON string element, a word in free text; a birthday also as a BSON datetime)
+and only in a record or document that names the customer's id. A `Matcher` (`matching`) finds
+needles in raw bytes and says which matched without the value.
 """
 
 import base64
 import re
+import struct
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 import phonenumbers
 
-# Shorter values (a first name, "ok") match unrelated records: they are left out and reported.
+# Shorter values ("Ali", "ok", "12") would match unrelated records as substrings.
 MIN_TEXT_CHARS = 5
+# Parts of a field's name that mark a value many people share; `target` is a notification
+# event's recipient, masked (`a***@example.com`).
+SHARED_PARTS = frozenset(
+    {"birthday", "city", "region", "country", "postal_code", "notification", "target"}
+)
 # Shorter base64 runs turn up by chance in ciphertext.
 MIN_BASE64_CHARS = 8
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
@@ -24,14 +38,16 @@ ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 TO_LATIN_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 # Persian keyboards and Arabic ones write the same name with different code points.
 LETTER_VARIANTS = (str.maketrans("یک", "يك"), str.maketrans("يك", "یک"))
+Pair = tuple[str, str]
 
 
 @dataclass(frozen=True)
 class Subject:
-    """A person as c360 knew them: identifiers by kind (email, phone, crm, ...) and free texts."""
+    """A person as c360 knew them: identifiers by kind (email, phone, crm, ...) and texts by the
+    field that held them (name, notes, address.city, notification.subject, ...)."""
 
-    identifiers: tuple[tuple[str, str], ...] = ()
-    texts: tuple[str, ...] = ()
+    identifiers: tuple[Pair, ...] = ()
+    texts: tuple[Pair, ...] = ()
 
     def merged(self, other: "Subject") -> "Subject":
         return Subject(
@@ -48,39 +64,43 @@ class Subject:
 class Needle:
     label: str  # names the value by kind and position and the encoding, never the value itself
     pattern: bytes
+    whole: bool = False  # counts only as a whole value or word, in the customer's own records
 
     @property
     def exact(self) -> bool:
-        """Base64 is case-sensitive; text is searched ASCII case-insensitively."""
-        return self.label.endswith("base64")
+        """Base64 and binary datetimes are matched byte for byte; text ASCII case-insensitively."""
+        return self.label.endswith(("base64", "bson-datetime"))
 
 
 @dataclass(frozen=True)
 class Needles:
     needles: tuple[Needle, ...]
-    skipped: tuple[str, ...] = field(default=())  # labels of values too short to search
+
+    @property
+    def whole_labels(self) -> list[str]:
+        """The values searched as whole values or words only, by label."""
+        return list(dict.fromkeys(n.label.split()[0] for n in self.needles if n.whole))
+
+
+def is_shared(kind: str, value: str) -> bool:
+    """Whether many people may hold this value: a short one, or one of a shared kind."""
+    return len(value.strip()) < MIN_TEXT_CHARS or bool(SHARED_PARTS & set(kind.split(".")))
 
 
 def needles_of(subject: Subject, default_region: str) -> Needles:
-    found: dict[bytes, str] = {}
-    skipped: list[str] = []
-    for number, (kind, value) in enumerate(subject.identifiers, 1):
-        label = f"{kind}#{number}"
-        if len(value.strip()) < MIN_TEXT_CHARS:
-            skipped.append(label)
-            continue
-        spellings = _phone_spellings(value, default_region) if kind == "phone" else {value}
-        for name, spelled in _encodings(label, spellings):
-            found.setdefault(spelled, name)
-    for number, text in enumerate(subject.texts, 1):
-        label = f"text#{number}"
-        if len(text.strip()) < MIN_TEXT_CHARS:
-            skipped.append(label)
-            continue
-        for name, spelled in _encodings(label, {text.strip()}):
-            found.setdefault(spelled, name)
-    needles = tuple(Needle(name, pattern) for pattern, name in found.items() if pattern)
-    return Needles(needles, tuple(skipped))
+    found: dict[tuple[bytes, bool], str] = {}
+    values = [(*pair, True) for pair in subject.identifiers]
+    values += [(kind, text.strip(), False) for kind, text in subject.texts]
+    for number, (kind, value, identifier) in enumerate(values, 1):
+        label, whole = f"{kind}#{number}", is_shared(kind, value)
+        if identifier and kind == "phone":
+            spellings = _phone_spellings(value, default_region)
+        else:
+            spellings = {value} | ({value.translate(TO_LATIN_DIGITS)} if whole else set())
+        encoded = _whole_encodings(label, spellings) if whole else _encodings(label, spellings)
+        for name, spelled in encoded:
+            found.setdefault((spelled, whole), name)
+    return Needles(tuple(Needle(name, p, whole) for (p, whole), name in found.items() if p))
 
 
 def _phone_spellings(raw: str, region: str) -> set[str]:
@@ -110,6 +130,27 @@ def _encodings(label: str, spellings: Iterable[str]) -> list[tuple[str, bytes]]:
                 out += [(f"{label} json-escaped", _upper_hex(escaped).encode())]
             out += [(f"{label} base64", b) for b in _base64_forms(utf8)]
     return out
+
+
+def _whole_encodings(label: str, spellings: set[str]) -> list[tuple[str, bytes]]:
+    """UTF-8 and JSON escapes (no base64: a short value's base64 turns up by chance), with
+    Persian and Arabic-Indic digits; a birthday also as the BSON datetime of its midnight (UTC)
+    and as its day, `MM-DD` (the notifier files birthdays by day)."""
+    days = [d for s in spellings if (d := _date(s))] if "birthday" in label else []
+    spellings = spellings | {f"{d.month:02d}-{d.day:02d}" for d in days}
+    digits = {s.translate(t) for s in spellings for t in (PERSIAN_DIGITS, ARABIC_DIGITS)}
+    out = [e for e in _encodings(label, spellings | digits) if not e[0].endswith("base64")]
+    for day in days:
+        midnight = datetime(day.year, day.month, day.day, tzinfo=UTC)
+        out.append((f"{label} bson-datetime", struct.pack("<q", int(midnight.timestamp() * 1000))))
+    return out
+
+
+def _date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def _letter_variants(spellings: Iterable[str]) -> set[str]:
@@ -146,36 +187,3 @@ def _base64_forms(raw: bytes) -> list[bytes]:
         if len(body) >= MIN_BASE64_CHARS:
             forms += [body, body.replace(b"+", b"-").replace(b"/", b"_")]
     return forms
-
-
-class Matcher:
-    """Finds needles in raw bytes: text ASCII case-insensitively (so `Sara@X.org` is found),
-    base64 exactly."""
-
-    def __init__(self, needles: Needles) -> None:
-        self.labels = {_folded(n): n.label for n in needles.needles}
-        self.patterns = [
-            _alternation([n for n in needles.needles if not n.exact], re.IGNORECASE),
-            _alternation([n for n in needles.needles if n.exact], 0),
-        ]
-
-    def find(self, haystack: bytes) -> set[str]:
-        found: set[str] = set()
-        for pattern in self.patterns:
-            if pattern is not None:
-                found |= {self._label(m.group(0)) for m in pattern.finditer(haystack)}
-        return found
-
-    def _label(self, matched: bytes) -> str:
-        return self.labels.get(matched) or self.labels[matched.lower()]
-
-
-def _folded(needle: Needle) -> bytes:
-    return needle.pattern if needle.exact else needle.pattern.lower()
-
-
-def _alternation(needles: list[Needle], flags: int) -> re.Pattern[bytes] | None:
-    if not needles:
-        return None
-    ordered = sorted(needles, key=lambda n: len(n.pattern), reverse=True)
-    return re.compile(b"|".join(re.escape(n.pattern) for n in ordered), flags)

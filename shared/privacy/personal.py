@@ -63,6 +63,10 @@ PERSONAL_FIELDS: dict[EventType, tuple[PersonalField, ...]] = {
     EventType.NOTIFICATION_SUPPRESSED: _optional("target"),
 }
 
+# The notifier's record of a notification (not an event): its personal fields, sealed on
+# `c360.notifications.failed` and blanked by an erasure. `target` names whom it went to.
+PERSONAL_NOTIFICATION_FIELDS = ("target", "subject", "body", "masked_target", "error")
+
 
 def customer_of(document: dict[str, Any]) -> str | None:
     """The customer whose key seals this event: its subject, else the id in its data."""

@@ -28,6 +28,7 @@ ORDER = [
     "auth",
     "import",
     "privacy",
+    "erasure_scan",
 ]
 ALIASES = {"import": "history_import"}  # `import` cannot name a Python module
 RESULTS = Path(__file__).resolve().parents[2] / ".c360" / "bench"

@@ -24,11 +24,11 @@ from shared.events.envelope import Envelope
 from shared.events.notifications import ConfirmedBy
 from shared.kafka import dead_letter_headers
 from shared.privacy.keyring import Keyring
+from shared.privacy.personal import PERSONAL_NOTIFICATION_FIELDS
 from shared.privacy.records import seal_fields
 from shared.topics import Topics
 
 SOURCE = "services/notifier"
-PERSONAL_NOTIFICATION_FIELDS = ("target", "subject", "body", "masked_target", "error")
 
 
 def outcome_event(notification: Notification) -> Envelope:

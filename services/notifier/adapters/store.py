@@ -76,6 +76,15 @@ class NotifierStore:
         new = {"_id": doc_id, "customers": [*customers, customer_id], "version": version + 1}
         await replace_guarded(self.birthdays, new, version)
 
+    async def unfile_birthday(self, partition: int, customer_id: str, bucket: str) -> None:
+        doc_id = f"{bucket}|p{partition}"
+        doc = await self.birthdays.find_one({"_id": doc_id})
+        if doc is None or customer_id not in doc["customers"]:
+            return
+        customers = [c for c in doc["customers"] if c != customer_id]
+        new = {"_id": doc_id, "customers": customers, "version": int(doc["version"]) + 1}
+        await replace_guarded(self.birthdays, new, int(doc["version"]))
+
     async def born_on(self, partition: int, bucket: str) -> list[str]:
         doc = await self.birthdays.find_one({"_id": f"{bucket}|p{partition}"})
         return list(doc["customers"]) if doc else []

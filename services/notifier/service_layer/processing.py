@@ -45,6 +45,8 @@ class Work:
     notifications: list[tuple[Notification, int]] = field(default_factory=list)
     timers: dict[int, list[Timer]] = field(default_factory=lambda: defaultdict(list))
     birthday_buckets: list[tuple[int, str]] = field(default_factory=list)
+    # a changed or erased birthday leaves its day: the old filing would link the two for ever
+    birthdays_left: list[tuple[int, str]] = field(default_factory=list)
 
 
 def same_but_position(before: CustomerState, after: CustomerState) -> bool:
@@ -130,6 +132,8 @@ class Notifier:
                 work.timers[partition] += sla_timers(self.rules, after.customer_id, complaint)
         birthday = after.contact.birthday if after.contact else None
         previous = before.contact.birthday if before.contact else None
+        if previous is not None and birthday != previous:
+            work.birthdays_left.append((partition, birthday_key(previous)))
         if birthday is not None and birthday != previous:
             work.birthday_buckets.append((partition, birthday_key(birthday)))
 
@@ -138,6 +142,8 @@ class Notifier:
         claimed = [(await self.store.claim(n), p) for n, p in work.notifications]
         for partition, timers in work.timers.items():
             await self.store.timers.add(partition, timers)
+        for partition, bucket in work.birthdays_left:
+            await self.store.unfile_birthday(partition, state.customer_id, bucket)
         for partition, bucket in work.birthday_buckets:
             await self.store.file_birthday(partition, state.customer_id, bucket)
 

@@ -48,7 +48,7 @@ def verify_erasure(
     subject = Subject(
         tuple([("email", e) for e in email or []] + [("phone", p) for p in phone or []])
         + tuple(_external(pair) for pair in external_id or []),
-        tuple(text or []),
+        tuple(("text", t) for t in text or []),
     )
     if from_export is not None:
         subject = subject.merged(subject_from_export(orjson.loads(from_export.read_bytes())))
@@ -71,7 +71,7 @@ def scan_and_report(
 ) -> int:
     databases = list(dict.fromkeys([settings.database, *extra]))
     try:
-        verdict = asyncio.run(verify(settings, subject, databases, progress, settle))
+        verdict = asyncio.run(verify(settings, customer, subject, databases, progress, settle))
     except Exception as exc:  # the operator gets the reason, not a traceback
         console.print(f"[red]the scan failed: {exc or type(exc).__name__}[/]")
         raise typer.Exit(1) from exc
@@ -91,14 +91,21 @@ def report(customer: str, verdict: Verdict) -> None:
         f" {verdict.needles} spellings",
         highlight=False,
     )
-    if verdict.skipped:
-        console.print(f"not searched (under 5 characters): {', '.join(verdict.skipped)}")
+    if verdict.whole:
+        console.print(
+            f"searched whole, in {customer}'s own records only: {', '.join(verdict.whole)}",
+            highlight=False,
+            soft_wrap=True,
+        )
     for finding in verdict.held:
-        console.print(f"[red]FOUND {finding.where} {finding.position}: {finding.labels}[/]")
+        console.print(
+            f"[red]FOUND {finding.where} {finding.position}: {finding.labels}[/]", soft_wrap=True
+        )
     for finding in verdict.expiring:
         console.print(
             f"[yellow]in clear until {finding.expires_at:%Y-%m-%d %H:%M} UTC:"
-            f" {finding.where} {finding.position}: {finding.labels}[/]"
+            f" {finding.where} {finding.position}: {finding.labels}[/]",
+            soft_wrap=True,
         )
     if not verdict.findings:
         console.print("[green]found nothing[/]")

@@ -14,7 +14,7 @@ from pymongo import AsyncMongoClient
 
 from shared.kafka import make_admin, partitions_of
 from shared.log_reading import every_record
-from shared.privacy.needles import Matcher
+from shared.privacy.matching import Matcher
 from shared.privacy.retention import Retention
 from shared.settings import Settings
 
@@ -122,4 +122,5 @@ async def scan_store(
 def _position(document: RawBSONDocument, matcher: Matcher) -> str:
     """The document's _id, unless the _id itself holds what was found (an identity key)."""
     doc_id = str(document.get("_id"))
-    return "(its _id holds the value)" if matcher.find(doc_id.encode()) else doc_id
+    held = matcher.find(doc_id.encode(), whole_anywhere=True)
+    return "(its _id holds the value)" if held else doc_id

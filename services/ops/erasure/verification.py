@@ -23,7 +23,8 @@ from services.ops.erasure.scanning import (
     scan_topics,
 )
 from shared.mongo import make_client
-from shared.privacy.needles import Matcher, Subject, needles_of
+from shared.privacy.matching import Matcher
+from shared.privacy.needles import Subject, needles_of
 from shared.settings import Settings
 
 CLEAN, HELD, EXPIRING = 0, 1, 3  # exit codes
@@ -34,7 +35,7 @@ RESCAN_PAUSE_S = 2.0
 class Verdict:
     coverage: Coverage
     findings: tuple[Finding, ...]
-    skipped: tuple[str, ...]  # values too short to search for, by label
+    whole: tuple[str, ...]  # values searched whole, in the customer's records only, by label
     needles: int
 
     @property
@@ -56,6 +57,7 @@ class Verdict:
 
 async def verify(
     settings: Settings,
+    customer: str,
     subject: Subject,
     databases: list[str],
     progress: Progress,
@@ -64,8 +66,8 @@ async def verify(
 ) -> Verdict:
     needles = needles_of(subject, settings.default_region)
     if not needles.needles:
-        raise ValueError("nothing to look for: give identifiers or texts of 5 characters or more")
-    matcher, coverage = Matcher(needles), Coverage()
+        raise ValueError("nothing to look for: give identifiers or texts")
+    matcher, coverage = Matcher(needles, owner=customer), Coverage()
     topics = await c360_topics(settings)
     progress(f"scanning {len(topics)} topics for {len(needles.needles)} spellings")
     in_log = await scan_topics(settings, topics, matcher, coverage, progress)
@@ -81,4 +83,5 @@ async def verify(
             in_store = await scan_store(client, databases, matcher, again, progress, places)
     finally:
         await client.close()
-    return Verdict(coverage, tuple(in_log + in_store), needles.skipped, len(needles.needles))
+    whole = tuple(needles.whole_labels)
+    return Verdict(coverage, tuple(in_log + in_store), whole, len(needles.needles))

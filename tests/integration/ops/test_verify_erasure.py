@@ -49,7 +49,7 @@ async def test_the_person_is_found_in_each_spelling_and_place(
     assert records == 2
     assert "3 collections, 3 documents" in output
     assert re.search(rf"FOUND {re.escape(catalog.contacts)} \d+:0: \('phone#2 utf-8',\)", output)
-    assert f"FOUND {settings.database}.views c1: ('text#1 json-escaped',)" in output
+    assert f"FOUND {settings.database}.views c1: ('text#3 json-escaped',)" in output
     assert f"FOUND {settings.database}.blobs b1: ('email#1 base64',)" in output
     assert "others" not in output.split("documents")[1]
     assert "7788" not in output.split("documents")[1]  # the report names, never shows, values

@@ -58,7 +58,7 @@ async def test_dead_letters_are_withheld_with_the_identifiers_before_the_key_is_
         ("email", "sara.m@example.com"),
         ("crm", "CRM-SARA-7781"),
     }
-    assert "سارا محمدی" in subject.texts
+    assert ("profile.name", "سارا محمدی") in subject.texts
     assert why == f"holds erased customer {customer_id}"
     assert erased.withheld_dead_letters == 2
     assert erased.written.state.erased

@@ -64,6 +64,11 @@ class FakeDocuments:
         if customer_id not in filed:
             filed.append(customer_id)
 
+    async def unfile_birthday(self, partition: int, customer_id: str, bucket: str) -> None:
+        filed = self.birthdays.get((partition, bucket), [])
+        if customer_id in filed:
+            filed.remove(customer_id)
+
     async def born_on(self, partition: int, bucket: str) -> list[str]:
         return list(self.birthdays.get((partition, bucket), []))
 

@@ -27,6 +27,7 @@ class NotificationPublic(BaseModel):
     channel: str | None
     recipient: str | None
     subject: str
+    body: str
     attempts: int
     deliver_after: datetime | None
     reason: str | None
@@ -47,6 +48,7 @@ class NotificationPublic(BaseModel):
             channel=n.channel,
             recipient=n.masked_target,
             subject=n.subject,
+            body=n.body,
             attempts=n.attempts,
             deliver_after=n.deliver_after,
             reason=n.reason,
