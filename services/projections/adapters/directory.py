@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
 
 from services.projections.domain.effects import (
     Effect,
@@ -51,6 +52,13 @@ async def _write_if_newer(
         return
     if owner is not None and (current is None or current.get("customer_id") != owner):
         return
+    if current is None:  # a first sighting's entry: an insert costs the store far less
+        try:
+            await coll.insert_one({"_id": doc_id, **fields, "stamp": key})
+            return
+        except DuplicateKeyError:  # written meanwhile from another partition: decide again
+            await _write_if_newer(coll, doc_id, stamp, fields, owner)
+            return
     await coll.replace_one({"_id": doc_id}, {**fields, "stamp": key}, upsert=True)
 
 

@@ -7,9 +7,10 @@ with the deployment's `BlindIndex`.
 """
 
 import asyncio
-from collections.abc import AsyncGenerator, Sequence
+from collections.abc import AsyncGenerator, Collection, Sequence
 
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 
 from services.projections.adapters.directory import apply_effects as write_effects
 from services.projections.domain.effects import Effect
@@ -113,22 +114,28 @@ class ProjectionStore:
         await write_effects(self, effects)
 
     async def save_buckets(
-        self, customer_id: str, parts: dict[tuple[str, int], list[Entry]]
+        self,
+        customer_id: str,
+        parts: dict[tuple[str, int], list[Entry]],
+        fresh: Collection[tuple[str, int]] = (),
     ) -> None:
-        writes = [
-            self.timeline.replace_one(
-                {"_id": bucket_id(customer_id, day, n)},
-                {
-                    "customer_id": customer_id,
-                    "day": day,
-                    "part": n,
-                    "entries": [e.model_dump(mode="json") for e in entries],
-                },
-                upsert=True,
-            )
-            for (day, n), entries in sorted(parts.items())
-        ]
-        await together(writes)
+        async def write(day: str, n: int, entries: list[Entry]) -> None:
+            doc_id = bucket_id(customer_id, day, n)
+            doc = {
+                "customer_id": customer_id,
+                "day": day,
+                "part": n,
+                "entries": [e.model_dump(mode="json") for e in entries],
+            }
+            if (day, n) in fresh:
+                try:
+                    await self.timeline.insert_one({"_id": doc_id, **doc})
+                    return
+                except DuplicateKeyError:  # left by an attempt that did not finish: overwrite
+                    pass
+            await self.timeline.replace_one({"_id": doc_id}, doc, upsert=True)
+
+        await together(write(day, n, entries) for (day, n), entries in sorted(parts.items()))
 
     async def checkpoint(self, topic: str, partition: int) -> int:
         """The next offset of `topic`/`partition` to fold: everything before it is visible."""

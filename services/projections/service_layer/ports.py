@@ -2,7 +2,7 @@
 
 (Records and the dead letter sink are the batch runner's: `shared.consuming`.)"""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Protocol
 
 from services.projections.domain.effects import Effect
@@ -22,8 +22,14 @@ class ProjectionDocuments(Protocol):
         ...
 
     async def save_buckets(
-        self, customer_id: str, parts: dict[tuple[str, int], list[Entry]]
-    ) -> None: ...
+        self,
+        customer_id: str,
+        parts: dict[tuple[str, int], list[Entry]],
+        fresh: Collection[tuple[str, int]] = (),
+    ) -> None:
+        """Write the parts; those in `fresh` were found absent (or empty) when loaded, so they
+        are inserted (cheaper on the store), and overwritten if one exists after all."""
+        ...
 
     async def save_state(self, state: CustomerState, expected_revision: int) -> CustomerState:
         """Write `state` if the stored one is still at `expected_revision` (0: absent), else

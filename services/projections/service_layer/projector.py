@@ -167,7 +167,9 @@ class Projector:
         folded = fold_records(state, days, records)
         if not folded.changed:
             return 0, 0
-        await self.store.save_buckets(customer_id, bucket_writes(state, folded.state, days))
+        writes = bucket_writes(state, folded.state, days)
+        fresh = {key for key in writes if not stored.get(key)}  # not found when loaded
+        await self.store.save_buckets(customer_id, writes, fresh)
         await self.store.apply_effects(folded.effects)
         new_state = folded.state
         if self.segments is not None and folded.applied:

@@ -2,7 +2,7 @@
 over them, so properties can redeliver, re-batch and crash between writes at will."""
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from aiokafka.structs import ConsumerRecord
 
@@ -36,7 +36,10 @@ class FakeDocuments:
         return {(d, n): list(self.buckets.get(bucket_id(customer_id, d, n), [])) for d, n in keys}
 
     async def save_buckets(
-        self, customer_id: str, parts: dict[tuple[str, int], list[Entry]]
+        self,
+        customer_id: str,
+        parts: dict[tuple[str, int], list[Entry]],
+        fresh: Collection[tuple[str, int]] = (),
     ) -> None:
         for (day, n), entries in parts.items():
             self.buckets[bucket_id(customer_id, day, n)] = list(entries)

@@ -2,6 +2,7 @@
 failed attempt that landed after the retry and a later batch would put an older timeline back."""
 
 import asyncio
+from collections.abc import Collection
 
 import pytest
 
@@ -26,12 +27,15 @@ class StoreGoesDown(Projection):
         self.slow_written = False
 
     async def save_buckets(
-        self, customer_id: str, parts: dict[tuple[str, int], list[Entry]]
+        self,
+        customer_id: str,
+        parts: dict[tuple[str, int], list[Entry]],
+        fresh: Collection[tuple[str, int]] = (),
     ) -> None:
         if customer_id == self.slow and not self.slow_written:
             await self.released.wait()
             self.slow_written = True
-        await super().save_buckets(customer_id, parts)
+        await super().save_buckets(customer_id, parts, fresh)
 
     async def save_state(self, state: CustomerState, expected_revision: int) -> CustomerState:
         if state.customer_id == self.failing and not self.failed.is_set():
