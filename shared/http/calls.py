@@ -78,11 +78,22 @@ class ServiceCalls:
         headers = dict(JSON)
         if self.auth is not None:
             headers["authorization"] = f"Bearer {await self.auth.bearer()}"
+        try:
+            return await self._request(method, url, data, headers)
+        except aiohttp.ClientConnectionError:
+            # A pooled connection the server closed just as it was reused: once more on a new
+            # one. Every call between c360 services is safe to repeat (resolution, reads).
+            return await self._request(method, url, data, headers)
+
+    async def _request(
+        self, method: str, url: str, data: bytes | None, headers: dict[str, str]
+    ) -> tuple[int, bytes]:
         async with self._pool().request(method, url, data=data, headers=headers) as response:
             return response.status, await response.read()
 
     def _pool(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
-            connector = aiohttp.TCPConnector(limit=self.connections)
+            # Idle connections are dropped before the server would close them (uvicorn: 5 s).
+            connector = aiohttp.TCPConnector(limit=self.connections, keepalive_timeout=2.0)
             self._session = aiohttp.ClientSession(connector=connector, timeout=self.timeout)
         return self._session

@@ -44,7 +44,9 @@ class LoadClient:
         self._session: aiohttp.ClientSession | None = None
 
     async def __aenter__(self) -> "LoadClient":
-        connector = aiohttp.TCPConnector(limit=self.connections)
+        # Idle connections are dropped before the server closes them (uvicorn: after 5 s), so a
+        # request never goes out on a connection the server is closing at that moment.
+        connector = aiohttp.TCPConnector(limit=self.connections, keepalive_timeout=2.0)
         self._session = aiohttp.ClientSession(
             connector=connector, timeout=self.timeout, headers=self.headers
         )

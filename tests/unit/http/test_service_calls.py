@@ -18,6 +18,7 @@ class Asked:
         self.tokens_issued = 0
         self.revoked: set[str] = set()
         self.seen: list[str] = []
+        self.flaky_calls = 0
 
     async def token(self, request: web.Request) -> web.Response:
         form = await request.post()
@@ -33,6 +34,16 @@ class Asked:
         body = await request.json() if request.can_read_body else None
         return web.json_response({"got": body, "path": request.path})
 
+    async def flaky(self, request: web.Request) -> web.Response:
+        """Drops the connection without an answer the first time (a server closing an idle
+        keep-alive connection just as it is reused looks the same to the client)."""
+        self.flaky_calls += 1
+        if self.flaky_calls == 1:
+            assert request.transport is not None
+            request.transport.close()
+            raise ConnectionResetError("closed")
+        return web.json_response({"attempt": self.flaky_calls})
+
     async def broken(self, request: web.Request) -> web.Response:
         return web.json_response({"detail": "the customers field is missing"}, status=422)
 
@@ -44,6 +55,7 @@ async def server() -> AsyncIterator[tuple[str, Asked]]:
     app.router.add_post("/token", asked.token)
     app.router.add_route("*", "/echo", asked.echo)
     app.router.add_post("/broken", asked.broken)
+    app.router.add_post("/flaky", asked.flaky)
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -102,3 +114,15 @@ async def test_an_error_status_raises_with_the_status_and_the_detail(
         assert failed.value.status == 422
     finally:
         await client.close()
+
+
+async def test_a_connection_dropped_before_the_answer_is_tried_once_more(
+    server: tuple[str, Asked],
+) -> None:
+    base, asked = server
+    client = calls(base, None)
+    try:
+        assert await client.post_json("/flaky", {}) == {"attempt": 2}
+    finally:
+        await client.close()
+    assert asked.flaky_calls == 2
