@@ -70,6 +70,15 @@ class Keyring:
         for customer_id, key in (await self.vault.data_keys(wanted, create)).items():
             self._remember(customer_id, now, key)
 
+    async def prepare_to_open(self, records: Iterable[tuple[bytes | None, bytes | None]]) -> None:
+        """Before opening a batch of (key, value) records: one read for the keys of the sealed
+        ones, by the record key (the customer id on every keyed c360 topic). A record sealed
+        under another id still gets its own key when opened; plain records fetch nothing, so no
+        customer is remembered as keyless before their first sealed event."""
+        await self.prepare(
+            key.decode() for key, value in records if key and value and SEALED.encode() in value
+        )
+
     async def create(self, customer_ids: Sequence[str]) -> None:
         """Keys for customers created just now, in one write (no read first)."""
         now = self.clock()

@@ -108,6 +108,8 @@ class Projector:
         """Fold the batch; rejects what cannot be read, raises if any customer fails."""
         started = time.perf_counter()
         by_customer: dict[str, list[SourceRecord]] = defaultdict(list)
+        if self.keys is not None:  # not a round trip per new customer while decoding
+            await self.keys.prepare_to_open((raw.key, raw.value) for raw in records)
         for raw in records:
             metrics.EVENTS_CONSUMED.labels(raw.topic).inc()
             decoded = await self._decode(raw)

@@ -96,3 +96,22 @@ async def test_keys_of_new_customers_are_created_in_one_write() -> None:
     assert vault.batch_lookups == 1
     assert keyring.cached("c_a") == vault.keys["c_a"]
     assert keyring.cached("c_b") == vault.keys["c_b"]
+
+
+async def test_before_opening_a_batch_only_the_sealed_records_keys_are_read_in_one_go() -> None:
+    vault = FakeVault()
+    writer = Keyring(vault)
+    sealed = [(c.encode(), await writer.encode(call(c))) for c in ("c_1", "c_2", "c_3")]
+    plain = [(b"c_plain", b'{"type": "c360.interaction.call"}'), (None, b"{}"), (b"c_4", None)]
+    reader = Keyring(vault)
+    before = vault.lookups
+    await reader.prepare_to_open([*sealed, *plain])
+    assert vault.batch_lookups == 1
+    assert {c for c in ("c_1", "c_2", "c_3", "c_plain", "c_4") if reader.cached(c)} == {
+        "c_1",
+        "c_2",
+        "c_3",
+    }
+    opened = [as_call(await reader.decode_record(v, STRUCTURED_HEADERS)) for _, v in sealed]
+    assert all(event.data.notes == "سلام 👋" for event in opened)
+    assert vault.lookups == before  # every key came from the one batch read
