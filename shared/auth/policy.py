@@ -65,7 +65,7 @@ POLICY: Mapping[str, Mapping[str, Rule]] = {
     "interactions": {
         # an adapter publishes only for its own `source` (settings: auth_adapter_sources)
         "POST /v1/events": allow(AGENT, SUPERVISOR, ADAPTER, ADMIN),
-        "POST /v1/events/batch": allow(AGENT, SUPERVISOR, ADAPTER, ADMIN),
+        "POST /v1/events/batch": allow(AGENT, SUPERVISOR, ADAPTER, OPS, ADMIN),  # OPS: c360 import
         # the phone system (an adapter, for its own `source`) says a call rings for an agent
         "POST /v1/calls/ringing": allow(ADAPTER, ADMIN),
         "GET /asyncapi.json": PUBLIC,  # the topics' contract, like /openapi.json

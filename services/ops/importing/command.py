@@ -13,6 +13,8 @@ from services.ops.importing.lines import Line, csv_lines, json_lines
 from services.ops.importing.mapping import DEFAULT_SOURCE, MappingError
 from services.ops.importing.sending import Importer, Tally
 from services.ops.importing.settings import load_mapping
+from shared.auth.client import TokenRefused, ops_token
+from shared.auth.roles import Role
 from shared.settings import Settings
 
 console = Console()
@@ -69,9 +71,15 @@ def import_history(
     except MappingError as exc:
         console.print(f"[red]{exc}[/]")
         raise typer.Exit(2) from exc
-    url = Settings().interactions_url
+    settings = Settings()
+    url = settings.interactions_url
+    try:  # history is posted as the ops client (on a local stack: the demo `ops` user)
+        bearer = ops_token(settings, Role.OPS) if settings.auth_enabled else ""
+    except TokenRefused as exc:
+        console.print(f"[red]could not sign in: {exc}[/]")
+        raise typer.Exit(1) from exc
     try:
-        tally = asyncio.run(send(lines, url, batch_size, concurrency))
+        tally = asyncio.run(send(lines, url, batch_size, concurrency, bearer))
     except (httpx.HTTPError, OSError) as exc:
         console.print(f"[red]importing through {url} failed: {exc}; run again to resume[/]")
         raise typer.Exit(1) from exc
@@ -91,7 +99,9 @@ def read_lines(
     return list(csv_lines(content, load_mapping(mapping_file, columns, **options)))
 
 
-async def send(lines: list[Line], url: str, batch_size: int, concurrency: int) -> Tally:
+async def send(
+    lines: list[Line], url: str, batch_size: int, concurrency: int, bearer: str = ""
+) -> Tally:
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -108,7 +118,8 @@ async def send(lines: list[Line], url: str, batch_size: int, concurrency: int) -
             progress.update(task, rate=f"{speed:,.0f} lines/s" if speed else "")
 
         timeout = httpx.Timeout(120, connect=10)
-        async with httpx.AsyncClient(timeout=timeout) as client:
+        headers = {"authorization": f"Bearer {bearer}"} if bearer else {}
+        async with httpx.AsyncClient(timeout=timeout, headers=headers) as client:
             return await Importer(client, url, concurrency).run(lines, batch_size, advance)
 
 
