@@ -11,6 +11,11 @@ two stores differ, the work-around lives here, named for what it works around:
 - `insert_new`: insert-if-absent for many documents in one unordered bulk insert (an insert of
   a new `_id` is the one write atomic on both); other refusals, such as a busy writer, are sent
   again with backoff.
+- `replace_guarded_many`: many guarded writes at once. On MongoDB the guard sits in each
+  replace's filter (atomic per document); on FerretDB v1 a filter beyond `_id` makes a replace
+  about 8 times slower (250 against 2,000 documents/s measured, docs/throughput.md) and is not
+  atomic there anyway, so the versions are read first and the documents still at theirs are
+  overwritten by `_id`.
 """
 
 import asyncio
@@ -19,7 +24,7 @@ import weakref
 from collections.abc import AsyncGenerator, Mapping, Sequence
 from typing import Any
 
-from pymongo import AsyncMongoClient
+from pymongo import AsyncMongoClient, DeleteOne, ReplaceOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import (
@@ -118,7 +123,10 @@ async def store_dialect(client: AsyncMongoClient[Document]) -> Dialect:
 
 
 async def read_by_ids(
-    collection: AsyncCollection[Document], ids: Sequence[Any], dialect: Dialect | None = None
+    collection: AsyncCollection[Document],
+    ids: Sequence[Any],
+    dialect: Dialect | None = None,
+    projection: Mapping[str, Any] | None = None,
 ) -> dict[Any, Document]:
     """The documents with these `_id`s (absent ones left out), by `_id`."""
     wanted = list(dict.fromkeys(ids))
@@ -126,8 +134,9 @@ async def read_by_ids(
         return {}
     dialect = dialect or await store_dialect(collection.database.client)
     if dialect is Dialect.MONGODB:
-        return {doc["_id"]: doc async for doc in collection.find({"_id": {"$in": wanted}})}
-    found = await asyncio.gather(*(collection.find_one({"_id": i}) for i in wanted))
+        cursor = collection.find({"_id": {"$in": wanted}}, projection)
+        return {doc["_id"]: doc async for doc in cursor}
+    found = await asyncio.gather(*(collection.find_one({"_id": i}, projection) for i in wanted))
     return {doc["_id"]: doc for doc in found if doc is not None}
 
 
@@ -189,3 +198,53 @@ async def insert_new(collection: AsyncCollection[Document], docs: list[Document]
         await asyncio.sleep(0.02 * 2**attempt)
     assert last_error is not None
     raise last_error
+
+
+async def replace_many(collection: AsyncCollection[Document], docs: Sequence[Document]) -> None:
+    """Overwrite (or create) each document by its `_id`, in one unordered bulk: on both stores
+    far faster than as many single replaces."""
+    if docs:
+        await collection.bulk_write(
+            [ReplaceOne({"_id": d["_id"]}, d, upsert=True) for d in docs], ordered=False
+        )
+
+
+async def delete_by_ids(collection: AsyncCollection[Document], ids: Sequence[Any]) -> None:
+    """Delete these documents in one unordered bulk (no `$in`: see `read_by_ids`)."""
+    if ids:
+        await collection.bulk_write([DeleteOne({"_id": i}) for i in ids], ordered=False)
+
+
+async def replace_guarded_many(
+    collection: AsyncCollection[Document],
+    docs: Sequence[Document],
+    expected: Sequence[int],
+    guard: str = "version",
+    dialect: Dialect | None = None,
+) -> dict[Any, int]:
+    """`replace_guarded` for many documents in a few round trips. Returns, by `_id`, the expected
+    version of each document not known to be written: a conflict, or (after a MongoDB bulk that
+    matched fewer than it sent) in doubt. Read those again before deciding anything about them.
+    """
+    for doc, version in zip(docs, expected, strict=True):
+        if doc.get(guard) != version + 1:
+            raise ValueError(f"doc[{guard!r}] must be expected_version + 1")
+    new = [d for d, v in zip(docs, expected, strict=True) if v == 0]
+    known = [(d, v) for d, v in zip(docs, expected, strict=True) if v != 0]
+    existed = await insert_new(collection, new)
+    unwritten = {d["_id"]: 0 for d, e in zip(new, existed, strict=True) if e}
+    if not known:
+        return unwritten
+    dialect = dialect or await store_dialect(collection.database.client)
+    if dialect is Dialect.MONGODB:
+        replaces = [ReplaceOne({"_id": d["_id"], guard: v}, d) for d, v in known]
+        result = await collection.bulk_write(replaces, ordered=False)
+        if result.matched_count != len(known):
+            unwritten |= {d["_id"]: v for d, v in known}
+        return unwritten
+    ids = [d["_id"] for d, _ in known]
+    stored = await read_by_ids(collection, ids, dialect, projection={guard: 1})
+    still = [d for d, v in known if stored.get(d["_id"], {}).get(guard) == v]
+    unwritten |= {d["_id"]: v for d, v in known if stored.get(d["_id"], {}).get(guard) != v}
+    await replace_many(collection, still)
+    return unwritten

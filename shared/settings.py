@@ -87,7 +87,10 @@ class Settings(BaseSettings):
         default=16,
         ge=1,
         le=256,
-        description="customers the projection worker writes at once (4 suits FerretDB on SQLite)",
+        description=(
+            "customers whose segments the projection worker settles at once"
+            " (4 suits FerretDB on SQLite)"
+        ),
     )
     projections_owned_states: int = Field(
         default=20_000,

@@ -9,7 +9,9 @@ For 1,000 documents of ~1 KB, sent in batches of `BATCHES` documents:
   duplicate-key error;
 - `concurrent_replace`: a batch's `replace_one` by `_id`, all at once;
 - `concurrent_guarded`: the same with the version in the filter (one round trip per guard);
-- `concurrent_read_then_replace`: read the version by `_id`, then replace (two round trips).
+- `concurrent_read_then_replace`: read the version by `_id`, then replace (two round trips);
+- `read_then_bulk_replace`: every version read by `_id` at once, then one unordered bulk of
+  `ReplaceOne` (what `shared.mongo.replace_guarded_many` does on FerretDB v1).
 """
 
 import asyncio
@@ -84,6 +86,18 @@ async def concurrent_read_then_replace(
     await asyncio.gather(*(one(d) for d in docs))
 
 
+async def read_then_bulk_replace(coll: AsyncCollection[Document], docs: list[Document]) -> None:
+    """`shared.mongo.replace_guarded_many` on FerretDB v1: the versions read by `_id` all at
+    once, then one unordered bulk of overwrites."""
+    current = await asyncio.gather(
+        *(coll.find_one({"_id": d["_id"]}, {"version": 1}) for d in docs)
+    )
+    for doc, found in zip(docs, current, strict=True):
+        if found is None or found["version"] != doc["version"] - 1:
+            raise RuntimeError(f"guard missed {doc['_id']}")
+    await bulk_replace_unordered(coll, docs)
+
+
 UPDATES: dict[str, Method] = {
     "bulk_replace_ordered": bulk_replace_ordered,
     "bulk_replace_unordered": bulk_replace_unordered,
@@ -92,6 +106,7 @@ UPDATES: dict[str, Method] = {
     "concurrent_replace": concurrent_replace,
     "concurrent_guarded": concurrent_guarded,
     "concurrent_read_then_replace": concurrent_read_then_replace,
+    "read_then_bulk_replace": read_then_bulk_replace,
 }
 
 

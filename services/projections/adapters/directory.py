@@ -12,6 +12,7 @@ rebuild) ends in the same documents.
 import asyncio
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pymongo.asynchronous.collection import AsyncCollection
@@ -26,8 +27,9 @@ from services.projections.domain.effects import (
     Stamp,
 )
 from services.projections.domain.timeline import sort_key
+from shared.concurrency import together
 from shared.events.contacts import MAX_MERGE_HOPS
-from shared.mongo import Document
+from shared.mongo import Document, delete_by_ids, insert_new, read_by_ids, replace_many
 
 if TYPE_CHECKING:  # the store writes effects through this module
     from services.projections.adapters.store import ProjectionStore
@@ -37,56 +39,88 @@ def stamp_key(stamp: Stamp) -> str:
     return sort_key(stamp.at, stamp.event_id)
 
 
-async def _write_if_newer(
-    coll: AsyncCollection[Document],
-    doc_id: str,
-    stamp: Stamp,
-    fields: Document,
-    owner: str | None = None,
-) -> None:
-    """Replace the document when `stamp` is newer; with `owner`, only while it still belongs
-    to that customer (a release must not undo someone else's later claim)."""
-    current = await coll.find_one({"_id": doc_id})
-    key = stamp_key(stamp)
+@dataclass(frozen=True)
+class _Write:
+    """An effect as what it asks of one document: `fields` with the stamp, if newer (None: a
+    release, which deletes the entry while it still belongs to `owner`)."""
+
+    collection: AsyncCollection[Document]
+    doc_id: str
+    stamp: Stamp
+    fields: Document | None = None
+    owner: str | None = None
+
+
+def _write_of(store: "ProjectionStore", effect: Effect) -> _Write:
+    match effect:
+        case LinkChanged(merged_id=m, survivor_id=s, stamp=st):
+            return _Write(store.links, m, st, {"survivor_id": s})
+        case IdentityClaimed(key=k, customer_id=c, stamp=st):
+            return _Write(store.identities, store.identity_id(k), st, {"customer_id": c})
+        case IdentityReleased(key=k, customer_id=c, stamp=st):
+            return _Write(store.identities, store.identity_id(k), st, owner=c)
+        case NameChanged(customer_id=c, name=n, stamp=st):
+            return _Write(store.names, c, st, {"name": n, "name_key": (n or "").casefold()})
+    raise TypeError(f"not an effect: {effect!r}")
+
+
+def decide(current: Document | None, write: _Write) -> Document | None:
+    """The document after `write`: `current` itself when the write changes nothing (something
+    newer is there, or a release of an entry no longer the owner's), None when it goes."""
+    key = stamp_key(write.stamp)
     if current is not None and current.get("stamp", "") >= key:
+        return current
+    if write.fields is None:  # a release
+        owned = current is not None and current.get("customer_id") == write.owner
+        return None if owned else current
+    return {"_id": write.doc_id, **write.fields, "stamp": key}
+
+
+async def _write_one(write: _Write) -> None:
+    """Read, decide and write one document (after a lost race to insert it)."""
+    current = await write.collection.find_one({"_id": write.doc_id})
+    after = decide(current, write)
+    if after is current:
         return
-    if owner is not None and (current is None or current.get("customer_id") != owner):
-        return
-    if current is None:  # a first sighting's entry: an insert costs the store far less
+    if after is None:
+        await write.collection.delete_one({"_id": write.doc_id})
+    elif current is None:
         try:
-            await coll.insert_one({"_id": doc_id, **fields, "stamp": key})
-            return
+            await write.collection.insert_one(after)
         except DuplicateKeyError:  # written meanwhile from another partition: decide again
-            await _write_if_newer(coll, doc_id, stamp, fields, owner)
-            return
-    await coll.replace_one({"_id": doc_id}, {**fields, "stamp": key}, upsert=True)
+            await _write_one(write)
+    else:
+        await write.collection.replace_one({"_id": write.doc_id}, after, upsert=True)
 
 
-async def _release(coll: AsyncCollection[Document], doc_id: str, stamp: Stamp, owner: str) -> None:
-    """Erasure: the entry goes (so a later sighting finds the identifier free), while it still
-    belongs to `owner` and nothing newer was written."""
-    current = await coll.find_one({"_id": doc_id})
-    if current is None or current.get("customer_id") != owner:
-        return
-    if current.get("stamp", "") >= stamp_key(stamp):
-        return
-    await coll.delete_one({"_id": doc_id})
+async def _write_all(collection: AsyncCollection[Document], writes: list[_Write]) -> None:
+    """One collection's writes: one read of every document, each decided in order in memory,
+    then one insert of the new documents (a first sighting's entries: inserts cost the store
+    far less), one bulk of overwrites and one of deletions. A document inserted meanwhile from
+    another partition is decided again against what it holds."""
+    before = await read_by_ids(collection, [w.doc_id for w in writes])
+    after: dict[str, Document | None] = dict(before)
+    for write in writes:
+        after[write.doc_id] = decide(after.get(write.doc_id), write)
+    added = [d for i, d in after.items() if d is not None and i not in before]
+    changed = [d for i, d in after.items() if d is not None and i in before and d is not before[i]]
+    gone = [i for i, d in after.items() if d is None and i in before]
+    existed = await insert_new(collection, added)
+    await together([replace_many(collection, changed), delete_by_ids(collection, gone)])
+    raced = {d["_id"] for d, e in zip(added, existed, strict=True) if e}
+    for write in writes:
+        if write.doc_id in raced:
+            await _write_one(write)
 
 
 async def apply_effects(store: "ProjectionStore", effects: Sequence[Effect]) -> None:
-    """Write what a customer's contact events tell other documents, in event order."""
+    """Write what a batch's contact events tell other documents; the writes to one document
+    are decided in event order (and by stamp, so any order of batches ends the same)."""
+    by_collection: dict[str, list[_Write]] = {}
     for effect in effects:
-        match effect:
-            case LinkChanged(merged_id=m, survivor_id=s, stamp=st):
-                await _write_if_newer(store.links, m, st, {"survivor_id": s})
-            case IdentityClaimed(key=k, customer_id=c, stamp=st):
-                owner = {"customer_id": c}
-                await _write_if_newer(store.identities, store.identity_id(k), st, owner)
-            case IdentityReleased(key=k, customer_id=c, stamp=st):
-                await _release(store.identities, store.identity_id(k), st, owner=c)
-            case NameChanged(customer_id=c, name=n, stamp=st):
-                name = {"name": n, "name_key": (n or "").casefold()}
-                await _write_if_newer(store.names, c, st, name)
+        write = _write_of(store, effect)
+        by_collection.setdefault(write.collection.name, []).append(write)
+    await together(_write_all(ws[0].collection, ws) for ws in by_collection.values())
 
 
 async def owner_of(store: "ProjectionStore", key: str) -> str | None:

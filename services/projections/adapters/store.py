@@ -6,19 +6,26 @@ lookup is keyed by blind ids (`shared.privacy.blind`): a store that reads or wri
 with the deployment's `BlindIndex`.
 """
 
-import asyncio
-from collections.abc import AsyncGenerator, Collection, Sequence
+from collections.abc import AsyncGenerator, Collection, Mapping, Sequence
 
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
 from services.projections.adapters.directory import apply_effects as write_effects
 from services.projections.domain.effects import Effect
 from services.projections.domain.records import assemble_days, stored_parts
 from services.projections.domain.state import CustomerState
 from services.projections.domain.timeline import Day, Entry, bucket_id
+from services.projections.service_layer.ports import Part, PartWrites
 from shared.concurrency import together
-from shared.mongo import Document, VersionConflict, replace_guarded, scan
+from shared.mongo import (
+    Document,
+    VersionConflict,
+    insert_new,
+    read_by_ids,
+    replace_guarded_many,
+    replace_many,
+    scan,
+)
 from shared.privacy.blind import BlindIndex
 
 GENERATIONS = "projection_generations"
@@ -68,12 +75,20 @@ class ProjectionStore:
         doc = await self.customers.find_one({"_id": customer_id}, projection)
         return None if doc is None else CustomerState.model_validate(_without_id(doc))
 
-    async def save_state(self, state: CustomerState, expected_revision: int) -> CustomerState:
-        """Write `state` only if the stored one is still at `expected_revision` (0: absent)."""
-        saved = state.model_copy(update={"revision": expected_revision + 1})
-        doc = {"_id": state.customer_id, **saved.model_dump(mode="json")}
-        await replace_guarded(self.customers, doc, expected_revision, guard="revision")
-        return saved
+    async def load_states(self, customer_ids: Collection[str]) -> dict[str, CustomerState]:
+        """The stored state of each customer that has one, in one read (`read_by_ids`)."""
+        docs = await read_by_ids(self.customers, list(customer_ids))
+        return {str(i): CustomerState.model_validate(_without_id(d)) for i, d in docs.items()}
+
+    async def save_states(
+        self, states: Sequence[tuple[CustomerState, int]]
+    ) -> tuple[list[CustomerState], dict[str, int]]:
+        """Each state at its expected revision + 1, guarded by that revision (`ports`)."""
+        saved = [s.model_copy(update={"revision": r + 1}) for s, r in states]
+        docs = [{"_id": s.customer_id, **s.model_dump(mode="json")} for s in saved]
+        expected = [r for _, r in states]
+        unwritten = await replace_guarded_many(self.customers, docs, expected, guard="revision")
+        return [s for s in saved if s.customer_id not in unwritten], unwritten
 
     async def save_segments(
         self, customer_id: str, segments: tuple[str, ...], expected_revision: int
@@ -98,44 +113,44 @@ class ProjectionStore:
         stored = await self.load_parts(state.customer_id, stored_parts(state, parts))
         return assemble_days(state, parts, stored)
 
-    async def load_parts(
-        self, customer_id: str, keys: Sequence[tuple[str, int]]
-    ) -> dict[tuple[str, int], list[Entry]]:
+    async def load_parts(self, customer_id: str, keys: Sequence[Part]) -> dict[Part, list[Entry]]:
         """The entries of each (day, part) document, by `_id`; a missing one is empty."""
-        docs = await asyncio.gather(
-            *(self.timeline.find_one({"_id": bucket_id(customer_id, d, n)}) for d, n in keys)
-        )
-        return {
-            key: [] if doc is None else [Entry.model_validate(e) for e in doc["entries"]]
-            for key, doc in zip(keys, docs, strict=True)
+        return (await self.load_parts_of({customer_id: keys}))[customer_id]
+
+    async def load_parts_of(
+        self, wanted: Mapping[str, Sequence[Part]]
+    ) -> dict[str, dict[Part, list[Entry]]]:
+        ids = {bucket_id(c, d, n): (c, (d, n)) for c, keys in wanted.items() for d, n in keys}
+        docs = await read_by_ids(self.timeline, list(ids))
+        loaded: dict[str, dict[Part, list[Entry]]] = {
+            c: {key: [] for key in keys} for c, keys in wanted.items()
         }
+        for doc_id, doc in docs.items():
+            customer_id, key = ids[doc_id]
+            loaded[customer_id][key] = [Entry.model_validate(e) for e in doc["entries"]]
+        return loaded
 
     async def apply_effects(self, effects: Sequence[Effect]) -> None:
         await write_effects(self, effects)
 
-    async def save_buckets(
-        self,
-        customer_id: str,
-        parts: dict[tuple[str, int], list[Entry]],
-        fresh: Collection[tuple[str, int]] = (),
-    ) -> None:
-        async def write(day: str, n: int, entries: list[Entry]) -> None:
-            doc_id = bucket_id(customer_id, day, n)
-            doc = {
-                "customer_id": customer_id,
-                "day": day,
-                "part": n,
-                "entries": [e.model_dump(mode="json") for e in entries],
-            }
-            if (day, n) in fresh:
-                try:
-                    await self.timeline.insert_one({"_id": doc_id, **doc})
-                    return
-                except DuplicateKeyError:  # left by an attempt that did not finish: overwrite
-                    pass
-            await self.timeline.replace_one({"_id": doc_id}, doc, upsert=True)
-
-        await together(write(day, n, entries) for (day, n), entries in sorted(parts.items()))
+    async def save_parts(self, writes: Mapping[str, PartWrites]) -> None:
+        """Fresh parts in one unordered insert, the rest (and fresh ones that existed after
+        all: left by an attempt that did not finish) in one unordered bulk of overwrites."""
+        fresh: list[Document] = []
+        others: list[Document] = []
+        for customer_id, write in writes.items():
+            for (day, n), entries in sorted(write.parts.items()):
+                doc = {
+                    "_id": bucket_id(customer_id, day, n),
+                    "customer_id": customer_id,
+                    "day": day,
+                    "part": n,
+                    "entries": [e.model_dump(mode="json") for e in entries],
+                }
+                (fresh if (day, n) in write.fresh else others).append(doc)
+        existed = await insert_new(self.timeline, fresh)
+        left = [d for d, e in zip(fresh, existed, strict=True) if e]
+        await replace_many(self.timeline, others + left)
 
     async def checkpoint(self, topic: str, partition: int) -> int:
         """The next offset of `topic`/`partition` to fold: everything before it is visible."""

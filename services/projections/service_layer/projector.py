@@ -1,11 +1,14 @@
-"""One consumed batch: decode -> group by customer -> state from memory, else by `_id` -> fold ->
+"""One consumed batch: decode -> group by customer -> states from memory, else read -> fold ->
 guarded writes -> checkpoints. The caller commits the offsets only after `handle` returns.
 
 The states of the customers this worker owns are kept in memory between batches
 (`OwnedStates`, which says when an entry goes); a failed batch drops every customer it touched.
 
-Per customer the timeline buckets are written first and the state (which carries the position
-guard) last, so a crash between the two is repaired by the next delivery (see domain.records).
+The whole batch is written together, a few store round trips however many customers it holds:
+the states not kept are read in one go, so are the timeline parts, and each kind of write is one
+bulk for every customer (`ProjectionDocuments`). The timeline parts and the effects are written
+first and the states (which carry the position guard) last, so a crash between the two is
+repaired by the next delivery (see domain.records).
 """
 
 import asyncio
@@ -19,6 +22,7 @@ from aiokafka.structs import TopicPartition
 from services.projections import metrics
 from services.projections.adapters.fault_points import BetweenWrites
 from services.projections.domain.records import (
+    Folded,
     SourceRecord,
     assemble_days,
     bucket_writes,
@@ -29,7 +33,7 @@ from services.projections.domain.records import (
 )
 from services.projections.domain.state import CustomerState
 from services.projections.service_layer.owned_states import OwnedStates
-from services.projections.service_layer.ports import ProjectionDocuments
+from services.projections.service_layer.ports import PartWrites, ProjectionDocuments
 from services.projections.service_layer.segmenting import SegmentTracker
 from shared.concurrency import together
 from shared.consuming import DeadLetterSink, Record
@@ -41,9 +45,9 @@ from shared.mongo import VersionConflict, is_busy_writer
 from shared.privacy.keyring import Keyring
 from shared.topics import Topics
 
-# Customers written at once per batch (`C360_PROJECTIONS_WRITE_CONCURRENCY`). MongoDB and
-# FerretDB on PostgreSQL take many concurrent writers; FerretDB on SQLite has one writer at a
-# time, so there a few (4) hide the round-trip latency and more only queue or fail as busy.
+# Customers whose segment membership is settled at once (`C360_PROJECTIONS_WRITE_CONCURRENCY`):
+# each may read the states merged into it and write membership documents. The batch's own
+# writes are one bulk per kind. FerretDB on SQLite has one writer at a time: 4 suits it there.
 DEFAULT_CONCURRENCY = 16
 MAX_RETRIES = 8
 BACKOFF_S = 0.05
@@ -116,7 +120,7 @@ class Projector:
             if decoded is not None:
                 by_customer[decoded[0]].append(decoded[1])
         try:
-            await together(self._customer(c, rs) for c, rs in by_customer.items())
+            await self._fold_until_written(by_customer)
             await self.store.save_checkpoints(next_offsets_of(records))
         except BaseException:
             # what was written for them is in doubt: the retry (or the next owner) reads the store
@@ -142,61 +146,100 @@ class Projector:
         source = SourceRecord(name, raw.partition, raw.offset, event, data, raw.timestamp)
         return customer_id, source
 
-    async def _customer(self, customer_id: str, records: list[SourceRecord]) -> tuple[int, int]:
-        """Fold one customer's records, redoing it (it is idempotent) after a lost race or a
-        busy store; what still fails after that fails the batch, which is then redelivered."""
-        async with self.limit:
-            for attempt in range(MAX_RETRIES):
-                try:
-                    return await self._fold(customer_id, records)
-                except VersionConflict:  # another writer got there first: reload and redo
-                    metrics.CONFLICTS.inc()
-                    self.owned.forget([customer_id])
-                except Exception as exc:
-                    self.owned.forget([customer_id])
-                    if not is_busy_writer(exc):  # worth retrying the same idempotent writes
-                        raise
-                    metrics.STORE_RETRIES.inc()
-                    await asyncio.sleep(BACKOFF_S * 2**attempt)
-            return await self._fold(customer_id, records)
+    async def _fold_until_written(self, by_customer: dict[str, list[SourceRecord]]) -> None:
+        """Fold the customers together, then redo (it is idempotent) those whose state write
+        lost a race, reading them from the store, and all of them after a busy store; what
+        still fails after that fails the batch, which is then redelivered."""
+        todo = by_customer
+        for attempt in range(MAX_RETRIES):
+            try:
+                unwritten = await self._fold(todo)
+            except Exception as exc:
+                self.owned.forget(todo)
+                if not is_busy_writer(exc):  # worth retrying the same idempotent writes
+                    raise
+                metrics.STORE_RETRIES.inc()
+                await asyncio.sleep(BACKOFF_S * 2**attempt)
+                continue
+            if not unwritten:
+                return
+            metrics.CONFLICTS.inc(len(unwritten))  # another writer got there first
+            self.owned.forget(unwritten)
+            todo = {c: todo[c] for c in unwritten}
+        unwritten = await self._fold(todo)
+        for customer_id, revision in unwritten.items():
+            raise VersionConflict(customer_id, revision)
 
-    async def _fold(self, customer_id: str, records: list[SourceRecord]) -> tuple[int, int]:
-        state = await self._state(customer_id, records[0].partition)
-        wanted = days_to_load(state, records)
-        stored = await self.store.load_parts(customer_id, stored_parts(state, wanted))
-        days = assemble_days(state, wanted, stored)
-        first = pending(state, records)[:1]
-        folded = fold_records(state, days, records)
-        if not folded.changed:
-            return 0, 0
-        writes = bucket_writes(state, folded.state, days)
-        fresh = {key for key in writes if not stored.get(key)}  # not found when loaded
-        await self.store.save_buckets(customer_id, writes, fresh)
-        await self.store.apply_effects(folded.effects)
-        new_state = folded.state
-        if self.segments is not None and folded.applied:
-            # the cause is the first record folded: a redelivery after a crash names it again
-            new_state = await self.segments.settle(new_state, first[0].pos)
+    async def _fold(self, by_customer: dict[str, list[SourceRecord]]) -> dict[str, int]:
+        """One pass over the customers, a few round trips for all of them: states, timeline
+        parts, then (per store call, for every customer at once) parts, effects, segments and
+        last the states, which carry the positions. Returns the customers whose state was not
+        written (`ProjectionDocuments.save_states`)."""
+        states = await self._states(by_customer)
+        wanted = {c: days_to_load(states[c], rs) for c, rs in by_customer.items()}
+        stored = await self.store.load_parts_of(
+            {c: stored_parts(states[c], days) for c, days in wanted.items()}
+        )
+        folds: dict[str, Folded] = {}
+        parts: dict[str, PartWrites] = {}
+        causes: dict[str, str] = {}
+        for customer_id, records in by_customer.items():
+            state, loaded = states[customer_id], stored[customer_id]
+            days = assemble_days(state, wanted[customer_id], loaded)
+            todo = pending(state, records)
+            folded = fold_records(state, days, records)
+            if folded.changed:
+                # a segment change's cause is the first record folded: a redelivery after a
+                # crash names it again
+                causes[customer_id] = todo[0].pos
+                writes = bucket_writes(state, folded.state, days)
+                fresh = frozenset(key for key in writes if not loaded.get(key))
+                parts[customer_id] = PartWrites(writes, fresh)
+                folds[customer_id] = folded
+        if not folds:
+            return {}
+        await self.store.save_parts(parts)
+        await self.store.apply_effects([e for f in folds.values() for e in f.effects])
+        settled = await together(self._settle(folded, causes[c]) for c, folded in folds.items())
         if self.between_writes is not None:
             await self.between_writes()
-        saved = await self.store.save_state(new_state, state.revision)
-        self.owned.keep(records[0].partition, saved)
+        saved, unwritten = await self.store.save_states(
+            [(s, states[s.customer_id].revision) for s in settled]
+        )
         now_ms = time.time() * 1000
-        for record in records:
-            # accepted -> visible: from the broker's timestamp, not the event's business time
-            metrics.EVENT_AGE.observe(max(0.0, (now_ms - record.logged_at_ms) / 1000))
-            metrics.EVENTS_APPLIED.labels(record.topic).inc()
-        return folded.applied, folded.duplicates
+        for state in saved:
+            records = by_customer[state.customer_id]
+            self.owned.keep(records[0].partition, state)
+            for record in records:
+                # accepted -> visible: from the broker's timestamp, not the event's business time
+                metrics.EVENT_AGE.observe(max(0.0, (now_ms - record.logged_at_ms) / 1000))
+                metrics.EVENTS_APPLIED.labels(record.topic).inc()
+        return unwritten
 
-    async def _state(self, customer_id: str, partition: int) -> CustomerState:
-        """The customer's state as the store holds it: kept in memory, else read (and kept)."""
-        kept = self.owned.get(customer_id)
-        if kept is not None:
-            metrics.OWNED_STATE_READS.labels("memory").inc()
-            return kept
-        metrics.OWNED_STATE_READS.labels("store").inc()
-        stored = await self.store.load_state(customer_id)
-        if stored is None:
-            return CustomerState(customer_id=customer_id)
-        self.owned.keep(partition, stored)
-        return stored
+    async def _settle(self, folded: Folded, cause: str) -> CustomerState:
+        """The folded state with its segment membership brought up to date."""
+        if self.segments is None or not folded.applied:
+            return folded.state
+        async with self.limit:
+            return await self.segments.settle(folded.state, cause)
+
+    async def _states(self, by_customer: dict[str, list[SourceRecord]]) -> dict[str, CustomerState]:
+        """Each customer's state as the store holds it: kept in memory, else read (and kept);
+        those read are read together."""
+        states: dict[str, CustomerState] = {}
+        for customer_id in by_customer:
+            kept = self.owned.get(customer_id)
+            if kept is not None:
+                states[customer_id] = kept
+        missing = [c for c in by_customer if c not in states]
+        metrics.OWNED_STATE_READS.labels("memory").inc(len(states))
+        metrics.OWNED_STATE_READS.labels("store").inc(len(missing))
+        stored = await self.store.load_states(missing) if missing else {}
+        for customer_id in missing:
+            state = stored.get(customer_id)
+            if state is None:
+                state = CustomerState(customer_id=customer_id)
+            else:
+                self.owned.keep(by_customer[customer_id][0].partition, state)
+            states[customer_id] = state
+        return states

@@ -17,10 +17,13 @@ from pymongo.errors import OperationFailure
 from shared.mongo import (
     Dialect,
     Document,
+    delete_by_ids,
     dialect_of,
     insert_new,
     is_busy_writer,
     read_by_ids,
+    replace_guarded_many,
+    replace_many,
     scan,
     store_dialect,
 )
@@ -57,6 +60,47 @@ async def test_read_by_ids_answers_the_same_on_either_path(
         "k0": {"_id": "k0", "n": 0},
     }
     assert await read_by_ids(entries, [], dialect) == {}
+
+
+@pytest.mark.parametrize("dialect", list(Dialect))
+async def test_guarded_writes_in_bulk_write_only_documents_still_at_their_version(
+    db: AsyncDatabase[Document], dialect: Dialect
+) -> None:
+    states = db["guarded"]
+    await states.insert_many([{"_id": f"s{n}", "version": 1, "v": "old"} for n in range(6)])
+    await states.update_one({"_id": "s2"}, {"$set": {"version": 2, "v": "moved on"}})
+    docs = [{"_id": f"s{n}", "version": 2, "v": "new"} for n in range(4)]
+    docs += [{"_id": "fresh", "version": 1, "v": "new"}, {"_id": "s5", "version": 1, "v": "new"}]
+    expected = [1, 1, 1, 1, 0, 0]  # s2 moved on; s5 was meant to be absent
+
+    unwritten = await replace_guarded_many(states, docs, expected, dialect=dialect)
+
+    stored = {d["_id"]: d["v"] async for d in states.find({})}
+    assert stored == {
+        "s0": "new",
+        "s1": "new",
+        "s2": "moved on",
+        "s3": "new",
+        "s4": "old",
+        "s5": "old",
+        "fresh": "new",
+    }
+    if dialect is Dialect.MONGODB:  # the bulk matched 3 of 4: all four are in doubt
+        assert unwritten == {"s0": 1, "s1": 1, "s2": 1, "s3": 1, "s5": 0}
+    else:
+        assert unwritten == {"s2": 1, "s5": 0}
+    with pytest.raises(ValueError, match="expected_version"):
+        await replace_guarded_many(states, [{"_id": "s0", "version": 5}], [1], dialect=dialect)
+
+
+async def test_overwrites_and_deletions_in_bulk(db: AsyncDatabase[Document]) -> None:
+    docs = db["bulk"]
+    await docs.insert_many([{"_id": f"d{n}", "v": 0} for n in range(5)])
+    await replace_many(docs, [{"_id": "d1", "v": 1}, {"_id": "new", "v": 1}])
+    await delete_by_ids(docs, ["d3", "d4", "never there"])
+    await replace_many(docs, [])
+    await delete_by_ids(docs, [])
+    assert {d["_id"]: d["v"] async for d in docs.find({})} == {"d0": 0, "d1": 1, "d2": 0, "new": 1}
 
 
 async def test_the_local_store_is_ferretdb_v1_and_mongodb_takes_the_in_path(

@@ -11,6 +11,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from services.projections.adapters.store import ProjectionStore
 from services.projections.domain.effects import IdentityClaimed, Stamp
 from services.projections.domain.timeline import Entry, bucket_id
+from services.projections.service_layer.ports import PartWrites
 from shared.mongo import Document
 from shared.privacy.blind import blind_index
 from shared.settings import Settings
@@ -43,7 +44,7 @@ async def test_a_fresh_part_is_inserted_and_one_found_existing_is_overwritten(
     left_by_a_crash = bucket_id(customer, "2026-03-01", 0)
     await store.timeline.insert_one({"_id": left_by_a_crash, "entries": [], "stale": True})
     parts = {("2026-03-01", 0): entries("a", "b"), ("2026-03-02", 0): entries("c")}
-    await store.save_buckets(customer, parts, fresh=set(parts))
+    await store.save_parts({customer: PartWrites(parts, frozenset(parts))})
     loaded = await store.load_parts(customer, list(parts))
     assert [e.id for e in loaded[("2026-03-01", 0)]] == ["a", "b"]
     assert [e.id for e in loaded[("2026-03-02", 0)]] == ["c"]

@@ -2,14 +2,16 @@
 over them, so properties can redeliver, re-batch and crash between writes at will."""
 
 import asyncio
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from aiokafka.structs import ConsumerRecord
 
 from services.projections.domain.effects import Effect
 from services.projections.domain.state import CustomerState
 from services.projections.domain.timeline import Entry, bucket_id, head_bucket
+from services.projections.service_layer.ports import PartWrites
 from services.projections.service_layer.projector import Projector
+from shared.concurrency import together
 from shared.consuming import Record
 from shared.events import Event, encode_event
 from shared.events.codec import STRUCTURED_HEADERS
@@ -18,7 +20,9 @@ from shared.topics import Topics
 
 
 class FakeDocuments:
-    """`ProjectionDocuments` in dictionaries: states by customer id, buckets by their `_id`."""
+    """`ProjectionDocuments` in dictionaries: states by customer id, buckets by their `_id`.
+    The batch calls go through per-customer ones (`load_state`, `save_buckets`, `save_state`),
+    which a test overrides to count or fail one customer's reads and writes."""
 
     def __init__(self) -> None:
         self.states: dict[str, CustomerState] = {}
@@ -43,6 +47,31 @@ class FakeDocuments:
     ) -> None:
         for (day, n), entries in parts.items():
             self.buckets[bucket_id(customer_id, day, n)] = list(entries)
+
+    async def load_states(self, customer_ids: Collection[str]) -> dict[str, CustomerState]:
+        found = {c: await self.load_state(c) for c in customer_ids}
+        return {c: s for c, s in found.items() if s is not None}
+
+    async def load_parts_of(
+        self, wanted: Mapping[str, Sequence[tuple[str, int]]]
+    ) -> dict[str, dict[tuple[str, int], list[Entry]]]:
+        return {c: await self.load_parts(c, keys) for c, keys in wanted.items()}
+
+    async def save_parts(self, writes: Mapping[str, PartWrites]) -> None:
+        """Each customer's parts concurrently, every one finished before this returns."""
+        await together(self.save_buckets(c, w.parts, w.fresh) for c, w in writes.items())
+
+    async def save_states(
+        self, states: Sequence[tuple[CustomerState, int]]
+    ) -> tuple[list[CustomerState], dict[str, int]]:
+        saved: list[CustomerState] = []
+        unwritten: dict[str, int] = {}
+        for state, revision in states:
+            try:
+                saved.append(await self.save_state(state, revision))
+            except VersionConflict:
+                unwritten[state.customer_id] = revision
+        return saved, unwritten
 
     async def save_state(self, state: CustomerState, expected_revision: int) -> CustomerState:
         stored = self.states.get(state.customer_id)

@@ -6,7 +6,6 @@ from collections.abc import Collection
 
 import pytest
 
-from services.projections.domain.state import CustomerState
 from services.projections.domain.timeline import Entry
 from services.projections.service_layer.projector import Projector
 from shared.topics import Topics
@@ -17,8 +16,8 @@ DAY_MINUTES = 24 * 60
 
 
 class StoreGoesDown(Projection):
-    """The first attempt: `slow`'s bucket write is held until released, `failing`'s state write
-    fails as a store that stopped answering; later attempts go through."""
+    """The first attempt: `slow`'s bucket write is held until released, `failing`'s fails as a
+    store that stopped answering; later attempts go through."""
 
     def __init__(self, slow: str, failing: str) -> None:
         super().__init__()
@@ -35,13 +34,10 @@ class StoreGoesDown(Projection):
         if customer_id == self.slow and not self.slow_written:
             await self.released.wait()
             self.slow_written = True
-        await super().save_buckets(customer_id, parts, fresh)
-
-    async def save_state(self, state: CustomerState, expected_revision: int) -> CustomerState:
-        if state.customer_id == self.failing and not self.failed.is_set():
+        if customer_id == self.failing and not self.failed.is_set():
             self.failed.set()
             raise ConnectionError("the store stopped answering")
-        return await super().save_state(state, expected_revision)
+        await super().save_buckets(customer_id, parts, fresh)
 
 
 async def release_after_the_failure(store: StoreGoesDown) -> None:
