@@ -1,6 +1,9 @@
 """The door's rules: every value a consumer could not apply is refused, naming the field."""
 
 import copy
+import re
+import sys
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,7 +19,7 @@ from services.interactions.domain.intake import (
 from services.interactions.domain.rejection import Rejected, Rejection
 from shared.events import EventType
 from shared.events.money import AMOUNT_MAX
-from shared.events.text import DEFAULT_MAX_FUTURE_SKEW, door_context
+from shared.events.text import DEFAULT_MAX_FUTURE_SKEW, door_context, free_text, single_line
 from tests.unit.interactions import samples
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -208,3 +211,21 @@ def test_a_call_written_against_v1_is_read_as_v2_without_a_wrap_up_code() -> Non
     read = read_object(call, DOOR)
     assert read.dataschema == "urn:c360:schema:c360.interaction.call:v2"
     assert read.data.wrapup_code is None  # type: ignore[union-attr]
+
+
+def test_the_text_rules_refuse_exactly_unicodes_control_and_surrogate_code_points() -> None:
+    """The rules are regex character classes; here they meet `unicodedata` on every code point:
+    each control character and surrogate is refused, named, and all the others pass at once."""
+    every = [chr(code) for code in range(sys.maxunicode + 1)]
+    unsafe = {c for c in every if unicodedata.category(c) in {"Cc", "Cs"}}
+    breaks = {"\t", "\n", "\r"}
+    assert single_line("".join(c for c in every if c not in unsafe)) is not None
+    assert free_text("".join(c for c in every if c not in unsafe or c in breaks)) is not None
+    for char in sorted(unsafe):
+        kind = "lone surrogate" if unicodedata.category(char) == "Cs" else "control character"
+        message = re.escape(f"{kind} U+{ord(char):04X} at position 1")
+        with pytest.raises(ValueError, match=message):
+            single_line(f"a{char}b")
+        if char not in breaks:
+            with pytest.raises(ValueError, match=message):
+                free_text(f"a{char}b")
