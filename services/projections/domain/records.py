@@ -75,10 +75,21 @@ def days_to_load(state: CustomerState, records: Sequence[SourceRecord]) -> dict[
 
 
 def stored_parts(state: CustomerState, parts: dict[str, int]) -> list[tuple[str, int]]:
-    """The (day, part) of `parts` that are read from their own documents: all but the head
-    part, which is inline in the state."""
+    """The (day, part) of `parts` that are read from their own documents: those of the days the
+    state's timeline holds, but the head part, which is inline in the state.
+
+    A day the state does not hold has no stored part but what an attempt that crashed before
+    its state write left there. It is not read: this fold's parts overwrite it, holding the
+    records up to this fold's positions, and the state says the later ones are still to fold,
+    so they are added again when they come."""
     head = head_bucket(state.timeline)
-    return [(day, n) for day, count in parts.items() for n in range(count) if (day, n) != head]
+    return [
+        (day, n)
+        for day, count in parts.items()
+        if day in state.timeline
+        for n in range(count)
+        if (day, n) != head
+    ]
 
 
 def assemble_days(

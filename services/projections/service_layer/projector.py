@@ -177,12 +177,8 @@ class Projector:
         written (`ProjectionDocuments.save_states`)."""
         states = await self._states(by_customer)
         wanted = {c: days_to_load(states[c], rs) for c, rs in by_customer.items()}
-        # A customer with no stored state has no parts but those an attempt that crashed before
-        # its state write left: they are not read, and this fold's parts overwrite them. That
-        # holds the records up to this fold's positions; the state says the later ones are
-        # still to fold, so they are added again when they come (unit test_properties).
         stored = await self.store.load_parts_of(
-            {c: stored_parts(states[c], d) if states[c].revision else [] for c, d in wanted.items()}
+            {c: stored_parts(states[c], days) for c, days in wanted.items()}
         )
         folds: dict[str, Folded] = {}
         parts: dict[str, PartWrites] = {}

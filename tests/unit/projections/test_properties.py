@@ -225,8 +225,9 @@ def test_a_crash_then_the_same_records_in_other_batches_is_repaired(
     spec: Spec, data: st.DataObject
 ) -> None:
     """After the restart the first poll may hold fewer records than the crashed attempt wrote
-    into the timeline (a new customer's parts are then not read but overwritten): the later
-    records, still to fold by the state, are added again with the next batch."""
+    into the timeline (parts of days the state does not hold are then not read but
+    overwritten): the later records, still to fold by the state, are added again with the next
+    batch."""
     log = log_of(spec)
     cut = data.draw(st.integers(0, len(log)))
     split = data.draw(st.integers(cut, len(log)))
