@@ -10,7 +10,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import httpx
+import orjson
 
 from services.contacts.adapters.store import ContactStore
 from services.contacts.domain.resolution import ResolvedCustomer
@@ -21,6 +21,7 @@ from shared.kafka import ensure_topics, make_producer
 from shared.mongo import database, make_client
 from shared.settings import Settings
 from tests.bench.common import console, percentiles, raw_producer_rate, raw_store_write_rate
+from tests.bench.load import LoadClient
 from tests.processes import ServiceProcess, free_port, settings_env
 
 CREATES = 800
@@ -65,15 +66,14 @@ async def over_http(settings: Settings) -> dict[str, Any]:
         "services.contacts", env, ready_url=f"http://127.0.0.1:{port}/readyz", name="bench"
     )
     service.start()
-    limits = httpx.Limits(max_connections=CONCURRENCY)
+    json = {"content-type": "application/json"}
     try:
-        async with httpx.AsyncClient(
-            base_url=f"http://127.0.0.1:{port}", limits=limits, timeout=30
-        ) as client:
+        # aiohttp, which drops idle connections before uvicorn closes them (`LoadClient`)
+        async with LoadClient(f"http://127.0.0.1:{port}", CONCURRENCY, timeout_s=30) as client:
 
             async def create(i: int) -> None:
                 body = {"name": f"Bench {i}", "phones": [phone(i, 1)], "emails": [f"b{i}@x.com"]}
-                response = await client.post("/v1/contacts", json=body)
+                response = await client.post("/v1/contacts", orjson.dumps(body), json)
                 assert response.status_code == 201, response.text
 
             async def lookup(i: int) -> None:
