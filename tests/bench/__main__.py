@@ -11,9 +11,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from shared.mongo import make_client
 from shared.settings import Settings
 from tests.bench.common import bench_settings, console, machine, stamp
-from tests.infra import local_kafka_env
+from tests.infra import delete_topics, local_kafka_env
 
 ORDER = [
     "raw",
@@ -49,8 +50,26 @@ async def main(requested: list[str]) -> dict[str, Any]:
         console.rule(f"[bold]{name}")
         # Own topics and database per benchmark, so none folds another's records; the raw
         # limits are measured once and shared (they are cached per broker and store).
-        report["results"][name] = await module.run(bench_settings())
+        settings = bench_settings()
+        try:
+            report["results"][name] = await module.run(settings)
+        finally:
+            await clean_up(settings)
     return report
+
+
+async def clean_up(settings: Settings) -> None:
+    """Delete what a benchmark created: its topics and its databases. Left behind, thousands of
+    partitions and dozens of databases slow the broker and the store, and every later run with
+    them."""
+    await asyncio.to_thread(delete_topics, settings, settings.topic_prefix)
+    client = make_client(settings)
+    try:
+        for name in await client.list_database_names():
+            if name.startswith(settings.database):
+                await client.drop_database(name)
+    finally:
+        await client.close()
 
 
 if __name__ == "__main__":
