@@ -241,6 +241,7 @@ async def replace_guarded_many(
         if result.matched_count != len(known):
             unwritten |= {d["_id"]: v for d, v in known}
         return unwritten
+
     async def one(doc: Document, version: int) -> None:
         try:
             await replace_guarded(collection, doc, version, guard)
