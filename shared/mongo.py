@@ -4,8 +4,9 @@ No transactions, no change streams, no `$lookup`: documents are read and written
 concurrent writers are kept apart by a version guard stored in the document itself. Where the
 two stores differ, the work-around lives here, named for what it works around:
 
-- `read_by_ids`: FerretDB v1 pushes no `$in` down (it scans the collection), so there a read of
-  many ids is many `_id` reads at once; MongoDB gets one `$in` read. `store_dialect` tells which.
+- `read_by_ids`: one `$in` read by `_id`. Upstream FerretDB v1 serves it with one scan of the
+  collection (still fewer than one scan per `_id`, which is what it does for each single read);
+  the local stack's build (deploy/local/stack/ferretdb_patch.py) serves both from the `_id` index.
 - `is_busy_writer`: FerretDB on SQLite refuses a concurrent writer (`SQLITE_BUSY`, "database is
   locked") where MongoDB would wait; such a write is safe to retry (`store_may_answer_at_once`).
 - `insert_new`: insert-if-absent for many documents in one unordered bulk insert (an insert of
@@ -38,6 +39,8 @@ from shared.settings import Settings
 
 Document = dict[str, Any]
 DUPLICATE_KEY = 11000
+# ids per `$in` of `read_by_ids`: one PostgreSQL parameter each on FerretDB
+READ_BY_IDS_CHUNK = 1_000
 INSERT_ATTEMPTS = 5
 
 
@@ -124,19 +127,17 @@ async def store_dialect(client: AsyncMongoClient[Document]) -> Dialect:
 async def read_by_ids(
     collection: AsyncCollection[Document],
     ids: Sequence[Any],
-    dialect: Dialect | None = None,
     projection: Mapping[str, Any] | None = None,
 ) -> dict[Any, Document]:
-    """The documents with these `_id`s (absent ones left out), by `_id`."""
+    """The documents with these `_id`s (absent ones left out), by `_id`: one `$in` read for each
+    `READ_BY_IDS_CHUNK` of them."""
     wanted = list(dict.fromkeys(ids))
-    if not wanted:
-        return {}
-    dialect = dialect or await store_dialect(collection.database.client)
-    if dialect is Dialect.MONGODB:
-        cursor = collection.find({"_id": {"$in": wanted}}, projection)
-        return {doc["_id"]: doc async for doc in cursor}
-    found = await asyncio.gather(*(collection.find_one({"_id": i}, projection) for i in wanted))
-    return {doc["_id"]: doc for doc in found if doc is not None}
+    found: dict[Any, Document] = {}
+    for start in range(0, len(wanted), READ_BY_IDS_CHUNK):
+        chunk = wanted[start : start + READ_BY_IDS_CHUNK]
+        cursor = collection.find({"_id": {"$in": chunk}}, projection, batch_size=len(chunk))
+        found |= {doc["_id"]: doc async for doc in cursor}
+    return found
 
 
 async def scan(
@@ -209,7 +210,7 @@ async def replace_many(collection: AsyncCollection[Document], docs: Sequence[Doc
 
 
 async def delete_by_ids(collection: AsyncCollection[Document], ids: Sequence[Any]) -> None:
-    """Delete these documents in one unordered bulk (no `$in`: see `read_by_ids`)."""
+    """Delete these documents in one unordered bulk."""
     if ids:
         await collection.bulk_write([DeleteOne({"_id": i}) for i in ids], ordered=False)
 

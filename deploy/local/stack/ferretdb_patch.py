@@ -1,5 +1,5 @@
-"""The local stack's two changes to FerretDB v1: `_id` filters use the `_id` index, and a write
-never waits for a pooled connection while its own read holds another.
+"""The local stack's changes to FerretDB v1: `_id` filters, single or `$in`, use the `_id` index,
+and a write never waits for a pooled connection while its own read holds another.
 
 1. FerretDB v1.24 pushes an equality filter down to PostgreSQL as `_jsonb->$1 @> $2`, with the
    field name as a query parameter. Its `_id` index is a btree on `(_jsonb->'_id')`, which neither
@@ -9,7 +9,12 @@ never waits for a pooled connection while its own read holds another.
    for `_id` is `_jsonb->'_id' = $1`, which the index serves. It selects the same rows: `_id` is
    never an array (the one case where `@>` and `=` differ on JSON scalars), and FerretDB applies
    the whole filter again to what the pushed-down query returns.
-2. `update` and `findAndModify` keep their query's rows open, holding one pooled PostgreSQL
+2. Upstream pushes no `$in` down at all, so a read of many documents by `_id` is a sequential
+   scan too, however few it names. The patched `{_id: {$in: [...]}}` of strings, ObjectIDs or
+   dates is `_jsonb->'_id' IN ($1, ..., $n)`, which the same index serves: a batch's documents
+   in one indexed query instead of one round trip each (`shared.mongo.read_by_ids`). Any other
+   `$in` is left as upstream has it.
+3. `update` and `findAndModify` keep their query's rows open, holding one pooled PostgreSQL
    connection, while they write through a second one. Fifty concurrent updates (the pool's size)
    each hold one and wait for another, and the store stops answering every client for good; a
    goroutine dump of the stalled store showed exactly that. `delete` already reads its matches
@@ -68,6 +73,52 @@ _ID_FILTER = Edit(
 """,
 )
 
+_ID_IN_FILTER = Edit(
+    "internal/backends/postgresql/query.go",
+    upstream="""\
+				default:
+					// $gt and $lt
+					// TODO https://github.com/FerretDB/FerretDB/issues/1875
+					continue
+""",
+    patched="""\
+				case "$in":
+					// c360 local stack: `_id` among strings, ObjectIDs or dates is one `IN` on
+					// the indexed expression. The whole filter is applied again to the rows.
+					values, ok := v.(*types.Array)
+					if rootKey != "_id" || !ok || values.Len() == 0 {
+						continue
+					}
+
+					var ids []any
+
+					for i := 0; i < values.Len(); i++ {
+						switch value := must.NotFail(values.Get(i)).(type) {
+						case string, types.ObjectID, time.Time:
+							ids = append(ids, string(must.NotFail(sjson.MarshalSingleValue(value))))
+						}
+					}
+
+					if len(ids) != values.Len() {
+						continue
+					}
+
+					in := make([]string, len(ids))
+					for i := range ids {
+						in[i] = p.Next()
+					}
+
+					filter := fmt.Sprintf("%s IN (%s)", metadata.IDColumn, strings.Join(in, ", "))
+					filters = append(filters, filter)
+					args = append(args, ids...)
+
+				default:
+					// $gt and $lt
+					// TODO https://github.com/FerretDB/FerretDB/issues/1875
+					continue
+""",
+)
+
 _UPDATE_READS_FIRST = Edit(
     "internal/handler/msg_update.go",
     upstream="""\
@@ -112,7 +163,7 @@ _FIND_AND_MODIFY_READS_FIRST = Edit(
 """,
 )
 
-EDITS = (_ID_FILTER, _UPDATE_READS_FIRST, _FIND_AND_MODIFY_READS_FIRST)
+EDITS = (_ID_FILTER, _ID_IN_FILTER, _UPDATE_READS_FIRST, _FIND_AND_MODIFY_READS_FIRST)
 
 
 def patched(edit: Edit, upstream: str) -> str:

@@ -6,14 +6,13 @@ positions and orders are lists; `days` (currency -> day -> net minor units) is w
 readers and recomputed from the orders, never read back.
 """
 
-import asyncio
 from collections.abc import Collection
 from datetime import date
 
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.analytics.domain.history import Order, PurchaseHistory, Refund
-from shared.mongo import Document, replace_guarded
+from shared.mongo import Document, read_by_ids, replace_guarded
 
 GENERATIONS = "analytics_generations"
 FIRST_GENERATION = "g1"
@@ -24,9 +23,8 @@ class MongoHistoryStore:
         self.collection = db[f"purchase_history_{generation}"]
 
     async def load(self, customer_ids: Collection[str]) -> dict[str, PurchaseHistory]:
-        # one find by `_id` each: `$in` is a collection scan on FerretDB
-        docs = await asyncio.gather(*(self.collection.find_one({"_id": c}) for c in customer_ids))
-        return {doc["_id"]: from_document(doc) for doc in docs if doc is not None}
+        docs = await read_by_ids(self.collection, list(customer_ids))
+        return {customer: from_document(doc) for customer, doc in docs.items()}
 
     async def save(self, history: PurchaseHistory) -> None:
         await replace_guarded(self.collection, to_document(history), history.version)

@@ -11,7 +11,7 @@ from services.kpis.adapters.documents import from_document, purchases_of, to_doc
 from services.kpis.domain.facts import Purchase
 from services.kpis.service_layer.ports import Aggregate, StoredFacts
 from shared.concurrency import together
-from shared.mongo import Document, replace_guarded
+from shared.mongo import Document, read_by_ids, replace_guarded
 
 CONCURRENCY = 16
 T = TypeVar("T")
@@ -28,11 +28,8 @@ class MongoKpiStore:
             return await work
 
     async def load_facts(self, customer_ids: Sequence[str]) -> dict[str, StoredFacts]:
-        # one find by `_id` each: `$in` is a collection scan on FerretDB
-        docs = await asyncio.gather(
-            *(self._bounded(self.facts.find_one({"_id": c})) for c in customer_ids)
-        )
-        return {d["_id"]: from_document(d) for d in docs if d is not None}
+        docs = await read_by_ids(self.facts, list(customer_ids))
+        return {customer: from_document(doc) for customer, doc in docs.items()}
 
     async def save_facts(self, stored: Sequence[StoredFacts]) -> None:
         await together(

@@ -1,8 +1,8 @@
 """The store adapter's work-arounds: the MongoDB path and the FerretDB v1 path keep one contract.
 
-There is no MongoDB server on this machine, so both paths of `read_by_ids` run against the real
-FerretDB (the `$in` read is correct there, only unindexed); which path a client takes is decided
-from `buildInfo`, tested below with FerretDB's real answer and MongoDB's documented shape.
+There is no MongoDB server on this machine, so both paths of `replace_guarded_many` run against
+the real FerretDB; which path a client takes is decided from `buildInfo`, tested below with
+FerretDB's real answer and MongoDB's documented shape.
 """
 
 import asyncio
@@ -47,19 +47,22 @@ async def test_a_scan_reads_every_document_once_while_the_caller_writes(
     assert await db["written"].count_documents({}) == 120
 
 
-@pytest.mark.parametrize("dialect", list(Dialect))
-async def test_read_by_ids_answers_the_same_on_either_path(
-    db: AsyncDatabase[Document], dialect: Dialect
-) -> None:
+async def test_read_by_ids_answers_each_present_id_once(db: AsyncDatabase[Document]) -> None:
     entries = db["entries"]
-    await entries.insert_many([{"_id": f"k{n}", "n": n} for n in range(30)])
-    found = await read_by_ids(entries, ["k3", "k29", "nobody", "k3", "k0"], dialect)
+    await entries.insert_many([{"_id": f"k{n}", "n": n} for n in range(2_500)])
+    await entries.insert_one({"_id": 7, "n": "an int"})
+    found = await read_by_ids(entries, ["k3", "k29", "nobody", "k3", "k0", 7])
     assert found == {
         "k3": {"_id": "k3", "n": 3},
         "k29": {"_id": "k29", "n": 29},
         "k0": {"_id": "k0", "n": 0},
+        7: {"_id": 7, "n": "an int"},
     }
-    assert await read_by_ids(entries, [], dialect) == {}
+    assert await read_by_ids(entries, []) == {}
+    # more ids than one `$in` carries, and a projection
+    every = await read_by_ids(entries, [f"k{n}" for n in range(2_600)], {"n": 0})
+    assert len(every) == 2_500
+    assert every["k2499"] == {"_id": "k2499"}
 
 
 @pytest.mark.parametrize("dialect", list(Dialect))
@@ -168,6 +171,27 @@ async def test_a_read_by_id_is_served_by_the_id_index(
         assert plan["queryPlanner"]["Plan"]["Node Type"] == "Index Scan", plan
     else:
         assert "COLLSCAN" not in str(plan["queryPlanner"]["winningPlan"]), plan
+
+
+async def test_a_read_of_many_ids_is_served_by_the_id_index(
+    mongo_client: AsyncMongoClient[Document], db: AsyncDatabase[Document]
+) -> None:
+    """`read_by_ids` is one `$in`; upstream FerretDB v1 pushes no `$in` down and scans the whole
+    collection for it. An `$in` the patch does not cover (a number among the ids) still answers
+    right, from a scan."""
+    await db["indexed"].insert_many([{"_id": f"k{n:05}"} for n in range(2_000)] + [{"_id": 3}])
+    wanted = ["k00007", "k01234", "k01999", "absent"]
+    query = {"find": "indexed", "filter": {"_id": {"$in": wanted}}}
+    plan = await db.command("explain", query)
+    if await store_dialect(mongo_client) is Dialect.FERRETDB_V1:
+        assert "Seq Scan" not in str(plan["queryPlanner"]["Plan"]), plan
+        assert "Index" in str(plan["queryPlanner"]["Plan"]), plan
+    else:
+        assert "COLLSCAN" not in str(plan["queryPlanner"]["winningPlan"]), plan
+    found = [d["_id"] async for d in db["indexed"].find({"_id": {"$in": wanted}})]
+    assert sorted(found) == ["k00007", "k01234", "k01999"]
+    mixed = [d["_id"] async for d in db["indexed"].find({"_id": {"$in": [3, "k00042"]}})]
+    assert sorted(mixed, key=str) == [3, "k00042"]
 
 
 async def test_more_concurrent_updates_than_the_store_has_connections_all_complete(
