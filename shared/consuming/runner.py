@@ -12,6 +12,7 @@ import contextlib
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
@@ -78,11 +79,38 @@ class BatchRunner:
         self.on_assigned = on_assigned
         self.lock = asyncio.Lock()
         self.done: dict[TopicPartition, int] = {}  # next offset to do, per partition in hand
+        # the log time of the last record done, per partition in hand
+        self.done_at: dict[TopicPartition, datetime] = {}
         self.pause_s = options.policy.backoff_s
         self.consumer: AIOKafkaConsumer | None = None
 
     def assignment(self) -> set[TopicPartition]:
         return set(self.consumer.assignment()) if self.consumer is not None else set()
+
+    async def applied_through(self) -> dict[int, datetime]:
+        """For each partition number in hand, the time up to which its log, on every topic, is
+        applied: now where nothing is waiting, else the log time of the last record done. A
+        partition is left out while that is not known (not fetched yet, or behind with nothing
+        done yet). Ask between batches (holding `lock`): a batch in hand is not applied yet."""
+        consumer = self.consumer
+        if consumer is None:
+            return {}
+        now = datetime.now(UTC)
+        through: dict[int, datetime] = {}
+        unknown: set[int] = set()
+        for tp in consumer.assignment():
+            end, done = consumer.highwater(tp), self.done.get(tp)
+            if done is None:  # not in any batch since it was assigned: its position is done
+                with contextlib.suppress(Exception):
+                    done = await asyncio.wait_for(consumer.position(tp), POSITION_WAIT_S)
+            at = None
+            if end is not None and done is not None:
+                at = now if done >= end else self.done_at.get(tp)
+            if at is None:
+                unknown.add(tp.partition)
+            else:
+                through[tp.partition] = min(at, through.get(tp.partition, at))
+        return {partition: at for partition, at in through.items() if partition not in unknown}
 
     async def run(self, keep_going: KeepGoing | None = None) -> None:
         """Consume until `keep_going()` (asked between batches) says no, or for ever."""
@@ -183,6 +211,7 @@ class BatchRunner:
             return
         for tp, records in polled.items():
             self.done[tp] = offsets[tp]
+            self.done_at[tp] = datetime.fromtimestamp(records[-1].timestamp / 1000, UTC)
             metrics.COMMITTED_RECORDS.labels(self.name, tp.topic).inc(len(records))
         self.health.progressed()
 
@@ -275,6 +304,7 @@ class OneBatchAtATime(ConsumerRebalanceListener):  # type: ignore[misc]
         async with self.runner.lock:  # wait for the batch in hand to be done and committed
             for tp in revoked:
                 self.runner.done.pop(tp, None)
+                self.runner.done_at.pop(tp, None)
             if self.runner.owner is not None:
                 self.runner.owner.partitions_revoked(revoked)
         # until the new assignment arrives this member owns nothing (eager rebalancing)

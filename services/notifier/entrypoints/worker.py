@@ -124,15 +124,15 @@ def notifier_runner(
 
 async def run_timers(runner: BatchRunner, timers: TimerRunner, interval_s: float) -> None:
     """Fire due timers every `interval_s` for the partitions owned, between batches (one writer
-    per customer), independent of how the batches fare."""
+    per customer), independent of how the batches fare; each only once its partition's log is
+    applied up to its due time (`BatchRunner.applied_through`)."""
     while True:
         await asyncio.sleep(interval_s)
-        owned = {tp.partition for tp in runner.assignment()}
-        if not owned:
+        if not runner.assignment():
             continue
         try:
             async with runner.lock:
-                await timers.run_due(owned)
+                await timers.run_due(await runner.applied_through())
         except Exception as exc:  # the store is failing: the timers stay due, tried next tick
             log.warning("timers not fired; retrying", error=error_text(exc, 300))
 

@@ -5,6 +5,7 @@ all the same. A timer is removed only after its notification is finished or dura
 firing it twice resumes the same notification id.
 """
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from services.notifier import metrics
@@ -36,16 +37,24 @@ class TimerRunner:
         """Partitions moved: what was remembered about their timers may be stale."""
         self.store.timers.forget()
 
-    async def run_due(self, partitions: set[int]) -> int:
-        """Fire every due timer of `partitions`; returns how many fired."""
+    async def run_due(self, applied_through: Mapping[int, datetime]) -> int:
+        """Fire the due timers of the partitions owned; returns how many fired.
+
+        `applied_through` names each partition with the time up to which its log is applied. A
+        timer fires only once that time reaches its due time, so whatever was logged before the
+        deadline (a complaint resolved a minute before its SLA) is folded before the timer is
+        weighed against it, however far behind the worker is.
+        """
         fired = 0
+        partitions = set(applied_through)
         for partition in sorted(partitions):
-            for timer in await self.store.timers.due(partition, self.clock()):
+            until = min(self.clock(), applied_through[partition])
+            for timer in await self.store.timers.due(partition, until):
                 await self._fire(timer, partition)
                 await self.store.timers.remove(partition, {timer.id})
                 metrics.TIMERS_FIRED.labels(timer.purpose.value).inc()
                 fired += 1
-        if self.clock() >= self._next_birthday_check:
+        if partitions and self.clock() >= self._next_birthday_check:
             await self.greet_birthdays(partitions)
             interval = self.rules.delivery.birthday_scan_interval
             self._next_birthday_check = self.clock() + interval

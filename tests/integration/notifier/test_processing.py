@@ -51,6 +51,10 @@ rules:
 """
 
 
+# partition 0's log applied as far as it goes: only the clock holds a timer back
+APPLIED = {0: datetime.max.replace(tzinfo=UTC)}
+
+
 class Clock:
     def __init__(self, now: datetime) -> None:
         self.now = now
@@ -125,11 +129,11 @@ async def test_quiet_hours_defer_the_send_to_a_durable_timer(
     assert stored["deliver_after"] == "2025-03-11T08:00:00Z"
 
     clock.now += timedelta(hours=1)
-    assert await timers.run_due({0}) == 0  # still quiet: nothing due
+    assert await timers.run_due(APPLIED) == 0  # still quiet: nothing due
     clock.now = datetime(2025, 3, 11, 8, 0, 1, tzinfo=UTC)
-    assert await timers.run_due({0}) == 1
+    assert await timers.run_due(APPLIED) == 1
     assert [str(m["To"]) for m in smtp.messages] == [f"{customer}@example.com"]
-    assert await timers.run_due({0}) == 0  # fired once, then removed
+    assert await timers.run_due(APPLIED) == 0  # fired once, then removed
 
 
 async def test_an_erasure_strips_the_stored_notifications_of_the_person(
@@ -190,6 +194,34 @@ async def test_a_resolved_or_closed_case_stops_its_sla_reminder_and_a_waiting_on
         customer, records(catalog, contact_created(customer), *opened, *worked)
     )
     clock.now = due
-    assert await timers.run_due({0}) == 3  # every timer comes due; two find their case ended
+    assert await timers.run_due(APPLIED) == 3  # every timer comes due; two find their case ended
     assert [m["Subject"] for m in smtp.messages] == ["Still open: K-waiting"]
     assert str(smtp.messages[0].get_payload()).strip() == "waiting_customer"
+
+
+async def test_an_sla_timer_waits_until_its_partition_is_applied_up_to_its_due_time(
+    wired: tuple[Notifier, TimerRunner, Clock], catalog: Topics, smtp: SmtpReceiver
+) -> None:
+    """A resolution logged before the deadline but not folded yet (the worker is behind) must
+    not be escalated: the timer waits for the log, not only for the clock."""
+    notifier, timers, clock = wired
+    customer = f"c-{uuid.uuid4().hex[:6]}"
+    due = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=2)
+    opened = interaction(
+        customer,
+        EventType.COMPLAINT_OPENED,
+        complaint_id="K-1",
+        severity="high",
+        subject="late parcel",
+        sla_due_at=due.isoformat(),
+    )
+    await notifier.handle_events(customer, records(catalog, contact_created(customer), opened))
+    deadline = due - timedelta(minutes=15)
+    clock.now = deadline + timedelta(minutes=5)
+
+    assert await timers.run_due({0: deadline - timedelta(seconds=1)}) == 0
+    assert await timers.run_due({}) == 0  # a partition whose progress is unknown waits too
+    assert smtp.messages == []
+
+    assert await timers.run_due({0: deadline}) == 1
+    assert [m["Subject"] for m in smtp.messages] == ["Still open: K-1"]
