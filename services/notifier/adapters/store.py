@@ -4,9 +4,14 @@
 - `notifier_notifications`: one record per notification id; insert-if-absent is the claim.
 - `notifier_timers`: per-partition timer documents (see `timer_index.py`).
 - `notifier_birthdays`: `<MM-DD>|p<n>` -> the customer ids of that partition born on that day.
+
+Timer and birthday documents are shared by the customers of a partition, which are processed
+concurrently; a guarded write is not atomic on FerretDB v1, so each such document is written by
+one coroutine at a time (a lock per document id).
 """
 
 import asyncio
+from collections import defaultdict
 
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
@@ -23,6 +28,7 @@ class NotifierStore:
         self.notifications = db["notifier_notifications"]
         self.timers = TimerIndex(db["notifier_timers"])
         self.birthdays = db["notifier_birthdays"]
+        self._filing: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def load_state(self, customer_id: str) -> CustomerState:
         doc = await self.customers.find_one({"_id": customer_id})
@@ -69,21 +75,23 @@ class NotifierStore:
 
     async def file_birthday(self, partition: int, customer_id: str, bucket: str) -> None:
         doc_id = f"{bucket}|p{partition}"
-        doc = await self.birthdays.find_one({"_id": doc_id})
-        customers, version = (list(doc["customers"]), int(doc["version"])) if doc else ([], 0)
-        if customer_id in customers:
-            return
-        new = {"_id": doc_id, "customers": [*customers, customer_id], "version": version + 1}
-        await replace_guarded(self.birthdays, new, version)
+        async with self._filing[doc_id]:
+            doc = await self.birthdays.find_one({"_id": doc_id})
+            customers, version = (list(doc["customers"]), int(doc["version"])) if doc else ([], 0)
+            if customer_id in customers:
+                return
+            new = {"_id": doc_id, "customers": [*customers, customer_id], "version": version + 1}
+            await replace_guarded(self.birthdays, new, version)
 
     async def unfile_birthday(self, partition: int, customer_id: str, bucket: str) -> None:
         doc_id = f"{bucket}|p{partition}"
-        doc = await self.birthdays.find_one({"_id": doc_id})
-        if doc is None or customer_id not in doc["customers"]:
-            return
-        customers = [c for c in doc["customers"] if c != customer_id]
-        new = {"_id": doc_id, "customers": customers, "version": int(doc["version"]) + 1}
-        await replace_guarded(self.birthdays, new, int(doc["version"]))
+        async with self._filing[doc_id]:
+            doc = await self.birthdays.find_one({"_id": doc_id})
+            if doc is None or customer_id not in doc["customers"]:
+                return
+            customers = [c for c in doc["customers"] if c != customer_id]
+            new = {"_id": doc_id, "customers": customers, "version": int(doc["version"]) + 1}
+            await replace_guarded(self.birthdays, new, int(doc["version"]))
 
     async def born_on(self, partition: int, bucket: str) -> list[str]:
         doc = await self.birthdays.find_one({"_id": f"{bucket}|p{partition}"})

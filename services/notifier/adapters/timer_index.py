@@ -4,8 +4,15 @@ The periodic scan reads a handful of documents by `_id` instead of scanning a co
 remembers each partition's earliest due time, so in the steady state it reads nothing at all.
 That memory is valid because only the partition's owner writes its document; the worker calls
 `forget()` whenever its assignment changes.
+
+Within the owner, customers are processed concurrently, and a guarded write is not atomic on
+FerretDB v1 (two writers that read the same version may both succeed, and one's timers are
+lost). So each partition's document has one writer at a time here: its read-modify-write runs
+under the partition's lock.
 """
 
+import asyncio
+from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,6 +26,7 @@ class TimerIndex:
     def __init__(self, collection: AsyncCollection[Document]) -> None:
         self.collection = collection
         self._earliest: dict[int, datetime | None] = {}  # partition -> earliest due, if read
+        self._writing: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     def forget(self) -> None:
         self._earliest.clear()
@@ -27,25 +35,28 @@ class TimerIndex:
         """Schedule `timers` (a timer already scheduled under the same id is kept as it is)."""
         if not timers:
             return
-        entries, version = await self._read(partition)
-        known = {e["id"] for e in entries}
-        entries += [_entry(t) for t in timers if t.id not in known]
-        await self._write(partition, entries, version)
+        async with self._writing[partition]:
+            entries, version = await self._read(partition)
+            known = {e["id"] for e in entries}
+            entries += [_entry(t) for t in timers if t.id not in known]
+            await self._write(partition, entries, version)
 
     async def due(self, partition: int, now: datetime) -> list[Timer]:
         if partition in self._earliest:
             earliest = self._earliest[partition]
             if earliest is None or earliest > now:
                 return []
-        entries, _ = await self._read(partition)
+        async with self._writing[partition]:  # what is remembered is never an older read
+            entries, _ = await self._read(partition)
         due = [e for e in entries if datetime.fromisoformat(e["due_at"]) <= now]
         return [_timer(e) for e in sorted(due, key=lambda e: e["due_at"])]
 
     async def remove(self, partition: int, ids: set[str]) -> None:
-        entries, version = await self._read(partition)
-        remaining = [e for e in entries if e["id"] not in ids]
-        if len(remaining) != len(entries):
-            await self._write(partition, remaining, version)
+        async with self._writing[partition]:
+            entries, version = await self._read(partition)
+            remaining = [e for e in entries if e["id"] not in ids]
+            if len(remaining) != len(entries):
+                await self._write(partition, remaining, version)
 
     async def pending(self) -> list[Timer]:
         """Every scheduled timer (for inspection and tests; this one scans)."""
