@@ -10,6 +10,8 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/http"
+	_ "net/http/pprof" // served only with --debug-addr
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -29,6 +31,7 @@ func main() {
 		"connection string for the postgresql handler")
 	logLevel := flag.String("log-level", "info", "log level: debug, info, warn or error")
 	showVersion := flag.Bool("version", false, "print the embedded FerretDB version and exit")
+	debugAddr := flag.String("debug-addr", "", "if set, serve Go's pprof profiles on this address")
 	flag.Parse()
 
 	if *showVersion {
@@ -44,6 +47,12 @@ func main() {
 
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	slog.SetDefault(logger)
+
+	if *debugAddr != "" {
+		go func() {
+			logger.Error("debug handler stopped", slog.Any("error", http.ListenAndServe(*debugAddr, nil)))
+		}()
+	}
 
 	if err := run(logger, *listen, *handler, *sqliteURL, *postgresqlURL); err != nil {
 		logger.Error("ferretdb stopped with an error", slog.Any("error", err))
