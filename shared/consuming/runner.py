@@ -96,13 +96,14 @@ class BatchRunner:
         if consumer is None:
             return {}
         now = datetime.now(UTC)
+        assigned = list(consumer.assignment())
+        # not in any batch since it was assigned: its position is what is done (asked at once)
+        idle = [tp for tp in assigned if tp not in self.done]
+        positions = dict(zip(idle, await asyncio.gather(*map(self._position, idle)), strict=True))
         through: dict[int, datetime] = {}
         unknown: set[int] = set()
-        for tp in consumer.assignment():
-            end, done = consumer.highwater(tp), self.done.get(tp)
-            if done is None:  # not in any batch since it was assigned: its position is done
-                with contextlib.suppress(Exception):
-                    done = await asyncio.wait_for(consumer.position(tp), POSITION_WAIT_S)
+        for tp in assigned:
+            end, done = consumer.highwater(tp), self.done.get(tp, positions.get(tp))
             at = None
             if end is not None and done is not None:
                 at = now if done >= end else self.done_at.get(tp)
@@ -111,6 +112,13 @@ class BatchRunner:
             else:
                 through[tp.partition] = min(at, through.get(tp.partition, at))
         return {partition: at for partition, at in through.items() if partition not in unknown}
+
+    async def _position(self, tp: TopicPartition) -> int | None:
+        """The consumer's position, or None while it is being reset (not waited for long)."""
+        try:
+            return await asyncio.wait_for(self._consumer().position(tp), POSITION_WAIT_S)
+        except Exception:
+            return None
 
     async def run(self, keep_going: KeepGoing | None = None) -> None:
         """Consume until `keep_going()` (asked between batches) says no, or for ever."""
