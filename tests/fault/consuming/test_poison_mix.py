@@ -18,7 +18,12 @@ from services.contacts.bootstrap import build_app as build_contacts
 from services.interactions.bootstrap import build_app as build_interactions
 from services.notifier.bootstrap import build_app as build_notifier
 from services.notifier.entrypoints.worker import consumer_group as notifier_group
-from services.projections.adapters.store import ProjectionStore, active_generation
+from services.projections.adapters.store import (
+    ProjectionStore,
+    active_generation,
+    entries_of,
+    state_of,
+)
 from services.projections.entrypoints.runner import group_id, run_worker, worker_health
 from shared.consuming import BatchRunner, ConsumerHealth
 from shared.kafka import make_consumer, partitions_of
@@ -198,11 +203,11 @@ async def _timeline_ids(db: AsyncDatabase[Document]) -> dict[str, int]:
     store = ProjectionStore(db, await active_generation(db))
     counts: dict[str, int] = {}
     async for bucket in store.timeline.find({}):
-        for entry in bucket.get("entries", []):
-            counts[entry["id"]] = counts.get(entry["id"], 0) + 1
-    async for state in store.customers.find({}, {"head": 1}):
-        for entry in state.get("head") or []:
-            counts[entry["id"]] = counts.get(entry["id"], 0) + 1
+        for entry in entries_of(bucket):
+            counts[entry.id] = counts.get(entry.id, 0) + 1
+    async for doc in store.customers.find({}):
+        for entry in state_of(doc).head:
+            counts[entry.id] = counts.get(entry.id, 0) + 1
     return counts
 
 

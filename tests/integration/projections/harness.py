@@ -10,7 +10,7 @@ import httpx
 from aiokafka import AIOKafkaProducer
 from pymongo.asynchronous.database import AsyncDatabase
 
-from services.projections.adapters.store import ProjectionStore, active_generation
+from services.projections.adapters.store import ProjectionStore, active_generation, state_of
 from services.projections.bootstrap import build_api
 from services.projections.entrypoints.runner import run_worker
 from shared.events import STRUCTURED_HEADERS, Envelope, encode_event
@@ -89,12 +89,15 @@ async def api_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
 
 async def dump(db: AsyncDatabase[Document], generation: str) -> dict[str, dict[str, Document]]:
     """A generation's documents by collection and `_id`, without the write counter (`revision`
-    counts writes, which depend on batching) and without checkpoints."""
+    counts writes, which depend on batching) and without checkpoints; a customer's state as the
+    fields it holds."""
     store = ProjectionStore(db, generation)
     out: dict[str, dict[str, Document]] = {}
     for coll in (store.customers, store.timeline, store.links, store.identities, store.names):
         docs = {str(d["_id"]): d async for d in coll.find({})}
-        for doc in docs.values():
-            doc.pop("revision", None)
         out[coll.name.removesuffix(f"_{generation}")] = docs
+    out["customer_360"] = {
+        i: state_of(d).model_dump(mode="json", exclude={"revision"})
+        for i, d in out["customer_360"].items()
+    }
     return out
