@@ -148,7 +148,9 @@ async def complete(url: str, expected: dict[str, int]) -> None:
 
 async def run(settings: Settings) -> dict[str, Any]:
     await ensure_topics(settings)
-    raw = await raw_producer_rate(settings)
+    # on topics of its own (deleted with the run's): the import's log holds only the import
+    aside = settings.model_copy(update={"topic_prefix": f"{settings.topic_prefix}raw."})
+    raw = await raw_producer_rate(aside)
     text, expected = history(random.Random(7))
     console.print(f"[bold]import[/] {EVENTS:,} purchases of {CUSTOMERS:,} customers")
     with (
