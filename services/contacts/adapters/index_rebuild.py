@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.contacts.adapters.index import COLLECTION
+from services.contacts.adapters.stored import snapshot_of
 from services.contacts.domain.contact import ContactState
 from shared.mongo import Document, scan
 from shared.privacy.blind import BlindIndex
@@ -18,7 +19,7 @@ class StoredIndexRebuild:
 
     async def contacts(self) -> AsyncIterator[ContactState]:
         async for doc in scan(self.snapshots):
-            yield ContactState.model_validate({k: v for k, v in doc.items() if k != "_id"})
+            yield snapshot_of(doc)
 
     async def entry_ids(self) -> list[str]:
         return [str(doc["_id"]) async for doc in scan(self.entries, {"_id": 1})]

@@ -29,6 +29,12 @@ from pymongo.errors import DuplicateKeyError
 from services.contacts.adapters.history import contact_history
 from services.contacts.adapters.index import COLLECTION as INDEX
 from services.contacts.adapters.outbox import Outbox, Placement
+from services.contacts.adapters.stored import (
+    commit_document,
+    commit_of,
+    snapshot_document,
+    snapshot_of,
+)
 from services.contacts.domain.commands import Commit
 from services.contacts.domain.contact import ContactState
 from services.contacts.service_layer.ports import Conflict
@@ -52,10 +58,6 @@ def stream_id(state: ContactState) -> str:
     return f"{state.customer_id}:{state.version}"
 
 
-def snapshot_doc(state: ContactState) -> Document:
-    return {"_id": state.customer_id, **state.model_dump(mode="json")}
-
-
 class ContactJournal:
     """Snapshots in `contacts`, commits in `contact_events`, pending markers in `outbox`."""
 
@@ -73,7 +75,7 @@ class ContactJournal:
 
     async def load(self, customer_id: str) -> ContactState | None:
         doc = await self.contacts.find_one({"_id": customer_id})
-        return None if doc is None else ContactState.model_validate(_without_id(doc))
+        return None if doc is None else snapshot_of(doc)
 
     async def forget(self, state: ContactState) -> None:
         """After an erasure: destroy the customer's data key, so every sealed copy in the log
@@ -83,8 +85,12 @@ class ContactJournal:
             stub = {"erased": True}
             await self.events.replace_one({"_id": f"{state.customer_id}:{version}"}, stub)
         # The erase commit stays (the fact of the erasure); the identifiers it released go.
-        erase_commit = {"_id": f"{state.customer_id}:{state.version}"}
-        await self.events.update_one(erase_commit, {"$set": {"index": []}})
+        erase_id = f"{state.customer_id}:{state.version}"
+        stored = await self.events.find_one({"_id": erase_id})
+        erase_commit = None if stored is None else commit_of(stored)
+        if erase_commit is not None:
+            erase_commit["index"] = []
+            await self.events.replace_one({"_id": erase_id}, commit_document(erase_commit))
 
     async def history(self, state: ContactState, limit: int = 200) -> list[dict[str, Any]]:
         """The customer's events as CloudEvents, oldest first (the newest `limit`)."""
@@ -94,12 +100,13 @@ class ContactJournal:
         """Commit, publish and apply; raises Conflict if another writer got there first."""
         started = time.perf_counter()
         placement = await self.outbox.place(commit.key)
-        commit_id = stream_id(commit.states[0])
+        doc = commit_doc(commit, placement, self.blind)
+        commit_id = doc["_id"]
         run = self.outbox.run_id
         self.in_flight.add(commit_id)
         try:
             try:
-                claimed = await self._claim(commit, commit_id, placement, run)
+                claimed = await self._claim(commit, doc, placement, run)
             except Conflict:
                 CONFLICTS.inc()
                 raise
@@ -111,7 +118,7 @@ class ContactJournal:
                     commit.key, value, placement.partition, run=run
                 )
                 await self._step("published")
-            await self.apply(commit_doc(commit, placement, self.blind))
+            await self.apply(doc)
         finally:
             self.in_flight.discard(commit_id)
         COMMITTED.labels(commit.event.type.short_name).inc()
@@ -142,7 +149,7 @@ class ContactJournal:
             marked = [not taken for taken in await insert_new(self.markers, markers)]
             self.outbox.check_lease(run)
             claimed = [n for n, ours in enumerate(marked) if ours]
-            existed = await insert_new(self.events, [docs[n] for n in claimed])
+            existed = await insert_new(self.events, [commit_document(docs[n]) for n in claimed])
             lost = [n for n, taken in zip(claimed, existed, strict=True) if taken]
             for n in lost:  # undo our marker: the other writer's commit stands
                 await self.markers.delete_one({"_id": ids[n]})
@@ -180,7 +187,8 @@ class ContactJournal:
             if entries.get(key, {}).get("customer_id") != owner
         ]
         await together(self._write_entry(key, owner) for key, owner in stale)
-        snapshots = [snapshot_doc(ContactState.model_validate(doc["states"][0])) for doc in docs]
+        states = [ContactState.model_validate(doc["states"][0]) for doc in docs]
+        snapshots = [snapshot_document(state) for state in states]
         await insert_new(self.contacts, snapshots)  # existing ones were rolled forward already
 
     async def _write_entry(self, entry_id: str, owner: str | None) -> None:
@@ -194,9 +202,10 @@ class ContactJournal:
             await self.step_hook(name)
 
     async def _claim(
-        self, commit: Commit, commit_id: str, placement: Placement, run: str
+        self, commit: Commit, doc: Document, placement: Placement, run: str
     ) -> list[str]:
         ids = [stream_id(s) for s in commit.states]
+        commit_id = doc["_id"]
         done: list[tuple[str, str]] = []  # (collection, _id) to undo if a step loses
         now = datetime.now(UTC)
         try:
@@ -208,7 +217,7 @@ class ContactJournal:
                 await self.events.insert_one({"_id": sid, "commit": commit_id})
                 done.append(("contact_events", sid))
             self.outbox.check_lease(run)
-            await self.events.insert_one(commit_doc(commit, placement, self.blind))
+            await self.events.insert_one(commit_document(doc))
         except DuplicateKeyError:
             for collection, doc_id in reversed(done):
                 await self.events.database[collection].delete_one({"_id": doc_id})
@@ -229,11 +238,11 @@ class ContactJournal:
     async def _write_snapshot(self, state: ContactState) -> None:
         if state.version == 1:
             with contextlib.suppress(DuplicateKeyError):  # already rolled forward by recovery
-                await self.contacts.insert_one(snapshot_doc(state))
+                await self.contacts.insert_one(snapshot_document(state))
             return
         # Guarded on the previous version so a late repeat never moves a snapshot backwards.
         await self.contacts.replace_one(
-            {"_id": state.customer_id, "version": state.version - 1}, snapshot_doc(state)
+            {"_id": state.customer_id, "version": state.version - 1}, snapshot_document(state)
         )
 
 
@@ -248,7 +257,3 @@ def commit_doc(commit: Commit, placement: Placement, blind: BlindIndex) -> Docum
         "placement": asdict(placement),
         "at": datetime.now(UTC),
     }
-
-
-def _without_id(doc: Document) -> Document:
-    return {k: v for k, v in doc.items() if k != "_id"}

@@ -18,6 +18,7 @@ from pymongo.errors import DuplicateKeyError
 from services.contacts.adapters.journal import ContactJournal
 from services.contacts.adapters.log_scan import find_published
 from services.contacts.adapters.outbox import Outbox, Placement
+from services.contacts.adapters.stored import commit_of
 from shared.logging import get_logger
 from shared.mongo import Document
 
@@ -93,9 +94,9 @@ class OutboxRecovery:
         if doc is None:  # died before the commit point: the change never happened
             for marker in markers:
                 await self.journal.events.delete_one({"_id": marker["_id"], "commit": commit_id})
-        else:
-            await self._publish_once(doc)
-            await self.journal.apply(doc)
+        elif (commit := commit_of(doc)) is not None:  # None: an erasure stubbed it since
+            await self._publish_once(commit)
+            await self.journal.apply(commit)
         for marker in markers:
             await self.journal.markers.delete_one({"_id": marker["_id"]})
 
