@@ -2,7 +2,7 @@
 fields of their own; everything else is one JSON text.
 
 FerretDB v1 keeps a type schema beside every nested document and parses it on every read and
-every guarded write (see docs/projections.md, "How a state is stored"). A contact's snapshot and
+every guarded write (see docs/projections.md, "The stored state"). A contact's snapshot and
 a commit (event, states, index changes, placement) are nested several levels deep, and are only
 ever read whole, so they are stored as text. Documents an earlier release wrote nested are still
 read.
