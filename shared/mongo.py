@@ -12,16 +12,16 @@ two stores differ, the work-around lives here, named for what it works around:
 - `insert_new`: insert-if-absent for many documents in one unordered bulk insert (an insert of
   a new `_id` is the one write atomic on both); other refusals, such as a busy writer, are sent
   again with backoff.
-- `replace_guarded_many`: many guarded writes at once: on MongoDB one unordered bulk, on
-  FerretDB v1, which runs a bulk as one statement after another, concurrent single guarded
-  writes, which it takes at least as fast (`make bench BENCH=projections` prints both).
+- `replace_many`, `replace_guarded_many`: overwrites in unordered bulks, a few side by side.
+  FerretDB v1 runs a bulk one statement after another on one connection, so one bulk took
+  concurrent single writes no faster; but each single write cost the writer some 25 times the
+  CPU of its share of a bulk, and a few bulks side by side beat both (docs/projections.md, "How
+  the states are written").
 """
 
 import asyncio
-import enum
-import weakref
 from collections.abc import AsyncGenerator, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from pymongo import AsyncMongoClient, DeleteOne, ReplaceOne
 from pymongo.asynchronous.collection import AsyncCollection
@@ -38,9 +38,14 @@ from shared.concurrency import together
 from shared.settings import Settings
 
 Document = dict[str, Any]
+T = TypeVar("T")
 DUPLICATE_KEY = 11000
 # ids per `$in` of `read_by_ids`: one PostgreSQL parameter each on FerretDB
 READ_BY_IDS_CHUNK = 1_000
+# Overwrites are sent as up to BULK_PARTS bulks side by side, each of at least SMALLEST_BULK:
+# FerretDB v1 runs a bulk one statement after another on one connection (module docstring).
+BULK_PARTS = 8
+SMALLEST_BULK = 25
 INSERT_ATTEMPTS = 5
 
 
@@ -79,10 +84,8 @@ async def replace_guarded(
     """Write `doc` (which carries `guard = expected_version + 1`) only if the stored one is still
     at `expected_version` (0 = must not exist). Raises VersionConflict otherwise.
 
-    One round trip, the guard in the filter: atomic on MongoDB; on FerretDB v1 (not atomic under
-    concurrent writers to one document, so one writer per document stays the rule) it is also
-    the fastest guarded write measured: 310-450 documents/s for concurrent writes against 150-210
-    for reading the version first and 100-190 for an unordered bulk (docs/projections.md).
+    One round trip, the guard in the filter: atomic on MongoDB; on FerretDB v1 not atomic under
+    concurrent writers to one document, so one writer per document stays the rule.
     """
     if doc.get(guard) != expected_version + 1:
         raise ValueError(f"doc[{guard!r}] must be expected_version + 1")
@@ -99,29 +102,6 @@ async def replace_guarded(
 
 async def ping(client: AsyncMongoClient[Document]) -> None:
     await client.admin.command("ping")
-
-
-class Dialect(enum.StrEnum):
-    MONGODB = "mongodb"
-    FERRETDB_V1 = "ferretdb-v1"
-
-
-def dialect_of(build_info: Mapping[str, Any]) -> Dialect:
-    """FerretDB answers `buildInfo` like MongoDB 7 and adds its own `ferretdbVersion`."""
-    version = str(build_info.get("ferretdbVersion", ""))
-    return Dialect.FERRETDB_V1 if version.lstrip("v").startswith("1.") else Dialect.MONGODB
-
-
-_dialects: "weakref.WeakKeyDictionary[AsyncMongoClient[Document], Dialect]" = (
-    weakref.WeakKeyDictionary()
-)
-
-
-async def store_dialect(client: AsyncMongoClient[Document]) -> Dialect:
-    """Which store `client` talks to, asked once per client."""
-    if client not in _dialects:
-        _dialects[client] = dialect_of(await client.admin.command("buildInfo"))
-    return _dialects[client]
 
 
 async def read_by_ids(
@@ -200,13 +180,21 @@ async def insert_new(collection: AsyncCollection[Document], docs: list[Document]
     raise last_error
 
 
+def bulk_parts(items: Sequence[T]) -> list[Sequence[T]]:
+    """`items` in up to `BULK_PARTS` runs of at least `SMALLEST_BULK`, in order."""
+    size = max(SMALLEST_BULK, -(-len(items) // BULK_PARTS))
+    return [items[first : first + size] for first in range(0, len(items), size)]
+
+
 async def replace_many(collection: AsyncCollection[Document], docs: Sequence[Document]) -> None:
-    """Overwrite (or create) each document by its `_id`, in one unordered bulk: on both stores
-    far faster than as many single replaces."""
-    if docs:
-        await collection.bulk_write(
-            [ReplaceOne({"_id": d["_id"]}, d, upsert=True) for d in docs], ordered=False
-        )
+    """Overwrite (or create) each document by its `_id`, in unordered bulks side by side: on
+    both stores far faster than as many single replaces."""
+
+    async def bulk(part: Sequence[Document]) -> None:
+        replaces = [ReplaceOne({"_id": d["_id"]}, d, upsert=True) for d in part]
+        await collection.bulk_write(replaces, ordered=False)
+
+    await together(bulk(part) for part in bulk_parts(docs))
 
 
 async def delete_by_ids(collection: AsyncCollection[Document], ids: Sequence[Any]) -> None:
@@ -220,12 +208,11 @@ async def replace_guarded_many(
     docs: Sequence[Document],
     expected: Sequence[int],
     guard: str = "version",
-    dialect: Dialect | None = None,
 ) -> dict[Any, int]:
-    """`replace_guarded` for many documents in a few round trips. Returns, by `_id`, the expected
-    version of each document not known to be written: a conflict, or (after a MongoDB bulk that
-    matched fewer than it sent) in doubt. Read those again before deciding anything about them.
-    """
+    """`replace_guarded` for many documents: the new ones in one insert, the rest replaced in
+    bulks side by side. Returns, by `_id`, the expected version of each document not known to be
+    written: a conflict, or in doubt (a bulk that matched fewer than it sent does not say which
+    missed). Read those again before deciding anything about them."""
     for doc, version in zip(docs, expected, strict=True):
         if doc.get(guard) != version + 1:
             raise ValueError(f"doc[{guard!r}] must be expected_version + 1")
@@ -233,21 +220,12 @@ async def replace_guarded_many(
     known = [(d, v) for d, v in zip(docs, expected, strict=True) if v != 0]
     existed = await insert_new(collection, new)
     unwritten = {d["_id"]: 0 for d, e in zip(new, existed, strict=True) if e}
-    if not known:
-        return unwritten
-    dialect = dialect or await store_dialect(collection.database.client)
-    if dialect is Dialect.MONGODB:
-        replaces = [ReplaceOne({"_id": d["_id"], guard: v}, d) for d, v in known]
+
+    async def bulk(part: Sequence[tuple[Document, int]]) -> dict[Any, int]:
+        replaces = [ReplaceOne({"_id": d["_id"], guard: v}, d) for d, v in part]
         result = await collection.bulk_write(replaces, ordered=False)
-        if result.matched_count != len(known):
-            unwritten |= {d["_id"]: v for d, v in known}
-        return unwritten
+        return {} if result.matched_count == len(part) else {d["_id"]: v for d, v in part}
 
-    async def one(doc: Document, version: int) -> None:
-        try:
-            await replace_guarded(collection, doc, version, guard)
-        except VersionConflict:
-            unwritten[doc["_id"]] = version
-
-    await together(one(d, v) for d, v in known)
+    for missed in await together(bulk(part) for part in bulk_parts(known)):
+        unwritten |= missed
     return unwritten

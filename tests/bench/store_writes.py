@@ -11,18 +11,21 @@ For 1,000 documents of ~1 KB, sent in batches of `BATCHES` documents:
 - `concurrent_guarded`: the same with the version in the filter (one round trip per guard);
 - `concurrent_read_then_replace`: read the version by `_id`, then replace (two round trips);
 - `read_then_bulk_replace`: every version read by `_id` at once, then one unordered bulk of
-  `ReplaceOne` (what `shared.mongo.replace_guarded_many` does on FerretDB v1).
+  `ReplaceOne`;
+- `bulks_side_by_side`: a batch's `ReplaceOne` by `_id` as up to `shared.mongo.BULK_PARTS`
+  unordered bulks at once; `guarded_bulks_side_by_side`: the same with the version in the
+  filter (what `shared.mongo.replace_guarded_many` does).
 """
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from pymongo import ReplaceOne, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 
-from shared.mongo import Document, make_client
+from shared.mongo import Document, bulk_parts, make_client
 from shared.settings import Settings
 from tests.bench.common import PAYLOAD_PAD, console
 
@@ -98,6 +101,23 @@ async def read_then_bulk_replace(coll: AsyncCollection[Document], docs: list[Doc
     await bulk_replace_unordered(coll, docs)
 
 
+async def bulks_side_by_side(coll: AsyncCollection[Document], docs: list[Document]) -> None:
+    async def bulk(part: Sequence[Document]) -> None:
+        await coll.bulk_write([ReplaceOne({"_id": d["_id"]}, d) for d in part], ordered=False)
+
+    await asyncio.gather(*(bulk(part) for part in bulk_parts(docs)))
+
+
+async def guarded_bulks_side_by_side(coll: AsyncCollection[Document], docs: list[Document]) -> None:
+    async def bulk(part: Sequence[Document]) -> None:
+        ops = [ReplaceOne({"_id": d["_id"], "version": d["version"] - 1}, d) for d in part]
+        result = await coll.bulk_write(ops, ordered=False)
+        if result.matched_count != len(part):
+            raise RuntimeError("a guard missed")
+
+    await asyncio.gather(*(bulk(part) for part in bulk_parts(docs)))
+
+
 UPDATES: dict[str, Method] = {
     "bulk_replace_ordered": bulk_replace_ordered,
     "bulk_replace_unordered": bulk_replace_unordered,
@@ -107,6 +127,8 @@ UPDATES: dict[str, Method] = {
     "concurrent_guarded": concurrent_guarded,
     "concurrent_read_then_replace": concurrent_read_then_replace,
     "read_then_bulk_replace": read_then_bulk_replace,
+    "bulks_side_by_side": bulks_side_by_side,
+    "guarded_bulks_side_by_side": guarded_bulks_side_by_side,
 }
 
 
