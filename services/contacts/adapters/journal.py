@@ -77,6 +77,10 @@ class ContactJournal:
         doc = await self.contacts.find_one({"_id": customer_id})
         return None if doc is None else snapshot_of(doc)
 
+    async def load_many(self, customer_ids: Sequence[str]) -> dict[str, ContactState]:
+        found = await read_by_ids(self.contacts, customer_ids)
+        return {customer_id: snapshot_of(doc) for customer_id, doc in found.items()}
+
     async def forget(self, state: ContactState) -> None:
         """After an erasure: destroy the customer's data key, so every sealed copy in the log
         and its replays is unreadable, and strip the journal's earlier commits to stubs."""

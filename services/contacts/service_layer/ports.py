@@ -20,6 +20,9 @@ class Conflict(Exception):
 class Journal(Protocol):
     async def load(self, customer_id: str) -> ContactState | None: ...
 
+    async def load_many(self, customer_ids: Sequence[str]) -> dict[str, ContactState]:
+        """The contacts there are of these, by id, in one read."""
+
     async def append(self, commit: Commit) -> Position | None:
         """Commit, publish and apply; raises Conflict if another writer got there first."""
         ...

@@ -14,7 +14,7 @@ whose record redirects to the survivor. Unknown identifiers are never cached.
 import asyncio
 import contextlib
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from services.contacts.domain.commands import create, link, profile_with
 from services.contacts.domain.contact import ContactState
@@ -110,26 +110,38 @@ class IdentityResolver:
         """Each identifier's customer now (merges followed), the index read once by `_id`."""
         unknown = [i for i in identities if self.owners.get(i.key) is None]
         owners = await self.store.index.owners([i.key for i in unknown])
+        named = {i.key: owner for i in unknown if (owner := owners[i.key]) is not None}
+        uncached = {o for o in named.values() if self.owners.get(f"customer:{o}") is None}
+        loaded = await self.store.journal.load_many(sorted(uncached)) if uncached else {}
         found = await asyncio.gather(
-            *(self._survivor(i, owners[i.key]) for i in unknown if owners[i.key] is not None)
+            *(self._survivor(i, named[i.key], loaded) for i in unknown if i.key in named)
         )
         return {i.key: self.owners.get(i.key) for i in identities} | dict(found)
 
-    async def _survivor(self, identity: Identity, owner: str | None) -> tuple[str, str | None]:
-        survivor = None if owner is None else await self.follow(owner, adopt_with=identity)
+    async def _survivor(
+        self, identity: Identity, owner: str, loaded: Mapping[str, ContactState]
+    ) -> tuple[str, str | None]:
+        survivor = await self.follow(owner, adopt_with=identity, loaded=loaded)
         if survivor is not None:
             self.owners.put(identity.key, survivor)
         return identity.key, survivor
 
-    async def follow(self, customer_id: str, adopt_with: Identity | None = None) -> str | None:
+    async def follow(
+        self,
+        customer_id: str,
+        adopt_with: Identity | None = None,
+        loaded: Mapping[str, ContactState] | None = None,
+    ) -> str | None:
         """The customer that `customer_id` is now (its survivor if merged), or None if unknown.
 
         With `adopt_with`, an index entry whose contact never appeared (its creator died between
-        claiming and creating) is adopted: the contact is created with that identifier."""
+        claiming and creating) is adopted: the contact is created with that identifier. `loaded`
+        holds contacts already read (the rest are read here)."""
         cached = self.owners.get(f"customer:{customer_id}")  # `customer` is a reserved kind
         if cached is not None:
             return cached
-        state = await self._load_followed(customer_id)
+        first = (loaded or {}).get(customer_id)
+        state = await self._load_followed(customer_id, first)
         if state is None and adopt_with is not None:
             state = await self._await_or_adopt(customer_id, adopt_with)
         if state is None:
@@ -137,8 +149,10 @@ class IdentityResolver:
         self.owners.put(f"customer:{customer_id}", state.customer_id)
         return state.customer_id
 
-    async def _load_followed(self, customer_id: str) -> ContactState | None:
-        state = await self.store.journal.load(customer_id)
+    async def _load_followed(
+        self, customer_id: str, first: ContactState | None = None
+    ) -> ContactState | None:
+        state = first or await self.store.journal.load(customer_id)
         for _ in range(MAX_MERGE_HOPS):
             if state is None or state.merged_into is None:
                 break

@@ -21,9 +21,14 @@ class FakeJournal:
         self.published: list[Commit] = []
         self.forgotten: list[str] = []
         self.batches: list[int] = []  # sizes of `append_new` calls
+        self.reads_of_many: list[int] = []  # sizes of `load_many` calls
 
     async def load(self, customer_id: str) -> ContactState | None:
         return self.states.get(customer_id)
+
+    async def load_many(self, customer_ids: Sequence[str]) -> dict[str, ContactState]:
+        self.reads_of_many.append(len(customer_ids))
+        return {c: self.states[c] for c in customer_ids if c in self.states}
 
     async def append(self, commit: Commit) -> Position | None:
         for state in commit.states:

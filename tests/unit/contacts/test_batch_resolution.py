@@ -58,3 +58,17 @@ async def test_a_first_sighting_that_loses_the_race_follows_the_winner() -> None
     answers = await resolution(store).resolve_many([CustomerRef(phone="0912 111 0009")])
     assert answers == [ResolvedCustomer(winner[0].customer_id)]
     assert len(store.journal.published) == 1  # no second customer for the same phone
+
+
+async def test_known_owners_are_read_in_one_go_and_a_merged_one_is_followed() -> None:
+    store = FakeContactDocuments()
+    phones = ["09121110021", "09121110022", "09121110023"]
+    created = await resolution(store).resolve_many([CustomerRef(phone=p) for p in phones])
+    a, b, c = (r.customer_id for r in created if isinstance(r, ResolvedCustomer))
+    assert store.journal.reads_of_many == []  # first sightings have no owner to read
+    store.journal.states[b] = store.journal.states[b].model_copy(update={"merged_into": a})
+
+    answers = await resolution(store).resolve_many([CustomerRef(phone=p) for p in phones])
+
+    assert answers == [ResolvedCustomer(a), ResolvedCustomer(a), ResolvedCustomer(c)]
+    assert store.journal.reads_of_many == [3]
