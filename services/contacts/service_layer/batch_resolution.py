@@ -1,6 +1,7 @@
 """Resolving many customer blocks at once: what the interactions service asks for each batch.
 
-Known identifiers are read in one `$in` read by `_id`. First sightings claim their strongest
+Known identifiers are read in one `$in` read by `_id`, and the contacts they name in a second
+(to follow merges; a merged one is followed on by itself). First sightings claim their strongest
 identifier for a new customer in one unordered bulk insert; a duplicate key there is a lost race,
 and that block resolves again through the one-block resolver, which now finds and follows the
 winner. The winners claim their other identifiers in a second bulk insert, and the new contacts
