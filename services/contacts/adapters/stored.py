@@ -8,7 +8,6 @@ ever read whole, so they are stored as text. Documents an earlier release wrote 
 read.
 """
 
-from datetime import datetime
 from typing import Any
 
 import orjson
@@ -36,8 +35,11 @@ def snapshot_of(doc: Document) -> ContactState:
 def commit_document(commit: Document) -> Document:
     """A commit as stored: `commit` (as `commit_doc` builds it) with its body as one text."""
     body = {k: v for k, v in commit.items() if k not in ("_id", COMMITTED_AT)}
-    stored = {"_id": commit["_id"], BODY: orjson.dumps(body).decode()}
-    return {**stored, COMMITTED_AT: commit[COMMITTED_AT]}
+    return {
+        "_id": commit["_id"],
+        BODY: orjson.dumps(body).decode(),
+        COMMITTED_AT: commit[COMMITTED_AT],
+    }
 
 
 def commit_of(doc: Document) -> Document | None:
@@ -46,6 +48,5 @@ def commit_of(doc: Document) -> Document | None:
     text = doc.get(BODY)
     if isinstance(text, str):
         body: dict[str, Any] = orjson.loads(text)
-        at: datetime | None = doc.get(COMMITTED_AT)
-        return {"_id": doc["_id"], **body, COMMITTED_AT: at}
+        return {"_id": doc["_id"], **body, COMMITTED_AT: doc.get(COMMITTED_AT)}
     return doc if "event" in doc else None  # nested, as an earlier release wrote it
