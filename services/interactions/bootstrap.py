@@ -26,6 +26,7 @@ from services.interactions.entrypoints.ingress import ingress_runner, run_until
 from services.interactions.service_layer.ingestion import Ingestion
 from shared.auth import access_from_settings
 from shared.auth.client import ServiceAuth
+from shared.concurrency import within
 from shared.consuming import BatchRunner
 from shared.events.calls import CallRinging
 from shared.http.app import create_app
@@ -114,7 +115,7 @@ def build_app(settings: Settings, contacts_calls: JsonCalls | None = None) -> Fa
         finally:
             stop.set()
             await asyncio.wait(tasks, timeout=STOP_TIMEOUT_S)
-            await asyncio.wait_for(ingestion.drain(), STOP_TIMEOUT_S)
+            await within(ingestion.drain(), STOP_TIMEOUT_S)
             await producer.stop()
             await asking.close()
             await client.close()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import httpx
 from aiokafka import TopicPartition
 
+from shared.concurrency import within
 from shared.kafka import make_admin, make_reader, partitions_of
 from shared.mongo import make_client, ping
 from shared.settings import Settings
@@ -96,7 +97,7 @@ async def probe_store(settings: Settings) -> Check:
 async def probe_kafka(settings: Settings) -> tuple[Check, list[Lag]]:
     """The broker answers when the lag of every group can be read from it."""
     try:
-        lags = await asyncio.wait_for(consumer_lag(settings), KAFKA_TIMEOUT_S)
+        lags = await within(consumer_lag(settings), KAFKA_TIMEOUT_S)
     except Exception as exc:  # any client failure: the broker is unusable
         detail = f"not reachable ({type(exc).__name__})"
         return Check("kafka", settings.kafka_bootstrap, False, detail), []
@@ -149,14 +150,14 @@ async def failed_notifications(settings: Settings) -> int | None:
     for ever, so counted since the start). None when the broker cannot say."""
     topic = Topics.from_settings(settings).notifications_failed
     try:
-        partitions = await asyncio.wait_for(partitions_of(settings, [topic]), KAFKA_TIMEOUT_S)
+        partitions = await within(partitions_of(settings, [topic]), KAFKA_TIMEOUT_S)
     except LookupError:
         return 0  # no topic yet: nothing ever failed
     except Exception:  # reported as unknown; the kafka check says why
         return None
     consumer = make_reader(settings)
     try:
-        await asyncio.wait_for(consumer.start(), KAFKA_TIMEOUT_S)
+        await within(consumer.start(), KAFKA_TIMEOUT_S)
         first: dict[TopicPartition, int] = await consumer.beginning_offsets(partitions)
         ends = await end_offsets(settings, partitions)
         return sum(ends[tp] - first[tp] for tp in partitions)

@@ -16,6 +16,7 @@ from typing import Protocol
 from aiokafka import AIOKafkaProducer
 from prometheus_client import Counter
 
+from shared.concurrency import within
 from shared.events.audit import AccessAudited, AccessData
 from shared.events.codec import STRUCTURED_HEADERS, InvalidEvent, decode_event, encode_event
 from shared.events.types import EventType
@@ -88,7 +89,7 @@ class KafkaAuditTrail:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(self._flush(), FLUSH_ON_STOP_S)
+            await within(self._flush(), FLUSH_ON_STOP_S)
         if self._producer is not None:
             await self._producer.stop()
 

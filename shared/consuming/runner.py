@@ -19,6 +19,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.coordinator.assignors.range import RangePartitionAssignor
 from aiokafka.errors import CommitFailedError
 
+from shared.concurrency import within
 from shared.consuming import metrics
 from shared.consuming.deadletters import DeadLetterUnavailable, QueuedDeadLetters
 from shared.consuming.errors import DependencyDown, error_text, is_dependency_down
@@ -116,7 +117,7 @@ class BatchRunner:
     async def _position(self, tp: TopicPartition) -> int | None:
         """The consumer's position, or None while it is being reset (not waited for long)."""
         try:
-            return await asyncio.wait_for(self._consumer().position(tp), POSITION_WAIT_S)
+            return await within(self._consumer().position(tp), POSITION_WAIT_S)
         except Exception:
             return None
 
@@ -229,7 +230,7 @@ class BatchRunner:
         for tp in consumer.assignment():
             # position() waits while a partition's offset is being reset: never hold the loop
             with contextlib.suppress(Exception):
-                self.done[tp] = await asyncio.wait_for(consumer.position(tp), POSITION_WAIT_S)
+                self.done[tp] = await within(consumer.position(tp), POSITION_WAIT_S)
         self._report_lag()
 
     async def _monitor(self) -> None:

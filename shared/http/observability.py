@@ -18,6 +18,8 @@ from prometheus_client import (
 )
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared.concurrency import within
+
 ReadinessCheck = Callable[[], Awaitable[None]]
 CHECK_TIMEOUT_S = 3.0
 
@@ -115,7 +117,7 @@ def _record(service: str, report: dict[str, str]) -> None:
 
 async def _run(check: ReadinessCheck) -> str:
     try:
-        await asyncio.wait_for(check(), CHECK_TIMEOUT_S)
+        await within(check(), CHECK_TIMEOUT_S)
     except Exception as exc:  # a readiness probe reports every failure rather than raising
         return f"error: {type(exc).__name__}: {exc}"[:300]
     return "ok"

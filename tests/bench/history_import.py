@@ -26,6 +26,7 @@ import aiohttp
 from aiokafka import TopicPartition
 
 from services.projections.adapters.store import ProjectionStore, active_generation
+from shared.concurrency import within
 from shared.kafka import ensure_topics, make_reader, partitions_of
 from shared.mongo import make_client
 from shared.settings import Settings
@@ -90,7 +91,7 @@ async def agents(url: str, shops: list[str], stop: asyncio.Event) -> list[float]
                     await client.get("/v1/customers/lookup", params={"external_id": f"shop:{shop}"})
                 latencies.append(time.perf_counter() - began)
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), AGENT_THINK_S)
+                    await within(stop.wait(), AGENT_THINK_S)
 
         await asyncio.gather(*(agent(i) for i in range(AGENTS)))
     return latencies

@@ -10,6 +10,7 @@ from aiokafka.errors import KafkaError
 from pymongo import MongoClient
 from pymongo.errors import PyMongoError
 
+from shared.concurrency import within
 from shared.kafka import make_admin
 from shared.settings import Settings
 
@@ -43,7 +44,7 @@ def kafka(port: int, principal: Settings | None = None) -> bool:
     if not port_open(port):
         return False
     try:
-        return asyncio.run(asyncio.wait_for(describe(), PROBE_TIMEOUT_S * 2))
+        return asyncio.run(within(describe(), PROBE_TIMEOUT_S * 2))
     except (KafkaError, OSError, TimeoutError):
         return False
 

@@ -25,6 +25,7 @@ from prometheus_client import Counter
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.contacts.domain.ids import new_event_id
+from shared.concurrency import within
 from shared.events import STRUCTURED_HEADERS
 from shared.kafka import make_reader
 from shared.logging import get_logger
@@ -175,4 +176,4 @@ class Outbox:
             except Exception as exc:  # the loop must outlive store or broker outages
                 log.warning("outbox heartbeat failed", error=str(exc))
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), self.lease_s * RENEW_EVERY)
+                await within(stop.wait(), self.lease_s * RENEW_EVERY)

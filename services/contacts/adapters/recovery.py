@@ -19,6 +19,7 @@ from services.contacts.adapters.journal import ContactJournal
 from services.contacts.adapters.log_scan import find_published
 from services.contacts.adapters.outbox import Outbox, Placement
 from services.contacts.adapters.stored import commit_of
+from shared.concurrency import within
 from shared.logging import get_logger
 from shared.mongo import Document
 
@@ -120,4 +121,4 @@ class OutboxRecovery:
             except Exception as exc:  # keep the loop alive through store or broker outages
                 log.warning("outbox recovery failed", error=str(exc))
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), self.outbox.lease_s / 2)
+                await within(stop.wait(), self.outbox.lease_s / 2)

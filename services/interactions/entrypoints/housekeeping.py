@@ -5,6 +5,7 @@ import contextlib
 from datetime import UTC, datetime, timedelta
 
 from services.interactions.adapters.ledger import MongoLedger
+from shared.concurrency import within
 from shared.logging import get_logger
 
 log = get_logger(__name__)
@@ -22,4 +23,4 @@ async def prune_receipts(ledger: MongoLedger, keep_days: float, stop: asyncio.Ev
         except Exception as exc:  # the next round tries again; ingestion does not depend on it
             log.warning("pruning receipts failed", error=str(exc))
         with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(stop.wait(), EVERY_S)
+            await within(stop.wait(), EVERY_S)

@@ -1,7 +1,6 @@
 """Screen pop: the signed-in agent's console hears, over server-sent events, that a call is
 ringing for them, and opens the caller's card before they answer (`console/screenpop.js`)."""
 
-import asyncio
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -12,6 +11,7 @@ from sse_starlette.sse import EventSourceResponse
 from services.projections.service_layer.switchboard import Ring, Switchboard
 from shared.auth import Access, Principal
 from shared.auth.roles import ANONYMOUS_ADMIN
+from shared.concurrency import within
 from shared.http.problems import Problem
 
 router = APIRouter(prefix="/console/api", tags=["console"])
@@ -65,7 +65,7 @@ async def ringing_stream(request: Request, agent: AgentParam = None) -> EventSou
             yield {"event": "listening", "data": agent_id}
             while not await request.is_disconnected():
                 try:
-                    ring = await asyncio.wait_for(queue.get(), timeout=PING_S)
+                    ring = await within(queue.get(), PING_S)
                 except TimeoutError:
                     continue
                 yield as_message(ring)

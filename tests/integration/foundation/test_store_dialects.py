@@ -10,6 +10,7 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import OperationFailure
 
+from shared.concurrency import within
 from shared.mongo import (
     SMALLEST_BULK,
     Document,
@@ -213,6 +214,6 @@ async def test_more_concurrent_updates_than_the_store_has_connections_all_comple
         entries.find_one_and_update({"_id": f"k{n}"}, {"$inc": {"n": 1}}) for n in range(120)
     ]
     # a stalled store would hang the test until its timeout; this turns that into a failure
-    await asyncio.wait_for(asyncio.gather(*writes, *increments), timeout=120)
+    await within(asyncio.gather(*writes, *increments), 120)
     assert await entries.count_documents({"n": 1}) == 120
     assert await entries.count_documents({"n": 5}) == 150

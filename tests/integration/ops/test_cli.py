@@ -13,6 +13,7 @@ from aiokafka import AIOKafkaProducer
 
 from services.notifier.bootstrap import build_app as build_notifier
 from services.ops.health import failed_notifications, service_urls
+from shared.concurrency import within
 from shared.kafka import ensure_topics
 from shared.settings import Settings
 from shared.topics import NOTIFICATIONS_FAILED, Topics
@@ -38,7 +39,7 @@ async def c360(settings: Settings, *args: str, **env: str) -> tuple[int, str]:
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
     )
-    output, _ = await asyncio.wait_for(process.communicate(), 120)
+    output, _ = await within(process.communicate(), 120)
     return process.returncode or 0, output.decode()
 
 

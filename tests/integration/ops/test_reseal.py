@@ -12,6 +12,7 @@ from aiokafka import AIOKafkaProducer
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.ops.resealing import RESEALED_FROM
+from shared.concurrency import within
 from shared.events import STRUCTURED_HEADERS, ContactCreated, EventType, encode_event
 from shared.kafka import ensure_topics, partitions_of
 from shared.log_reading import every_record
@@ -126,7 +127,7 @@ async def kill_after_first_progress(settings: Settings, *args: str) -> None:
     )
     assert process.stdout is not None
     seen = []
-    while line := (await asyncio.wait_for(process.stdout.readline(), 120)).decode():
+    while line := (await within(process.stdout.readline(), 120)).decode():
         seen.append(line)
         if re.search(r"-> \S+: \d+ records", line):
             process.kill()
