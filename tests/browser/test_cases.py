@@ -46,11 +46,14 @@ def complaint_opened(customer_id: str, complaint_id: str, due: datetime) -> dict
 
 
 async def a_customer_with_a_complaint(
-    http: httpx.AsyncClient, services: dict[str, str], complaint_id: str
+    http: httpx.AsyncClient,
+    services: dict[str, str],
+    complaint_id: str,
+    phone: str = "+98 912 765 4321",
 ) -> str:
     created = await http.post(
         f"{services['contacts']}/v1/contacts",
-        json={"name": "Reza Karimi", "phones": ["+98 912 765 4321"]},
+        json={"name": "Reza Karimi", "phones": [phone]},
     )
     assert created.status_code == 201, created.text
     customer_id: str = created.json()["customer_id"]
@@ -123,6 +126,50 @@ async def test_an_agent_reassigns_and_comments_a_case_and_sees_its_sla_countdown
         await expect(page.locator("#complaints")).to_have_text(
             "No open cases", timeout=SEEN_WITHIN_MS
         )
+
+
+async def test_what_an_agent_types_into_a_case_survives_a_live_update_of_it(
+    services: dict[str, str], browser: Browser
+) -> None:
+    complaint_id = f"K-{uuid.uuid4().hex[:6]}"
+    async with httpx.AsyncClient(timeout=30) as http:
+        customer_id = await a_customer_with_a_complaint(
+            http, services, complaint_id, phone="+98 912 765 4399"
+        )
+        page: Page = await browser.new_page(viewport={"width": 1400, "height": 1000})
+        await page.goto(f"{services['projections']}/console")
+        await page.get_by_label("Phone, email or name").fill("0912 765 4399")
+        await page.keyboard.press("Enter")
+        case = page.locator(f'#complaints [data-case="{complaint_id}"]')
+        await expect(case).to_contain_text("بسته دیر رسید", timeout=SEEN_WITHIN_MS)
+
+        comment = case.get_by_label("Comment")
+        await comment.click()
+        await page.keyboard.type("مشتری گفت ")
+        # meanwhile another agent takes the case: the card shows it live
+        taken = await http.post(
+            f"{services['interactions']}/v1/events",
+            json={
+                "specversion": "1.0",
+                "id": f"take-{complaint_id}",
+                "source": "urn:c360:console",
+                "type": "c360.interaction.complaint.assigned",
+                "time": datetime.now(UTC).isoformat(),
+                "data": {
+                    "customer": {"customer_id": customer_id},
+                    "agent_id": "agent-z",
+                    "complaint_id": complaint_id,
+                    "owner": "agent-z",
+                },
+            },
+        )
+        assert taken.status_code == 202, taken.text
+        await expect(case.locator(".owner")).to_have_text("Owner: agent-z", timeout=SEEN_WITHIN_MS)
+
+        # the agent types on into the same field, which kept its text and the cursor
+        await page.keyboard.type("فردا تماس بگیرید")
+        await expect(comment).to_be_focused()
+        await expect(comment).to_have_value("مشتری گفت فردا تماس بگیرید")
 
 
 async def test_a_timed_call_is_logged_with_its_wrap_up_code(

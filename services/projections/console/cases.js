@@ -38,19 +38,50 @@ const cases = (() => {
     }
   }
 
+  // A live update redraws what each case shows and keeps its form, so what the agent is typing
+  // (and where the cursor is) is never replaced under them. Cases opened or closed, another
+  // customer or another language draw the list afresh, carrying over what was typed.
   function render(open, customerId) {
-    shown.customer = customerId; shown.open = open;
     const list = byId("complaints");
-    const typed = keepTyped(list);
-    list.replaceChildren(...open.map(caseItem));
-    if (!open.length) list.replaceChildren(make("li", { className: "none", textContent: i18n.t("caseNone") }));
-    restoreTyped(list, typed);
+    const same = customerId === shown.customer && sameCases(list, open);
+    shown.customer = customerId; shown.open = open;
+    if (same) {
+      open.forEach((c, i) => redraw(list.children[i], c));
+    } else {
+      const typed = keepTyped(list);
+      list.replaceChildren(...open.map(caseItem));
+      if (!open.length) list.replaceChildren(make("li", { className: "none", textContent: i18n.t("caseNone") }));
+      restoreTyped(list, typed);
+    }
     tick();
+  }
+
+  function sameCases(list, open) {
+    const items = [...list.children];
+    return open.length > 0 && items.length === open.length && items.every((item, i) =>
+      item.dataset.case === open[i].complaint_id && item.dataset.language === i18n.language());
   }
 
   function caseItem(c) {
     const item = make("li", { className: "case" });
-    item.dataset.case = c.complaint_id;
+    Object.assign(item.dataset, { case: c.complaint_id, language: i18n.language() });
+    item.append(...caseParts(c), caseActions(c));
+    return item;
+  }
+
+  function redraw(item, c) {
+    const form = item.querySelector(".case-actions");
+    for (const node of [...item.children]) if (node !== form) node.remove();
+    form.before(...caseParts(c));
+    // the status follows the case unless the agent has chosen another one to set
+    // (an escalated case shows the first status, as when drawn afresh: escalation is not set by hand)
+    const status = form.elements.status;
+    const current = [...status.options].some((o) => o.value === c.status) ? c.status : status.options[0].value;
+    if (status.value === status.dataset.initial) status.value = current;
+    status.dataset.initial = current;
+  }
+
+  function caseParts(c) {
     const status = make("span", { className: `status ${c.status}`, textContent: statusLabel(c.status) });
     const head = make("div", { className: "case-head" },
       make("strong", {}, isolated(c.subject || c.complaint_id)), ` (${c.severity || "?"}) `, status);
@@ -62,8 +93,7 @@ const cases = (() => {
     const comments = make("ol", { className: "comments" }, ...(c.comments || []).map((said) =>
       make("li", {}, make("span", { className: "author" }, isolated(said.author || "—")), ": ",
         said.text === null ? make("em", { textContent: i18n.t("caseErased") }) : isolated(said.text))));
-    item.append(head, clock, owner, comments, caseActions(c));
-    return item;
+    return [head, clock, owner, comments];
   }
 
   function caseActions(c) {
@@ -79,14 +109,15 @@ const cases = (() => {
       b.addEventListener("click", () => act(form, b));
       return b;
     };
+    const id = c.complaint_id;
     form.append(
       make("div", { className: "row" }, label(i18n.t("caseAssignTo"), owner),
-        button(i18n.t("caseAssign"), () => owner.value.trim() && send(c, "assigned", { owner: owner.value.trim() }, form)),
-        button(i18n.t("caseTake"), () => send(c, "assigned", { owner: me() }, form))),
+        button(i18n.t("caseAssign"), () => owner.value.trim() && send(id, "assigned", { owner: owner.value.trim() }, form, owner)),
+        button(i18n.t("caseTake"), () => send(id, "assigned", { owner: me() }, form))),
       make("div", { className: "row" }, label(i18n.t("caseStatus"), status),
-        button(i18n.t("caseSetStatus"), () => send(c, "status_changed", { status: status.value }, form))),
+        button(i18n.t("caseSetStatus"), () => send(id, "status_changed", { status: status.value }, form))),
       make("div", { className: "row" }, label(i18n.t("caseComment"), comment),
-        button(i18n.t("caseAddComment"), () => comment.value.trim() && send(c, "commented", { comment: comment.value }, form))),
+        button(i18n.t("caseAddComment"), () => comment.value.trim() && send(id, "commented", { comment: comment.value }, form, comment))),
       make("p", { className: "case-note", role: "status" }),
     );
     return form;
@@ -94,14 +125,17 @@ const cases = (() => {
 
   function me() { return session.user() || "console"; }
 
-  async function send(c, kind, data, form) {
+  // Once saved, the field that was sent is emptied, unless the agent has typed something else
+  // into it since.
+  async function send(complaintId, kind, data, form, field = null) {
     const note = form.querySelector(".case-note");
     const buttons = [...form.querySelectorAll("button")];
     buttons.forEach((b) => { b.disabled = true; });
     note.textContent = i18n.t("saving"); note.className = "case-note";
+    const sent = field?.value;
     try {
-      const position = await post(`${CASE_EVENT}${kind}`, { complaint_id: c.complaint_id, ...data });
-      form.reset();
+      const position = await post(`${CASE_EVENT}${kind}`, { complaint_id: complaintId, ...data });
+      if (field && field.value === sent) field.value = "";
       note.textContent = i18n.t("caseSaved");
       document.dispatchEvent(new CustomEvent("c360:saved", { detail: { position } }));
     } catch (error) {
