@@ -17,6 +17,7 @@ import random
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -25,6 +26,7 @@ from typing import Any
 import aiohttp
 from aiokafka import TopicPartition
 
+from deploy.local.stack.settings import StackSettings
 from services.projections.adapters.store import ProjectionStore, active_generation
 from shared.concurrency import within
 from shared.kafka import ensure_topics, make_reader, partitions_of
@@ -34,10 +36,13 @@ from shared.topics import Topics
 from tests.bench.common import console, percentiles, raw_producer_rate
 from tests.bench.load import LoadClient
 from tests.infra import REPO
-from tests.processes import running, settings_env
+from tests.processes import ServiceProcess, free_port, running, settings_env
 
 EVENTS = int(os.environ.get("C360_BENCH_IMPORT_EVENTS", "70000"))
 CUSTOMERS = max(1, EVENTS * 23_500 // 70_000)
+# projection worker processes sharing the partitions: as many as `make up` runs
+# (`C360_PROJECTORS`), unless `C360_BENCH_IMPORT_WORKERS` says otherwise
+WORKERS = int(os.environ.get("C360_BENCH_IMPORT_WORKERS", StackSettings().projectors))
 AGENTS = 20
 # Between two lookups an agent talks to the customer: 0.5 s here, far less than a call, so the
 # 20 agents still ask 40 times a second. (Back to back they asked about 270 times a second,
@@ -147,18 +152,40 @@ async def complete(url: str, expected: dict[str, int]) -> None:
                 await asyncio.sleep(0.5)
 
 
+@contextlib.contextmanager
+def more_workers(settings: Settings, count: int) -> Iterator[None]:
+    """Projection workers beside the one `running` starts: the group shares the partitions."""
+    started: list[ServiceProcess] = []
+    try:
+        for n in range(count):
+            port = free_port()
+            env = settings_env(
+                settings, C360_PROJECTIONS_WORKER_PORT=str(port), C360_LOG_LEVEL="WARNING"
+            )
+            url = f"http://127.0.0.1:{port}/readyz"
+            started.append(
+                ServiceProcess("services.projections.worker", env, url, f"worker-{n + 2}").start()
+            )
+        yield
+    finally:
+        for process in started:
+            process.stop()
+
+
 async def run(settings: Settings) -> dict[str, Any]:
     await ensure_topics(settings)
     # on topics of its own (deleted with the run's): the import's log holds only the import
     aside = settings.model_copy(update={"topic_prefix": f"{settings.topic_prefix}raw."})
     raw = await raw_producer_rate(aside)
     text, expected = history(random.Random(7))
-    console.print(f"[bold]import[/] {EVENTS:,} purchases of {CUSTOMERS:,} customers")
+    shape = f"{EVENTS:,} purchases of {CUSTOMERS:,} customers, {WORKERS} projection worker(s)"
+    console.print(f"[bold]import[/] {shape}")
     with (
         TemporaryDirectory() as folder,
         running(
             settings, "contacts", "interactions", "projections", "worker", C360_LOG_LEVEL="WARNING"
         ) as urls,
+        more_workers(settings, WORKERS - 1),
     ):
         file = Path(folder) / "history.csv"
         file.write_text(text)
@@ -183,6 +210,7 @@ async def run(settings: Settings) -> dict[str, Any]:
     result = {
         "events": EVENTS,
         "customers": CUSTOMERS,
+        "projection_workers": WORKERS,
         "import_events_s": round(rate),
         "import_s": round(imported_s, 1),
         "every_view_complete_s": round(complete_s, 1),

@@ -25,8 +25,18 @@ SERVICES = (
 )
 
 
-def service(layout: Layout, name: str, module: str, port_setting: str, principal: str) -> Component:
-    port: int = getattr(Settings(), port_setting)
+def service(
+    layout: Layout,
+    name: str,
+    module: str,
+    port_setting: str,
+    principal: str,
+    port: int | None = None,
+) -> Component:
+    """One c360 process; with `port`, another instance of it beside the first."""
+    # a second instance is told its port whatever the environment says
+    own = {} if port is None else {f"C360_{port_setting.upper()}": str(port)}
+    port = getattr(Settings(), port_setting) if port is None else port
     # The notifier mails through the stack's Mailpit and sends SMS and team webhooks to its sink,
     # unless told otherwise.
     local_env = {
@@ -39,7 +49,7 @@ def service(layout: Layout, name: str, module: str, port_setting: str, principal
 
     def launch() -> Launch:
         env = {"PYTHONUNBUFFERED": "1"} | {k: os.environ.get(k, v) for k, v in local_env.items()}
-        return Launch([sys.executable, "-m", module], env=env, cwd=REPO)
+        return Launch([sys.executable, "-m", module], env=env | own, cwd=REPO)
 
     return Component(
         name=name,
@@ -75,4 +85,17 @@ def table(layout: Layout) -> dict[str, Component]:
     rows += [keycloak.component(layout), mailpit.component(layout), sink.component(layout)]
     for name, module, port_setting, principal in SERVICES:
         rows.append(service(layout, name, module, port_setting, principal))
+        if name == "projector":
+            rows += more_projectors(layout, module, port_setting, principal)
     return {row.name: row for row in rows}
+
+
+def more_projectors(
+    layout: Layout, module: str, port_setting: str, principal: str
+) -> list[Component]:
+    """The projection workers after the first (`C360_PROJECTORS`), on the ports after its port."""
+    first: int = getattr(Settings(), port_setting)
+    return [
+        service(layout, f"projector-{n}", module, port_setting, principal, port=first + n - 1)
+        for n in range(2, layout.settings.projectors + 1)
+    ]

@@ -36,6 +36,10 @@ class StackSettings(BaseSettings):
     mailpit_port: int = 8025
     mailpit_smtp_port: int = 1025
     sink_port: int = 8026
+    # Projection workers `make up` runs (one consumer group; the second on the worker port + 1, and
+    # so on). On a 2-core machine two finish a history import sooner than one: one folds while
+    # the other waits for the store.
+    projectors: int = Field(default=2, ge=1, le=12)
 
     def absolute(self) -> "StackSettings":
         """Relative directories are taken from the current directory, once."""
