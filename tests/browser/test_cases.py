@@ -99,6 +99,9 @@ async def test_an_agent_reassigns_and_comments_a_case_and_sees_its_sla_countdown
         await expect(case.locator(".comments li")).to_have_text(
             "console: پیک گفت سه‌شنبه", timeout=SEEN_WITHIN_MS
         )
+        commented = page.locator("#timeline li", has_text="comment on complaint")
+        await expect(commented).to_contain_text("پیک گفت سه‌شنبه", timeout=SEEN_WITHIN_MS)
+        assert (await commented.inner_text()).count("پیک گفت سه‌شنبه") == 1  # said once
         await case.get_by_label("Status").select_option("waiting_customer")
         await case.get_by_role("button", name="Set status").click()
         await expect(case.locator(".status")).to_have_text(

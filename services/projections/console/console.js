@@ -183,7 +183,8 @@ function renderTimeline(previous) {
     const summary = Object.assign(document.createElement("p"), { className: "summary" });
     summary.append(...summaries.of(item));
     body.append(summary);
-    const said = item.data && (item.data.notes || item.data.text || item.data.comment);
+    // a call's notes, which its summary line does not quote (a note's, an SMS's and a comment's do)
+    const said = item.data?.notes;
     if (said) {
       const words = Object.assign(document.createElement("p"), { className: "summary" });
       words.append(bdi(said));
