@@ -7,12 +7,14 @@ the rate of `insert_many` of new documents is reported beside it. Throughput is 
 with the worker's in-memory states (`C360_PROJECTIONS_OWNED_STATES`, the default) and with every
 state read from the store (`0`), each on its own topics and database.
 
-The worker and the query API run as their own processes, as in production. "Visible" is when
+The workers (as many as `make up` runs, `C360_PROJECTORS`; `C360_BENCH_PROJECTION_WORKERS` says
+otherwise) and the query API run as their own processes, as in production. "Visible" is when
 the partition's checkpoint (written after the views) has passed the event's offset, the same
 signal `min_position` waits for.
 """
 
 import asyncio
+import os
 import random
 import time
 import uuid
@@ -20,6 +22,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaProducer
 
+from deploy.local.stack.settings import StackSettings
 from services.projections.adapters.store import ProjectionStore
 from shared.events import STRUCTURED_HEADERS, encode_event
 from shared.kafka import ensure_topics, make_producer
@@ -39,6 +42,7 @@ STEADY_SECONDS = 10
 LIGHT_RATE = 50  # what this store sustains with room to spare: the pipeline's own latency
 CLIENTS = 50
 REQUESTS_EACH = 40
+WORKERS = int(os.environ.get("C360_BENCH_PROJECTION_WORKERS", StackSettings().projectors))
 
 
 def phone(n: int) -> str:
@@ -67,21 +71,34 @@ async def throughput(
     producer: AIOKafkaProducer,
     store: ProjectionStore,
     ids: list[str],
-    worker: ServiceProcess,
+    workers: list[ServiceProcess],
 ) -> float:
-    """Start the worker and let it fold one warm-up record (so it has joined its group and
-    polls), then publish the backlog as fast as the producer goes and time from the first send
-    to all folded. (A backlog of seconds would otherwise be timed mostly as process start and
-    group join.)"""
+    """Start the workers and let them fold a warm-up record in every partition (so they have
+    joined their group, shared the partitions and poll), then publish the backlog as fast as the
+    producer goes and time from the first send to all folded. (A backlog of seconds would
+    otherwise be timed mostly as process start and group join.)"""
     topics = Topics.from_settings(settings)
-    worker.start()
-    warm_up = await (await send(producer, topics.interactions, interaction(ids[0], 0)))
+    for worker in workers:
+        worker.start()
+    partitions = range(settings.topic_partitions)
+    warm_ups = await asyncio.gather(
+        *[
+            await producer.send(
+                topics.interactions,
+                encode_event(interaction(ev.new_customer_id(), 0)),  # of no one measured
+                partition=partition,
+                headers=STRUCTURED_HEADERS,
+            )
+            for partition in partitions
+        ]
+    )
     for _ in range(600):
-        if await store.checkpoint(warm_up.topic, warm_up.partition) > warm_up.offset:
+        checkpoints = [await store.checkpoint(w.topic, w.partition) for w in warm_ups]
+        if all(c > w.offset for c, w in zip(checkpoints, warm_ups, strict=True)):
             break
         await asyncio.sleep(0.1)
     else:
-        raise TimeoutError("the worker folded no warm-up record within a minute")
+        raise TimeoutError("the workers folded no warm-up record in every partition in a minute")
     started = time.perf_counter()
     futures = [
         await send(producer, topics.contacts, ev.created(c, 0, f"Customer {n}", phones=[phone(n)]))
@@ -176,9 +193,22 @@ def worker_env(settings: Settings, **extra: str) -> dict[str, str]:
     return settings_env(settings, C360_LOG_LEVEL="WARNING", **extra)
 
 
-def projection_worker(env: dict[str, str], port: int) -> ServiceProcess:
-    ready = f"http://127.0.0.1:{port}/readyz"
-    return ServiceProcess("services.projections.worker", env, ready, "bench-projector")
+def projection_workers(env: dict[str, str], port: int) -> list[ServiceProcess]:
+    """`WORKERS` workers of one group, the first on `port`, the others on ports of their own."""
+    workers = []
+    for n in range(WORKERS):
+        at = port if n == 0 else free_port()
+        ready = f"http://127.0.0.1:{at}/readyz"
+        own = env | {"C360_PROJECTIONS_WORKER_PORT": str(at)}
+        workers.append(
+            ServiceProcess("services.projections.worker", own, ready, f"bench-projector-{n + 1}")
+        )
+    return workers
+
+
+def stop_all(workers: list[ServiceProcess]) -> None:
+    for worker in workers:
+        worker.stop()
 
 
 async def fold_rate_from_the_store(settings: Settings) -> float:
@@ -197,13 +227,13 @@ async def fold_rate_from_the_store(settings: Settings) -> float:
     )
     client, producer = make_client(alone), make_producer(alone)
     await producer.start()
-    worker = projection_worker(env, port)
+    workers = projection_workers(env, port)
     try:
         store = ProjectionStore(client[alone.database], "g1")
         ids = [ev.new_customer_id() for _ in range(CUSTOMERS)]
-        return await throughput(alone, producer, store, ids, worker)
+        return await throughput(alone, producer, store, ids, workers)
     finally:
-        worker.stop()
+        stop_all(workers)
         await producer.stop()
         await client.drop_database(alone.database)
         await client.close()
@@ -225,13 +255,16 @@ async def run(settings: Settings) -> dict[str, Any]:
     client, producer = make_client(settings), make_producer(settings)
     await producer.start()
     store = ProjectionStore(client[settings.database], "g1")
-    worker = projection_worker(env, ports["worker"])
+    workers = projection_workers(env, ports["worker"])
     api = ServiceProcess(
         "services.projections", env, f"http://127.0.0.1:{ports['api']}/readyz", "bench-projections"
     )
     try:
-        rate = await throughput(settings, producer, store, ids, worker)
-        console.print(f"  projection: {rate:,.0f} events/s ({rate / raw:.2f} of raw writes)")
+        rate = await throughput(settings, producer, store, ids, workers)
+        share = rate / raw
+        console.print(
+            f"  projection, {WORKERS} worker(s): {rate:,.0f} events/s ({share:.2f} of raw)"
+        )
         console.print(f"  freshness at a steady {STEADY_RATE}/s ...")
         fresh = await freshness(settings, producer, store, ids)
         console.print(f"  freshness {fresh}; at {LIGHT_RATE}/s ...")
@@ -247,7 +280,7 @@ async def run(settings: Settings) -> dict[str, Any]:
         by_id = await latencies(url, [f"/v1/customers/{ids[n]}" for n in picks])
     finally:
         api.stop()
-        worker.stop()
+        stop_all(workers)
         await producer.stop()
         await client.close()
     console.print("  projection with every state read from the store ...")
@@ -258,6 +291,7 @@ async def run(settings: Settings) -> dict[str, Any]:
         "raw_store_writes": writes,
         "raw_store_write_method": raw_method,
         "raw_store_writes_s": raw,
+        "projection_workers": WORKERS,
         "projection_events_s": round(rate),
         "projection_vs_raw_store": round(rate / raw, 3),
         "projection_vs_insert_many": round(rate / insert_rate, 3),
