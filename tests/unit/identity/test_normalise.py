@@ -84,6 +84,24 @@ def test_bad_emails_name_the_field(raw: str) -> None:
     assert caught.value.field == "emails.1"
 
 
+def test_a_bad_spelling_seen_before_still_names_the_field_it_came_from_now() -> None:
+    """Good spellings are remembered; bad ones are refused anew each time they are given."""
+    for field in ("customer.phone", "phones.2"):
+        for raw in ("not a phone", "+98 912"):  # unreadable, and read but not a valid number
+            with pytest.raises(InvalidIdentifier) as caught:
+                normalise_phone(raw, "IR", field=field)
+            assert caught.value.field == field
+    for field in ("customer.email", "emails.0"):
+        with pytest.raises(InvalidIdentifier) as caught:
+            normalise_email("a@b", field=field)
+        assert caught.value.field == field
+    # the region is part of what is remembered: a number in Germany is none in Iran
+    assert normalise_phone("030 1234567", "DE") == "+49301234567"
+    assert normalise_phone("030 1234567", "de") == "+49301234567"
+    with pytest.raises(InvalidIdentifier):
+        normalise_phone("030 1234567", "IR")
+
+
 def test_external_ids_are_trimmed_and_reserved_names_refused() -> None:
     assert normalise_identity("crm", "  123 ", "IR").key == "crm:123"
     with pytest.raises(InvalidIdentifier, match="reserved"):
