@@ -32,6 +32,7 @@ async def resolve_all(config: Settings, refs: list[CustomerRef]) -> list[tuple[s
     finally:
         await store.stop()
         await producer.stop()
+        await client.drop_database(config.database)  # one per example: none is left behind
         await client.close()
 
 
