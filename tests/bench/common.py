@@ -22,6 +22,7 @@ from shared.mongo import make_client
 from shared.settings import Settings
 from shared.topics import INTERACTIONS, Topics
 from tests.factories import make_event
+from tests.processes import ServiceProcess, free_port
 
 console = Console(stderr=True)
 _raw_cache: dict[str, float] = {}
@@ -183,3 +184,24 @@ def stamp() -> str:
 
 def machine() -> dict[str, Any]:
     return {"cpus": os.cpu_count(), "at": datetime.now(UTC).isoformat()}
+
+
+def projection_workers(
+    env: dict[str, str], count: int, port: int | None = None
+) -> list[ServiceProcess]:
+    """`count` projection workers of one group, not started yet: the first on `port` (when
+    given), the others on ports of their own."""
+    workers = []
+    for n in range(count):
+        at = port if n == 0 and port is not None else free_port()
+        ready = f"http://127.0.0.1:{at}/readyz"
+        own = env | {"C360_PROJECTIONS_WORKER_PORT": str(at)}
+        workers.append(
+            ServiceProcess("services.projections.worker", own, ready, f"bench-projector-{n + 1}")
+        )
+    return workers
+
+
+def stop_all(processes: Sequence[ServiceProcess]) -> None:
+    for process in processes:
+        process.stop()

@@ -33,10 +33,16 @@ from shared.kafka import ensure_topics, make_reader, partitions_of
 from shared.mongo import make_client
 from shared.settings import Settings
 from shared.topics import Topics
-from tests.bench.common import console, percentiles, raw_producer_rate
+from tests.bench.common import (
+    console,
+    percentiles,
+    projection_workers,
+    raw_producer_rate,
+    stop_all,
+)
 from tests.bench.load import LoadClient
 from tests.infra import REPO
-from tests.processes import ServiceProcess, free_port, running, settings_env
+from tests.processes import running, settings_env
 
 EVENTS = int(os.environ.get("C360_BENCH_IMPORT_EVENTS", "70000"))
 CUSTOMERS = max(1, EVENTS * 23_500 // 70_000)
@@ -155,21 +161,13 @@ async def complete(url: str, expected: dict[str, int]) -> None:
 @contextlib.contextmanager
 def more_workers(settings: Settings, count: int) -> Iterator[None]:
     """Projection workers beside the one `running` starts: the group shares the partitions."""
-    started: list[ServiceProcess] = []
+    workers = projection_workers(settings_env(settings, C360_LOG_LEVEL="WARNING"), count)
     try:
-        for n in range(count):
-            port = free_port()
-            env = settings_env(
-                settings, C360_PROJECTIONS_WORKER_PORT=str(port), C360_LOG_LEVEL="WARNING"
-            )
-            url = f"http://127.0.0.1:{port}/readyz"
-            started.append(
-                ServiceProcess("services.projections.worker", env, url, f"worker-{n + 2}").start()
-            )
+        for worker in workers:
+            worker.start()
         yield
     finally:
-        for process in started:
-            process.stop()
+        stop_all(workers)
 
 
 async def run(settings: Settings) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from shared.mongo import make_client
 from shared.settings import Settings
 from shared.topics import Topics
 from tests.bench import store_writes
-from tests.bench.common import console, percentiles
+from tests.bench.common import console, percentiles, projection_workers, stop_all
 from tests.bench.load import LoadClient
 from tests.processes import ServiceProcess, free_port, settings_env
 from tests.unit.projections import events as ev
@@ -193,24 +193,6 @@ def worker_env(settings: Settings, **extra: str) -> dict[str, str]:
     return settings_env(settings, C360_LOG_LEVEL="WARNING", **extra)
 
 
-def projection_workers(env: dict[str, str], port: int) -> list[ServiceProcess]:
-    """`WORKERS` workers of one group, the first on `port`, the others on ports of their own."""
-    workers = []
-    for n in range(WORKERS):
-        at = port if n == 0 else free_port()
-        ready = f"http://127.0.0.1:{at}/readyz"
-        own = env | {"C360_PROJECTIONS_WORKER_PORT": str(at)}
-        workers.append(
-            ServiceProcess("services.projections.worker", own, ready, f"bench-projector-{n + 1}")
-        )
-    return workers
-
-
-def stop_all(workers: list[ServiceProcess]) -> None:
-    for worker in workers:
-        worker.stop()
-
-
 async def fold_rate_from_the_store(settings: Settings) -> float:
     """Throughput with no state kept in memory, on topics and a database of its own."""
     run_id = uuid.uuid4().hex[:6]
@@ -227,7 +209,7 @@ async def fold_rate_from_the_store(settings: Settings) -> float:
     )
     client, producer = make_client(alone), make_producer(alone)
     await producer.start()
-    workers = projection_workers(env, port)
+    workers = projection_workers(env, WORKERS, port)
     try:
         store = ProjectionStore(client[alone.database], "g1")
         ids = [ev.new_customer_id() for _ in range(CUSTOMERS)]
@@ -255,7 +237,7 @@ async def run(settings: Settings) -> dict[str, Any]:
     client, producer = make_client(settings), make_producer(settings)
     await producer.start()
     store = ProjectionStore(client[settings.database], "g1")
-    workers = projection_workers(env, ports["worker"])
+    workers = projection_workers(env, WORKERS, ports["worker"])
     api = ServiceProcess(
         "services.projections", env, f"http://127.0.0.1:{ports['api']}/readyz", "bench-projections"
     )

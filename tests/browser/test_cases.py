@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, Locator, Page, expect
 
 from shared.settings import Settings
 from shared.topics import Topics
@@ -71,19 +71,26 @@ async def a_customer_with_a_complaint(
     return customer_id
 
 
+async def case_in_console(
+    browser: Browser, services: dict[str, str], typed: str, complaint_id: str
+) -> tuple[Page, Locator]:
+    """The console, the customer found by what the agent `typed`, and their case shown."""
+    page = await browser.new_page(viewport={"width": 1400, "height": 1000})
+    await page.goto(f"{services['projections']}/console")
+    await page.get_by_label("Phone, email or name").fill(typed)
+    await page.keyboard.press("Enter")
+    case = page.locator(f'#complaints [data-case="{complaint_id}"]')
+    await expect(case).to_contain_text("بسته دیر رسید", timeout=SEEN_WITHIN_MS)
+    return page, case
+
+
 async def test_an_agent_reassigns_and_comments_a_case_and_sees_its_sla_countdown(
     services: dict[str, str], browser: Browser
 ) -> None:
     complaint_id = f"K-{uuid.uuid4().hex[:6]}"
     async with httpx.AsyncClient(timeout=30) as http:
         customer_id = await a_customer_with_a_complaint(http, services, complaint_id)
-
-        page: Page = await browser.new_page(viewport={"width": 1400, "height": 1000})
-        await page.goto(f"{services['projections']}/console")
-        await page.get_by_label("Phone, email or name").fill("0912 765 4321")
-        await page.keyboard.press("Enter")
-        case = page.locator(f'#complaints [data-case="{complaint_id}"]')
-        await expect(case).to_contain_text("بسته دیر رسید", timeout=SEEN_WITHIN_MS)
+        page, case = await case_in_console(browser, services, "0912 765 4321", complaint_id)
         # three hours from now, give or take the seconds the test took
         await expect(case.locator(".sla")).to_have_text(re.compile(r"^SLA: 2 h 5\d min left$"))
         await expect(case.locator(".owner")).to_have_text("Owner: unassigned")
@@ -139,12 +146,7 @@ async def test_what_an_agent_types_into_a_case_survives_a_live_update_of_it(
         customer_id = await a_customer_with_a_complaint(
             http, services, complaint_id, phone="+98 912 765 4399"
         )
-        page: Page = await browser.new_page(viewport={"width": 1400, "height": 1000})
-        await page.goto(f"{services['projections']}/console")
-        await page.get_by_label("Phone, email or name").fill("0912 765 4399")
-        await page.keyboard.press("Enter")
-        case = page.locator(f'#complaints [data-case="{complaint_id}"]')
-        await expect(case).to_contain_text("بسته دیر رسید", timeout=SEEN_WITHIN_MS)
+        page, case = await case_in_console(browser, services, "0912 765 4399", complaint_id)
 
         comment = case.get_by_label("Comment")
         await comment.click()
