@@ -47,12 +47,12 @@ class EventType(StrEnum):
     @property
     def family(self) -> str:
         """The family: `interaction`, `contact`, `audit`, `segment`... (the second part)."""
-        return self.value.split(".")[1]
+        return self._value_.split(".")[1]  # `_value_`: `value` is a slow descriptor
 
     @property
     def short_name(self) -> str:
         """The name after the family, e.g. `complaint.opened`."""
-        return self.value.split(".", 2)[2]
+        return self._value_.split(".", 2)[2]
 
 
 INTERACTION_TYPES = frozenset(t for t in EventType if t.family == "interaction")

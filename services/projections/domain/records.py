@@ -133,8 +133,10 @@ def fold_records(
 ) -> Folded:
     """Fold `records` (in log order) into `state` and the loaded `days`, changed in place."""
     out = Folded(state)
+    positions = {topic: dict(offsets) for topic, offsets in state.positions.items()}
     for record in pending(state, records):
-        out.state = advance(out.state, record)
+        # seen (folded or a duplicate): the positions are written with the state, all at once
+        positions.setdefault(record.topic, {})[f"p{record.partition}"] = record.offset
         event = record.event
         if for_ops_only(event):
             continue
@@ -159,7 +161,9 @@ def fold_records(
     inline = state.head
     if head is not None and head[0] in days:
         inline = tuple(days[head[0]].parts[head[1]])
-    out.state = out.state.model_copy(update={"timeline": timeline, "head": inline})
+    out.state = out.state.model_copy(
+        update={"positions": positions, "timeline": timeline, "head": inline}
+    )
     return out
 
 
@@ -179,10 +183,3 @@ def bucket_writes(
     if old is not None and old != head and old not in writes:
         writes[old] = list(before.head)
     return writes
-
-
-def advance(state: CustomerState, record: SourceRecord) -> CustomerState:
-    """Record that `record` has been seen (folded or recognised as a duplicate)."""
-    topic = dict(state.positions.get(record.topic, {}))
-    topic[f"p{record.partition}"] = record.offset
-    return state.model_copy(update={"positions": {**state.positions, record.topic: topic}})

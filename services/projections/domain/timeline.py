@@ -7,9 +7,11 @@ same order for one customer or for the members of a merge. An event is its `sour
 (two adapters may use the same id), so both are in the key and in `find`.
 """
 
+from bisect import insort
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import pairwise
 
 from pydantic import BaseModel, ConfigDict
 
@@ -29,6 +31,10 @@ class Entry(BaseModel):
     data: str | None = None  # the event's `data` as JSON text (stored keys may not contain '.')
 
 
+def by_key(entry: Entry) -> str:
+    return entry.key
+
+
 def in_utc(time: datetime) -> datetime:
     """`time` in UTC; a time at the very edge of the calendar (0001-01-01T00:00+14:00) has no
     UTC counterpart, so it is pinned to the first or last representable instant."""
@@ -41,7 +47,11 @@ def in_utc(time: datetime) -> datetime:
 
 def sort_key(time: datetime, event_id: str) -> str:
     """Fixed-width UTC time then id: string order is time order."""
-    return f"{day_of(time)}{in_utc(time):T%H%M%S.%f}|{event_id}"
+    utc = in_utc(time)
+    return (
+        f"{utc.year:04d}{utc.month:02d}{utc.day:02d}"
+        f"T{utc.hour:02d}{utc.minute:02d}{utc.second:02d}.{utc.microsecond:06d}|{event_id}"
+    )
 
 
 def entry_key(time: datetime, source: str, event_id: str) -> str:
@@ -83,9 +93,13 @@ class Day:
         """Insert in time order. Parts are fixed-size chunks of the day from its oldest entry,
         so the layout depends only on the entries (a rebuild lays them out the same way) and
         appending the newest event rewrites only the last part."""
-        ordered = sorted((*(e for part in self.parts for e in part), entry), key=lambda e: e.key)
+        ordered = [e for part in self.parts for e in reversed(part)]
+        if all(a.key <= b.key for a, b in pairwise(ordered)):
+            insort(ordered, entry, key=by_key)  # the layout as written: one insertion
+        else:  # laid out otherwise (by hand, or by an older release): lay it out anew
+            ordered = sorted((*ordered, entry), key=by_key)
         chunks = [ordered[n : n + MAX_ENTRIES] for n in range(0, len(ordered), MAX_ENTRIES)]
-        parts = [sorted(chunk, key=lambda e: e.key, reverse=True) for chunk in chunks]
+        parts = [chunk[::-1] for chunk in chunks]
         self.changed |= {
             n for n, part in enumerate(parts) if n >= len(self.parts) or self.parts[n] != part
         }

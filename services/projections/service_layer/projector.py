@@ -13,7 +13,7 @@ repaired by the next delivery (see domain.records).
 
 import asyncio
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
 
 import orjson
@@ -114,8 +114,9 @@ class Projector:
         by_customer: dict[str, list[SourceRecord]] = defaultdict(list)
         if self.keys is not None:  # not a round trip per new customer while decoding
             await self.keys.prepare_to_open((raw.key, raw.value) for raw in records)
+        for topic, count in Counter(raw.topic for raw in records).items():
+            metrics.EVENTS_CONSUMED.labels(topic).inc(count)  # per topic, not per record
         for raw in records:
-            metrics.EVENTS_CONSUMED.labels(raw.topic).inc()
             decoded = await self._decode(raw)
             if decoded is not None:
                 by_customer[decoded[0]].append(decoded[1])
@@ -207,13 +208,16 @@ class Projector:
             [(s, states[s.customer_id].revision) for s in settled]
         )
         now_ms = time.time() * 1000
+        applied: Counter[str] = Counter()
         for state in saved:
             records = by_customer[state.customer_id]
             self.owned.keep(records[0].partition, state)
             for record in records:
                 # accepted -> visible: from the broker's timestamp, not the event's business time
                 metrics.EVENT_AGE.observe(max(0.0, (now_ms - record.logged_at_ms) / 1000))
-                metrics.EVENTS_APPLIED.labels(record.topic).inc()
+                applied[record.topic] += 1
+        for topic, count in applied.items():
+            metrics.EVENTS_APPLIED.labels(topic).inc(count)
         return unwritten
 
     async def _settle(self, folded: Folded, cause: str) -> CustomerState:

@@ -5,9 +5,12 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from services.projections.domain.timeline import (
     MAX_ENTRIES,
+    Day,
+    Entry,
     day_floor,
     day_of,
     days_before,
+    entry_key,
     page,
     sort_key,
 )
@@ -34,6 +37,44 @@ def test_a_busy_day_is_laid_out_the_same_whatever_the_arrival_order() -> None:
     }
     assert in_order.timeline_ids(cid) == [e.id for e in reversed(calls)]
     assert in_order.states[cid].timeline == {"20260301": [MAX_ENTRIES, MAX_ENTRIES, 50]}
+
+
+def call_entry(minutes: int) -> Entry:
+    time = ev.T0 + timedelta(minutes=minutes)
+    event_id = f"call-{minutes}"
+    return Entry(
+        key=entry_key(time, "adapters/pbx", event_id),
+        id=event_id,
+        type="call",
+        time=time,
+        source="adapters/pbx",
+        pos=f"interactions:0:{minutes}",
+        summary="inbound call",
+    )
+
+
+def test_an_event_joining_a_day_rewrites_only_the_parts_from_its_place_on() -> None:
+    calls = [call_entry(n) for n in range(0, 2 * (2 * MAX_ENTRIES + 10), 2)]  # 2 minutes apart
+    day = Day("c_1", "20260301", [])
+    for call in calls:
+        day.add(call)
+    day.changed.clear()
+    day.add(call_entry(2 * MAX_ENTRIES + 1))  # in the second part: the first stays as it was
+    assert day.changed == {1, 2}
+    assert day.sizes() == [MAX_ENTRIES, MAX_ENTRIES, 11]
+    newest_first = [e.id for part in reversed(day.parts) for e in part]
+    assert newest_first == sorted(newest_first, key=lambda i: -int(i.split("-")[1]))
+
+
+def test_a_day_laid_out_otherwise_is_laid_out_anew_when_an_event_joins_it() -> None:
+    calls = [call_entry(n) for n in range(MAX_ENTRIES + 10)]
+    day = Day("c_1", "20260301", [calls[:]])  # one oversized part, oldest first
+    day.add(call_entry(MAX_ENTRIES + 10))
+    assert day.parts == [
+        calls[MAX_ENTRIES - 1 :: -1],
+        [call_entry(MAX_ENTRIES + 10), *calls[: MAX_ENTRIES - 1 : -1]],
+    ]
+    assert day.changed == {0, 1}
 
 
 def test_pages_are_newest_first_strictly_before_the_cursor_and_filtered() -> None:
