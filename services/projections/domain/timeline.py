@@ -48,10 +48,8 @@ def in_utc(time: datetime) -> datetime:
 def sort_key(time: datetime, event_id: str) -> str:
     """Fixed-width UTC time then id: string order is time order."""
     utc = in_utc(time)
-    return (
-        f"{utc.year:04d}{utc.month:02d}{utc.day:02d}"
-        f"T{utc.hour:02d}{utc.minute:02d}{utc.second:02d}.{utc.microsecond:06d}|{event_id}"
-    )
+    clock = f"T{utc.hour:02d}{utc.minute:02d}{utc.second:02d}.{utc.microsecond:06d}"
+    return f"{_day(utc)}{clock}|{event_id}"
 
 
 def entry_key(time: datetime, source: str, event_id: str) -> str:
@@ -62,7 +60,10 @@ def entry_key(time: datetime, source: str, event_id: str) -> str:
 
 def day_of(time: datetime) -> str:
     """`YYYYMMDD` in UTC, always eight digits (strftime's `%Y` drops a small year's zeros)."""
-    utc = in_utc(time)
+    return _day(in_utc(time))
+
+
+def _day(utc: datetime) -> str:
     return f"{utc.year:04d}{utc.month:02d}{utc.day:02d}"
 
 
